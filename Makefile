@@ -1,0 +1,82 @@
+# LookCloser Reporter. `make run` serves the app; `make test` runs lint and every test.
+# Only Python 3.11+ is needed: everything else is installed into .venv by these targets.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+LOCALES_DIR := translations
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format compile extract update check-translations postcodes bench \
+        db-upgrade demo-data browser-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtual env and install pinned requirements
+
+compile: $(VENV)/.installed ## Compile translations (.po -> .mo; .mo is never committed)
+	@if ls $(LOCALES_DIR)/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile --statistics -d $(LOCALES_DIR) 2>&1 | tail -n 1; fi
+
+extract: $(VENV)/.installed ## Extract translatable strings into translations/messages.pot
+	$(BIN)/python -m babel.messages.frontend extract --no-location --omit-header --sort-output -F babel.cfg \
+	  -k _l -k lazy_gettext -o $(LOCALES_DIR)/messages.pot .
+
+update: extract ## Merge new strings into every catalogue
+	$(BIN)/pybabel update --no-fuzzy-matching --omit-header --no-location \
+	  -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR)
+
+check-translations: $(VENV)/.installed ## Fail on a stale template, a missing/fuzzy string or a broken placeholder
+	$(BIN)/python scripts/check_translations.py
+
+db-upgrade: $(VENV)/.installed ## Apply database migrations
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+demo-data: db-upgrade ## Add demo reports (development only, once)
+	$(FLASK) demo-data --if-empty
+
+run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT)
+	REPORTER_ENV=development $(FLASK) run --port $(PORT)
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+browser-deps: ## Debian's Chromium for the browser tests (never a downloaded browser)
+	@command -v /usr/bin/chromium >/dev/null || \
+	  { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	    echo "!!! could not install chromium: browser tests will fail"; }
+
+test: lint check-translations compile browser-deps ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "=== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  $(BIN)/python -m pytest -q -m "not browser"; \
+	else echo "!!! TEST_DATABASE_URL is not set: the suite did NOT run on PostgreSQL"; fi
+
+postcodes: $(VENV)/.installed ## Rebuild reporter/reference/postcodes.json from the ONS data
+	$(BIN)/python scripts/build_postcodes.py
+
+bench: $(VENV)/.installed ## Run the benchmarks in bench/
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtual env, compiled translations and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find $(LOCALES_DIR) -name '*.mo' -delete 2>/dev/null || true

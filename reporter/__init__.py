@@ -1,0 +1,62 @@
+"""LookCloser Reporter: report a worry about a child, and be told at once what to do."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from reporter import config as config_module
+from reporter.crypto import DataCipher, development_key
+from reporter.extensions import babel, csrf, db, limiter, migrate
+from reporter.i18n import available_locales, select_locale
+from reporter.postcodes import PostcodeIndex
+from reporter.reference import get_reference
+
+MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
+
+
+def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
+    env = env or os.environ.get("REPORTER_ENV", "development")
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    app.config.from_object(config_module.CONFIGS[env]())
+    app.config.update(overrides or {})
+    if env == "production":
+        config_module.check_production(app.config)
+    if not app.config["REPORTER_DATA_KEY"]:
+        app.config["REPORTER_DATA_KEY"] = development_key(Path(app.instance_path))
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    app.config["REPORTER_LOCALES"] = available_locales(
+        Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    )
+
+    # Reference data is checked here: the app does not start on inconsistent data.
+    app.extensions["reporter_reference"] = get_reference()
+    app.extensions["reporter_postcodes"] = PostcodeIndex.from_file()
+    app.extensions["reporter_cipher"] = DataCipher(app.config["REPORTER_DATA_KEY"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from reporter import errors, health, security, templating
+    from reporter.api import bp as api_bp
+    from reporter.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(health.bp)
+    csrf.exempt(api_bp)
+    for module in (errors, security, templating):
+        module.init_app(app)
+
+    from reporter import cli
+
+    cli.init_app(app)
+    return app

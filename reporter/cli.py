@@ -1,0 +1,54 @@
+"""Command-line tasks: `flask --app wsgi demo-data` (development only)."""
+
+from __future__ import annotations
+
+import random
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from reporter.extensions import db
+from reporter.models import Report
+from reporter.routing import Facts
+from reporter.services.guidance import guidance_for, reference
+from reporter.services.reports import Contact, NewReport, submit_report
+
+DEMO_PLACES = [
+    ("rail", None, "LEI", "Two boys on the platform, told what to do by an older man."),
+    ("delivery", "S40 1AA", None, "Shouting heard, child with bruises answered the door."),
+    ("hotel", "M1 1AE", None, "Girl checked in by a much older man paying cash, no luggage."),
+    ("taxi", "L1 8JQ", None, "Child alone on a long late-night journey, many phone calls."),
+    ("food-service", "NG1 5FW", None, "Adults buying food for a group of children at midnight."),
+    ("bus-coach", "LE1 1AA", None, "Young person hanging round the coach station all day."),
+    ("rail", None, "EUS", "Teenager avoiding staff, two phones, paying cash."),
+    ("roadside-services", "CF10 1EP", None, "Boy made to work at the car wash in school hours."),
+]
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("demo-data")
+    @click.option("--count", default=40, show_default=True)
+    @click.option("--if-empty", is_flag=True, help="Only when there are no reports yet.")
+    def demo_data(count: int, if_empty: bool) -> None:
+        """Add made-up reports for development. Refused outside development."""
+        if current_app.config["ENV_NAME"] != "development":
+            raise click.ClickException("demo data is for development only")
+        if if_empty and db.session.scalar(select(func.count(Report.id))):
+            click.echo("Demo data: reports already present, none added.")
+            return
+        ref = reference()
+        rng = random.Random(7)  # noqa: S311 (repeatable demo data, not security)
+        for i in range(count):
+            sector, postcode, station, text = DEMO_PLACES[i % len(DEMO_PLACES)]
+            signs = rng.sample([s.id for s in ref.signs_for(sector)], k=rng.randint(1, 3))
+            facts = Facts(
+                sector=sector,
+                signs=frozenset(signs),
+                danger=i % 9 == 0,
+                postcode=postcode,
+                station=station,
+            )
+            new = NewReport(facts=facts, description=text, contact=Contact(), source="form")
+            submit_report(new, guidance_for(facts))
+        click.echo(f"Added {count} demo reports.")

@@ -1,0 +1,108 @@
+"""Settings from the environment, one class per environment.
+
+`REPORTER_ENV` picks the class (development, testing, production); every other setting is an
+environment variable of the same name. README.md lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(
+    os.environ.get("REPORTER_INSTANCE_DIR", Path(__file__).parent.parent / "instance")
+)
+DEFAULT_SECRET = "development-only-secret-key"  # noqa: S105 (refused in production)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """`postgresql://` URLs use psycopg 3, the driver we install."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    DEBUG = _env_bool("FLASK_DEBUG", False)
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'reporter.sqlite'}")
+    )
+    # hide_parameters: no report content in error messages or logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    REPORTER_DATA_KEY = os.environ.get("REPORTER_DATA_KEY")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    # Reports per client address. Generous enough for a shared workplace network.
+    REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per 10 minutes;40 per day")
+    # Number of proxies in front of the app whose X-Forwarded-For we trust (0 = none).
+    PROXY_COUNT = int(os.environ.get("REPORTER_PROXY_COUNT", "0"))
+    WTF_CSRF_TIME_LIMIT = None  # a slow reporter must not lose the form; the session bounds it
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 2
+    MAX_CONTENT_LENGTH = 64 * 1024
+    DESCRIPTION_MAX_LENGTH = 2000
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = _env_bool("FLASK_DEBUG", True)
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REPORTER_DATA_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # tests only
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration would run the app unsafely."""
+
+
+def check_production(config: dict) -> None:
+    """Refuse to start production with a setting that would be unsafe there."""
+    problems = []
+    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET) or len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+    if config.get("DEBUG"):
+        problems.append("DEBUG must be off")
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        problems.append("RATELIMIT_STORAGE_URI must be a shared store such as redis://")
+    if not config.get("REPORTER_DATA_KEY"):
+        problems.append("REPORTER_DATA_KEY must be set")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE must be on")
+    if problems:
+        raise ConfigError("Refusing to start in production: " + "; ".join(problems))

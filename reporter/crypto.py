@@ -1,0 +1,71 @@
+"""Encryption at rest for what reporters write, with AES-256-GCM from `cryptography`.
+
+REPORTER_DATA_KEY holds one or more base64 32-byte keys, comma-separated: the first encrypts,
+all of them decrypt, so a key can be rotated by putting the new one first. Each ciphertext
+is bound to its report and field (associated data), so one cannot be moved to another row.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+VERSION = b"\x01"
+NONCE_SIZE = 12
+
+
+class DataKeyError(ValueError):
+    """REPORTER_DATA_KEY is missing or malformed, or a ciphertext matches no key."""
+
+
+def _key_id(key: bytes) -> bytes:
+    return hashlib.sha256(key).digest()[:4]
+
+
+class DataCipher:
+    def __init__(self, keys_text: str):
+        keys = []
+        for part in keys_text.split(","):
+            try:
+                key = base64.b64decode(part.strip(), validate=True)
+            except ValueError as exc:
+                raise DataKeyError("REPORTER_DATA_KEY is not base64") from exc
+            if len(key) != 32:
+                raise DataKeyError("each REPORTER_DATA_KEY key must be 32 bytes")
+            keys.append(key)
+        self._encrypt_key = keys[0]
+        self._keys = {_key_id(k): AESGCM(k) for k in keys}
+
+    def encrypt(self, text: str | None, context: str) -> bytes | None:
+        if text is None:
+            return None
+        nonce = os.urandom(NONCE_SIZE)
+        sealed = AESGCM(self._encrypt_key).encrypt(nonce, text.encode(), context.encode())
+        return VERSION + _key_id(self._encrypt_key) + nonce + sealed
+
+    def decrypt(self, blob: bytes | None, context: str) -> str | None:
+        if blob is None:
+            return None
+        if blob[:1] != VERSION or (aead := self._keys.get(blob[1:5])) is None:
+            raise DataKeyError("no key for this ciphertext")
+        nonce, sealed = blob[5 : 5 + NONCE_SIZE], blob[5 + NONCE_SIZE :]
+        return aead.decrypt(nonce, sealed, context.encode()).decode()
+
+
+def new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def development_key(instance_dir: Path) -> str:
+    """A key kept in instance/ for development, made on first use. Never used in production."""
+    path = instance_dir / "data.key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_key())
+        path.chmod(0o600)
+    return path.read_text().strip()

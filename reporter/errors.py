@@ -1,0 +1,94 @@
+"""Error pages. Every one of them still shows who to call: a reporter who meets an error may be
+looking at a child in danger. API paths get JSON. No stack trace ever reaches a user."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from flask import Flask, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from reporter.extensions import db, limiter
+
+log = logging.getLogger(__name__)
+DANGER_CONTACTS = ("emergency-999", "police-101", "crimestoppers")
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Something was wrong with that request"), _("Please go back and try again.")),
+        404: (_("Page not found"), _("Check the web address, or start a report below.")),
+        405: (_("Page not found"), _("Check the web address, or start a report below.")),
+        413: (
+            _("That was too much to send"),
+            _("Please make your report shorter and send it again."),
+        ),
+        429: (_("Too many reports from your network"), ""),
+        500: (_("Sorry, something went wrong"), _("Please try again later.")),
+        503: (_("Sorry, the service is not working right now"), _("Please try again later.")),
+    }
+
+
+def _retry_after_seconds() -> int:
+    limit = limiter.current_limit
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
+
+
+def render_error(status: int, retry_after: int | None = None):
+    title, body = _messages().get(status, _messages()[500])
+    ref = current_app.extensions["reporter_reference"]
+    contacts = [ref.authorities[a] for a in DANGER_CONTACTS]
+    if request.path.startswith("/api/"):
+        payload = {"error": title, "authorities": [a.id for a in contacts]}
+        response = current_app.json.response(payload)
+        response.status_code = status
+    else:
+        minutes = math.ceil(retry_after / 60) if retry_after else None
+        html = render_template(
+            "errors/error.html",
+            status=status,
+            title=title,
+            body=body,
+            contacts=contacts,
+            retry_minutes=minutes,
+        )
+        response = current_app.make_response((html, status))
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if request.endpoint == "public.report":
+            from reporter.public.routes import render_expired_form
+
+            return render_expired_form()
+        return render_error(400)
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_error(429, retry_after=_retry_after_seconds())
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_down(error):
+        db.session.rollback()
+        log.error("database error: %s", type(error).__name__)
+        return render_error(503)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return render_error(error.code if error.code in _messages() else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unexpected error on %s", request.endpoint)
+        return render_error(500)

@@ -1,0 +1,56 @@
+"""Languages: which ones we offer, how a request's language is chosen, and its text direction.
+
+Choice, in order: an explicit choice (`?lang=`, kept for the session), the preset of the QR
+code the reporter scanned, the browser's Accept-Language, English.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale
+from flask import current_app, request, session
+
+DEFAULT_LOCALE = "en"
+# Order of the language switcher: English, Welsh, then the languages most used by partners' staff.
+LOCALES = (
+    "en", "cy", "pl", "ro", "pt", "es", "it", "bg", "lt", "ar",
+    "ur", "bn", "pa", "so", "tr", "uk", "ckb", "ti",
+)  # fmt: skip
+RTL = frozenset({"ar", "ur", "ckb"})
+
+
+def available_locales(translations_dir: Path) -> tuple[str, ...]:
+    """English plus every locale whose catalogue is present."""
+    present = {p.parent.parent.name for p in translations_dir.glob("*/LC_MESSAGES/messages.po")}
+    return tuple(code for code in LOCALES if code == DEFAULT_LOCALE or code in present)
+
+
+def offered() -> tuple[str, ...]:
+    return current_app.config["REPORTER_LOCALES"]
+
+
+def native_name(code: str) -> str:
+    """Each language named in itself: Cymraeg, Polski, العربية."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    return "rtl" if code in RTL else "ltr"
+
+
+def remember_choice(code: str | None) -> None:
+    if code in offered():
+        session["lang"] = code
+
+
+def select_locale() -> str:
+    locales = offered()
+    explicit = request.args.get("lang")
+    if explicit in locales:
+        return explicit
+    for key in ("lang", "preset_lang"):
+        if session.get(key) in locales:
+            return session[key]
+    return request.accept_languages.best_match(locales) or DEFAULT_LOCALE

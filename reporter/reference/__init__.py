@@ -1,0 +1,273 @@
+"""The campaign's reference data: sectors, signs, authorities, regions, forces, stations, routes.
+
+The data lives in files beside this module so that a safeguarding lead can read and change it.
+`load_reference()` reads and validates all of it; the app calls it once at start-up and refuses
+to start when the data is inconsistent.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent
+
+SECTOR_IDS = (
+    "delivery", "rail", "bus-coach", "hotel", "food-service",
+    "roadside-services", "taxi", "retail", "banking", "other",
+)  # fmt: skip
+REGION_IDS = (
+    "north-east", "north-west", "yorkshire-humber", "east-midlands", "west-midlands",
+    "eastern", "london", "south-east", "south-west", "wales",
+)  # fmt: skip
+AUTHORITY_IDS = (
+    "emergency-999", "police-101", "btp-text-61016", "btp-phone", "crimestoppers",
+    "modern-slavery-helpline", "nspcc-helpline", "childline", "children-services",
+)  # fmt: skip
+TAGS = frozenset({"criminal", "sexual", "abuse", "trafficking", "control"})
+ROUTE_CONDITIONS = frozenset({"danger", "railway", "sectors", "tags", "young"})
+DIALABLE = re.compile(r"^[0-9][0-9 ]{1,14}[0-9]$")
+
+
+class ReferenceError(ValueError):
+    """The reference data is incomplete or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Sector:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Sign:
+    id: str
+    label: str
+    sectors: frozenset[str]
+    tags: frozenset[str]
+    serious: bool = False
+    general: bool = False
+
+
+@dataclass(frozen=True)
+class Authority:
+    id: str
+    name: str
+    when: str
+    tell: str
+    phone: str | None = None
+    sms: str | None = None
+    web: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        """The one-tap link: a text where the authority takes texts, else a call, else its page."""
+        if self.sms:
+            return "sms:" + self.sms.replace(" ", "")
+        if self.phone:
+            return "tel:" + self.phone.replace(" ", "")
+        return self.web
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Force:
+    id: str
+    name: str
+    region: str
+
+
+@dataclass(frozen=True)
+class Station:
+    crs: str
+    name: str
+    force: str
+
+
+@dataclass(frozen=True)
+class Route:
+    why: str
+    offer: tuple[str, ...]
+    danger: bool | None = None
+    railway: bool | None = None
+    sectors: frozenset[str] | None = None
+    tags: frozenset[str] | None = None
+    young: bool | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    sectors: dict[str, Sector]
+    signs: dict[str, Sign]
+    authorities: dict[str, Authority]
+    regions: dict[str, Region]
+    forces: dict[str, Force]
+    stations: dict[str, Station]
+    routes: tuple[Route, ...]
+    high_when_signs_at_least: int
+    _station_names: dict[str, Station] = field(default_factory=dict, repr=False)
+
+    def signs_for(self, sector_id: str) -> list[Sign]:
+        """The checklist for a setting: the general signs first, then the setting's own."""
+        general = [s for s in self.signs.values() if s.general]
+        own = [s for s in self.signs.values() if not s.general and sector_id in s.sectors]
+        return general + own
+
+    def region_of_force(self, force_id: str | None) -> Region | None:
+        force = self.forces.get(force_id) if force_id else None
+        return self.regions[force.region] if force else None
+
+    def find_station(self, text: str) -> Station | None:
+        """A station by CRS code or by its exact name, ignoring case and extra spaces."""
+        key = " ".join(text.split()).casefold()
+        if len(key) == 3 and key.upper() in self.stations:
+            return self.stations[key.upper()]
+        return self._station_names.get(key)
+
+    def station_suggestions(self, text: str, limit: int = 3) -> list[Station]:
+        import difflib
+
+        key = " ".join(text.split()).casefold()
+        names = difflib.get_close_matches(key, self._station_names, n=limit, cutoff=0.6)
+        starts = [n for n in self._station_names if n.startswith(key)] if len(key) >= 3 else []
+        picked = list(dict.fromkeys(starts[:limit] + names))[:limit]
+        return [self._station_names[n] for n in picked]
+
+
+def _read_toml(name: str, data_dir: Path) -> dict:
+    with open(data_dir / name, "rb") as f:
+        return tomllib.load(f)
+
+
+def _unique(items: list, kind: str) -> dict:
+    seen: dict = {}
+    for item in items:
+        key = getattr(item, "id", None) or item.crs
+        if key in seen:
+            raise ReferenceError(f"{kind} {key!r} is listed twice")
+        seen[key] = item
+    return seen
+
+
+def _require(ids: dict, expected: tuple[str, ...], kind: str) -> None:
+    missing = set(expected) - set(ids)
+    extra = set(ids) - set(expected)
+    if missing or extra:
+        raise ReferenceError(f"{kind}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+
+
+def _load_signs(data: dict, sectors: dict) -> dict[str, Sign]:
+    signs = []
+    for raw in data["sign"]:
+        general = raw["sectors"] == "all"
+        sign_sectors = frozenset(sectors) if general else frozenset(raw["sectors"])
+        if unknown := sign_sectors - set(sectors):
+            raise ReferenceError(f"sign {raw['id']!r} names unknown sectors {sorted(unknown)}")
+        if unknown := set(raw.get("tags", ())) - TAGS:
+            raise ReferenceError(f"sign {raw['id']!r} has unknown tags {sorted(unknown)}")
+        signs.append(
+            Sign(
+                id=raw["id"],
+                label=raw["label"],
+                sectors=sign_sectors,
+                tags=frozenset(raw.get("tags", ())),
+                serious=raw.get("serious", False),
+                general=general,
+            )
+        )
+    return _unique(signs, "sign")
+
+
+def _load_authorities(data: dict) -> dict[str, Authority]:
+    authorities = _unique([Authority(**raw) for raw in data["authority"]], "authority")
+    for a in authorities.values():
+        if not (a.phone or a.sms or a.web):
+            raise ReferenceError(f"authority {a.id!r} has no way to contact it")
+        for number in (a.phone, a.sms):
+            if number and not DIALABLE.match(number):
+                raise ReferenceError(f"authority {a.id!r} number {number!r} is not dialable")
+    _require(authorities, AUTHORITY_IDS, "authorities")
+    return authorities
+
+
+def _load_routes(data: dict, authorities: dict, sectors: dict) -> tuple[Route, ...]:
+    routes = []
+    for raw in data["route"]:
+        raw = dict(raw)
+        why, offer = raw.pop("why"), tuple(raw.pop("offer"))
+        if unknown := set(raw) - ROUTE_CONDITIONS:
+            raise ReferenceError(f"route {why!r} has unknown conditions {sorted(unknown)}")
+        if unknown := set(offer) - set(authorities):
+            raise ReferenceError(f"route {why!r} offers unknown authorities {sorted(unknown)}")
+        if unknown := set(raw.get("sectors", ())) - set(sectors):
+            raise ReferenceError(f"route {why!r} names unknown sectors {sorted(unknown)}")
+        if unknown := set(raw.get("tags", ())) - TAGS:
+            raise ReferenceError(f"route {why!r} names unknown tags {sorted(unknown)}")
+        for key in ("sectors", "tags"):
+            if key in raw:
+                raw[key] = frozenset(raw[key])
+        routes.append(Route(why=why, offer=offer, **raw))
+    return tuple(routes)
+
+
+def _load_stations(data_dir: Path, forces: dict) -> dict[str, Station]:
+    with open(data_dir / "stations.csv", newline="", encoding="utf-8") as f:
+        stations = [Station(row["crs"], row["name"], row["force"]) for row in csv.DictReader(f)]
+    for station in stations:
+        if station.force not in forces:
+            raise ReferenceError(f"station {station.crs} names unknown force {station.force!r}")
+    return _unique(stations, "station")
+
+
+def load_reference(data_dir: Path = DATA_DIR) -> Reference:
+    """Read every reference file and check that they agree with each other."""
+    sectors = _unique(
+        [Sector(**raw) for raw in _read_toml("sectors.toml", data_dir)["sector"]], "sector"
+    )
+    _require(sectors, SECTOR_IDS, "sectors")
+    signs = _load_signs(_read_toml("signs.toml", data_dir), sectors)
+    authorities = _load_authorities(_read_toml("authorities.toml", data_dir))
+
+    geography = _read_toml("regions.toml", data_dir)
+    regions = _unique([Region(**raw) for raw in geography["region"]], "region")
+    _require(regions, REGION_IDS, "regions")
+    forces = {fid: Force(id=fid, **raw) for fid, raw in geography["forces"].items()}
+    for force in forces.values():
+        if force.region not in regions:
+            raise ReferenceError(f"force {force.id!r} names unknown region {force.region!r}")
+    if empty := set(regions) - {f.region for f in forces.values()}:
+        raise ReferenceError(f"regions without a force: {sorted(empty)}")
+
+    routing = _read_toml("routing.toml", data_dir)
+    routes = _load_routes(routing, authorities, sectors)
+    offered = {a for route in routes for a in route.offer}
+    if unoffered := set(authorities) - offered:
+        raise ReferenceError(f"authorities no route offers: {sorted(unoffered)}")
+
+    stations = _load_stations(data_dir, forces)
+    return Reference(
+        sectors=sectors,
+        signs=signs,
+        authorities=authorities,
+        regions=regions,
+        forces=forces,
+        stations=stations,
+        routes=routes,
+        high_when_signs_at_least=routing["priority"]["high_when_signs_at_least"],
+        _station_names={" ".join(s.name.split()).casefold(): s for s in stations.values()},
+    )
+
+
+@cache
+def get_reference() -> Reference:
+    """The reference data, read once per process."""
+    return load_reference()

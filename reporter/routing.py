@@ -1,0 +1,134 @@
+"""From the facts of a report to a decision: region, queue, priority, who to contact.
+
+Pure: no Flask, no database. The rules are data (reference/routing.toml, signs.toml,
+regions.toml); this module only reads them. Safe to call when the database is down, which is
+how the danger path keeps working.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from reporter.reference import Authority, Reference, Region, Route
+
+URGENT, HIGH, NORMAL = "urgent", "high", "normal"
+PRIORITIES = (URGENT, HIGH, NORMAL)
+NATIONAL_QUEUE = "national"
+# A postcode written inside free text, such as "outside the chip shop, LE1 6RN".
+POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})\b", re.IGNORECASE)
+
+
+class PostcodeLookup(Protocol):
+    def force_for(self, postcode: str): ...
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a reporter told us that routing needs. `postcode` is already normalised."""
+
+    sector: str
+    signs: frozenset[str] = frozenset()
+    danger: bool = False
+    postcode: str | None = None
+    station: str | None = None
+    place: str | None = None
+    partner_region: str | None = None
+    young: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    region: Region | None
+    region_source: str  # postcode, station, place, partner, outside (England and Wales), unknown
+    queue: str
+    priority: str
+    authorities: tuple[Authority, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def authority_ids(self) -> list[str]:
+        return [a.id for a in self.authorities]
+
+
+def resolve_region(
+    facts: Facts, ref: Reference, postcodes: PostcodeLookup
+) -> tuple[Region | None, str]:
+    """The region from the postcode district first, then the station, then the place."""
+    if facts.postcode:
+        match = postcodes.force_for(facts.postcode)
+        if match.known:
+            region = ref.region_of_force(match.force)
+            return region, "postcode" if region else "outside"
+    if facts.station and facts.station in ref.stations:
+        return ref.region_of_force(ref.stations[facts.station].force), "station"
+    if facts.place:
+        region = _region_from_place(facts.place, ref, postcodes)
+        if region:
+            return region, "place"
+    if facts.partner_region in ref.regions:
+        return ref.regions[facts.partner_region], "partner"
+    return None, "unknown"
+
+
+def _region_from_place(place: str, ref: Reference, postcodes: PostcodeLookup) -> Region | None:
+    for outward, inward in POSTCODE_IN_TEXT.findall(place):
+        match = postcodes.force_for(f"{outward} {inward}".upper())
+        if match.known and match.force:
+            return ref.region_of_force(match.force)
+    station = ref.find_station(place) or _station_named_in(place, ref)
+    return ref.region_of_force(station.force) if station else None
+
+
+def _station_named_in(place: str, ref: Reference):
+    text = f" {' '.join(re.findall(r'[a-z0-9&]+', place.casefold()))} "
+    named = [s for s in ref.stations.values() if f" {s.name.casefold()} " in text]
+    # The longest name wins: "London Victoria" over "Victoria".
+    return max(named, key=lambda s: len(s.name), default=None)
+
+
+def priority_for(facts: Facts, ref: Reference) -> str:
+    if facts.danger:
+        return URGENT
+    signs = [ref.signs[s] for s in facts.signs if s in ref.signs]
+    if any(s.serious for s in signs) or len(signs) >= ref.high_when_signs_at_least:
+        return HIGH
+    return NORMAL
+
+
+def _applies(route: Route, facts: Facts, tags: frozenset[str], railway: bool) -> bool:
+    return (
+        (route.danger is None or route.danger == facts.danger)
+        and (route.railway is None or route.railway == railway)
+        and (route.sectors is None or facts.sector in route.sectors)
+        and (route.tags is None or bool(route.tags & tags))
+        and (route.young is None or route.young == facts.young)
+    )
+
+
+def authorities_for(facts: Facts, ref: Reference) -> tuple[tuple[Authority, ...], tuple[str, ...]]:
+    """Who to contact, most urgent first, with the reason each route applied."""
+    tags = frozenset(t for s in facts.signs if s in ref.signs for t in ref.signs[s].tags)
+    railway = facts.sector == "rail" or bool(facts.station)
+    chosen: dict[str, Authority] = {}
+    reasons = []
+    for route in ref.routes:
+        if _applies(route, facts, tags, railway):
+            reasons.append(route.why)
+            for authority_id in route.offer:
+                chosen.setdefault(authority_id, ref.authorities[authority_id])
+    return tuple(chosen.values()), tuple(reasons)
+
+
+def decide(facts: Facts, ref: Reference, postcodes: PostcodeLookup) -> Decision:
+    region, source = resolve_region(facts, ref, postcodes)
+    authorities, reasons = authorities_for(facts, ref)
+    return Decision(
+        region=region,
+        region_source=source,
+        queue=region.id if region else NATIONAL_QUEUE,
+        priority=priority_for(facts, ref),
+        authorities=authorities,
+        reasons=reasons,
+    )

@@ -1,0 +1,115 @@
+"""Storing a report. One transaction per report: the report and its signs, or nothing."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from reporter.crypto import DataCipher
+from reporter.extensions import db
+from reporter.models import Report, ReportSign
+from reporter.routing import Decision, Facts
+
+log = logging.getLogger(__name__)
+
+# No 0/O, 1/I/L, 5/S or 8/B: a reference is read aloud over the phone and copied by hand.
+REFERENCE_ALPHABET = "2345679ACDEFGHJKMNPQRTUVWXYZ"
+REFERENCE_ATTEMPTS = 5
+
+
+class StorageError(RuntimeError):
+    """The report could not be stored. The reporter must still be told who to call."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class NewReport:
+    facts: Facts
+    consent: str = "anonymous"
+    description: str | None = None
+    place: str | None = None
+    seen_at: datetime | None = None
+    contact: Contact = field(default_factory=Contact)
+    language: str = "en"
+    partner: str | None = None
+    source: str = "form"
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"LC-{chars[:4]}-{chars[4:]}"
+
+
+def cipher() -> DataCipher:
+    return current_app.extensions["reporter_cipher"]
+
+
+def _build(new: NewReport, decision: Decision, reference: str) -> Report:
+    seal = cipher().encrypt
+    contact = None
+    if new.consent != "anonymous":
+        contact = json.dumps(new.contact.__dict__, ensure_ascii=False)
+    facts = new.facts
+    return Report(
+        reference=reference,
+        source=new.source,
+        language=new.language,
+        partner=new.partner,
+        sector=facts.sector,
+        danger=facts.danger,
+        priority=decision.priority,
+        region_id=decision.region.id if decision.region else None,
+        region_source=decision.region_source,
+        queue=decision.queue,
+        postcode_district=facts.postcode.split(" ")[0] if facts.postcode else None,
+        station_crs=facts.station,
+        seen_at=new.seen_at,
+        consent=new.consent,
+        reporter_young=facts.young,
+        authorities=decision.authority_ids,
+        postcode_enc=seal(facts.postcode, f"{reference}:postcode"),
+        place_enc=seal(new.place, f"{reference}:place"),
+        description_enc=seal(new.description, f"{reference}:description"),
+        contact_enc=seal(contact, f"{reference}:contact"),
+        signs=[ReportSign(sign_id=s) for s in sorted(facts.signs)],
+    )
+
+
+def submit_report(new: NewReport, decision: Decision) -> Report:
+    """Store a report with its signs in one transaction and return it."""
+    for _ in range(REFERENCE_ATTEMPTS):
+        report = _build(new, decision, new_reference())
+        try:
+            db.session.add(report)
+            db.session.commit()
+            log.info("report stored", extra={"reference": report.reference})
+            return report
+        except IntegrityError:
+            # Almost surely a reference collision (1 in 10^11): try another reference.
+            db.session.rollback()
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            log.error("report not stored: %s", type(exc).__name__)
+            raise StorageError from exc
+    raise StorageError("no free reference")
+
+
+def find_report(reference: str) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.reference == reference))
+
+
+def decrypt_field(report: Report, name: str) -> str | None:
+    return cipher().decrypt(getattr(report, f"{name}_enc"), f"{report.reference}:{name}")

@@ -1,0 +1,42 @@
+"""What every template can use: the language, its direction, the switcher, the reference data."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_datetime, get_locale
+
+from reporter.i18n import native_name, offered, text_direction
+
+
+def switch_language_url(code: str) -> str:
+    """This page again in another language (query string kept)."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    endpoint = request.endpoint if request.url_rule and request.method == "GET" else None
+    return url_for(endpoint or "public.report", **(request.view_args or {}), **args)
+
+
+def left_to_right(text: str) -> str:
+    """Keep a phone number or code in reading order inside right-to-left text (Unicode isolate)."""
+    return f"\u2066{text}\u2069"
+
+
+def uk_datetime(value) -> str:
+    """A moment as UK local time, written the way the reader's language writes dates."""
+    return format_datetime(value, "medium", rebase=True)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["ltr"] = left_to_right
+    app.jinja_env.filters["uk_datetime"] = uk_datetime
+
+    @app.context_processor
+    def inject():
+        locale = str(get_locale() or "en")
+        return {
+            "locale": locale,
+            "text_direction": text_direction(locale),
+            "languages": [(code, native_name(code)) for code in offered()],
+            "switch_language_url": switch_language_url,
+            "ref": current_app.extensions["reporter_reference"],
+        }

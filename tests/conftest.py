@@ -1,0 +1,107 @@
+"""Fixtures. Every test runs on SQLite; with TEST_DATABASE_URL set, `make test` runs the suite
+again on PostgreSQL. The schema is built by the Alembic migrations, as in production."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from reporter import create_app
+from reporter.config import database_url
+from reporter.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+_missing_services: list[str] = []
+
+
+def missing_service(message: str) -> None:
+    """Skip a test because a real service is not configured, and say so in the summary."""
+    _missing_services.append(message)
+    pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _missing_services:
+        terminalreporter.section("SERVICES NOT TESTED", sep="!", red=True, bold=True)
+        for message in sorted(set(_missing_services)):
+            terminalreporter.write_line(f"NOT TESTED: {message}", red=True, bold=True)
+
+
+def _ensure_postgres_database(url: str) -> None:
+    """Create the test database when it is missing (CI machines start with none)."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        uri = database_url(TEST_DATABASE_URL)
+        _ensure_postgres_database(uri)
+        return uri
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_uri):
+    """Build the schema once, from the migrations."""
+    from flask_migrate import upgrade
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_uri})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return database_uri
+
+
+def _empty_tables() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(_schema):
+    """An app factory for tests that need their own settings (CSRF or rate limits on)."""
+    apps = []
+
+    def make(**overrides):
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": _schema, **overrides})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            _empty_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
