@@ -38,7 +38,7 @@ def _retry_after_seconds() -> int:
     limit = limiter.current_limit
     if limit is None:
         return 60
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    return max(1, int(limit.reset_at - time.time()))
 
 
 def render_error(status: int, retry_after: int | None = None):

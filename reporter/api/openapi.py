@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reporter.reference import Reference
 from reporter.routing import PRIORITIES
+from reporter.services.reports import REFERENCE_ALPHABET
 
 
 def _schemas(ref: Reference) -> dict:
@@ -78,7 +79,10 @@ def _schemas(ref: Reference) -> dict:
             "type": "object",
             "required": ["reference", "guidance"],
             "properties": {
-                "reference": {"type": "string", "pattern": "^LC-[2-9A-Z]{4}-[2-9A-Z]{4}$"},
+                "reference": {
+                    "type": "string",
+                    "pattern": f"^LC-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$",
+                },
                 "guidance": {"$ref": "#/components/schemas/Guidance"},
             },
             "additionalProperties": False,

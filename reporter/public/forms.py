@@ -12,15 +12,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from reporter.reference import Reference
 from reporter.services import intake
 
 CONSENT_CHOICES = [
-    ("anonymous", _l("Stay anonymous: do not ask for my details")),
-    ("confidential", _l("Keep my details private: only the programme team may contact me")),
-    ("share", _l("Share my details: the police may contact me too")),
+    SelectChoice("anonymous", _l("Stay anonymous: do not ask for my details")),
+    SelectChoice(
+        "confidential", _l("Keep my details private: only the programme team may contact me")
+    ),
+    SelectChoice("share", _l("Share my details: the police may contact me too")),
 ]
 
 
@@ -28,7 +31,7 @@ class ChecklistField(SelectMultipleField):
     """Checkboxes whose choices are set per setting; an unknown value gets our own message."""
 
     def pre_validate(self, form):
-        known = {value for value, _ in self.choices}
+        known = {choice.value for choice in self.choices}
         if any(value not in known for value in self.data or ()):
             raise ValidationError(_l("Choose only signs from the list."))
 
@@ -36,7 +39,7 @@ class ChecklistField(SelectMultipleField):
 class ReportForm(FlaskForm):
     danger = RadioField(
         _l("Is a child in danger right now?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
         validators=[InputRequired(message=_l("Say if a child is in danger right now."))],
     )
     sector = HiddenField()
@@ -66,7 +69,9 @@ class ReportForm(FlaskForm):
         self.clean: dict = {}
         sector = self.sector.data
         self.signs.choices = (
-            [(s.id, s.label) for s in ref.signs_for(sector)] if sector in ref.sectors else []
+            [SelectChoice(s.id, s.label) for s in ref.signs_for(sector)]
+            if sector in ref.sectors
+            else []
         )
 
     def _check(self, field, check, *args, store: bool = True):

@@ -20,7 +20,7 @@ from reporter.routing import Decision, Facts
 log = logging.getLogger(__name__)
 
 # No 0/O, 1/I/L, 5/S or 8/B: a reference is read aloud over the phone and copied by hand.
-REFERENCE_ALPHABET = "2345679ACDEFGHJKMNPQRTUVWXYZ"
+REFERENCE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 REFERENCE_ATTEMPTS = 5
 
 
@@ -97,9 +97,11 @@ def submit_report(new: NewReport, decision: Decision) -> Report:
             db.session.commit()
             log.info("report stored", extra={"reference": report.reference})
             return report
-        except IntegrityError:
-            # Almost surely a reference collision (1 in 10^11): try another reference.
+        except IntegrityError as exc:
             db.session.rollback()
+            if find_report(report.reference) is None:  # not a reference collision
+                log.error("report not stored: %s", type(exc).__name__)
+                raise StorageError from exc
         except SQLAlchemyError as exc:
             db.session.rollback()
             log.error("report not stored: %s", type(exc).__name__)

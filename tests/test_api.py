@@ -1,0 +1,165 @@
+"""The JSON API: guidance, reports, and a clear 400 for every kind of bad input (never a 500)."""
+
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+from sqlalchemy import select
+
+from reporter.extensions import db
+from reporter.models import Report
+
+VALID = {
+    "sector": "hotel",
+    "signs": ["room-paid-cash", "older-companion"],
+    "danger": False,
+    "description": "Girl of about 13 checked in by a man in his 40s paying cash.",
+    "postcode": "m1 1ae",
+    "contact": {"consent": "confidential", "phone": "07700 900123"},
+}
+
+
+@pytest.fixture
+def validate(client):
+    """Check a response body against the API's own OpenAPI document."""
+    document = client.get("/api/v1/openapi.json").get_json()
+
+    def check(body, schema_name):
+        schema = {"$ref": f"#/components/schemas/{schema_name}", **document}
+        errors = list(Draft202012Validator(schema).iter_errors(body))
+        assert not errors, [e.message for e in errors]
+
+    return check
+
+
+def test_the_openapi_document_describes_both_endpoints(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert {"/guidance", "/reports"} <= set(document["paths"])
+    Draft202012Validator.check_schema({"$defs": document["components"]["schemas"]})
+
+
+def test_guidance_for_a_rail_worry_in_leicester(client, validate):
+    response = client.get("/api/v1/guidance?sector=rail&station=LEI&signs=hiding,no-ticket")
+    body = response.get_json()
+    validate(body, "Guidance")
+    assert body["region"] == {"id": "east-midlands", "name": "East Midlands"}
+    assert body["priority"] == "normal"
+    first = body["authorities"][0]
+    assert (first["id"], first["sms"], first["link"]) == ("btp-text-61016", "61016", "sms:61016")
+
+
+def test_guidance_in_danger_puts_999_first(client, validate):
+    body = client.get("/api/v1/guidance?sector=taxi&danger=true&postcode=CH5%201NS").get_json()
+    validate(body, "Guidance")
+    assert body["authorities"][0]["link"] == "tel:999"
+    assert body["region"]["id"] == "wales"
+    assert body["priority"] == "urgent"
+
+
+def test_guidance_for_scotland_has_no_region_but_full_guidance(client, validate):
+    body = client.get("/api/v1/guidance?sector=delivery&postcode=EH1%201YZ").get_json()
+    validate(body, "Guidance")
+    assert body["region"] is None
+    assert "crimestoppers" in [a["id"] for a in body["authorities"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("sector=boats", "sector"),
+        ("sector=rail&signs=made-up", "signs"),
+        ("sector=rail&danger=maybe", "danger"),
+        ("sector=rail&postcode=12345", "postcode"),
+        ("sector=rail&station=Atlantis", "station"),
+    ],
+)
+def test_bad_guidance_queries_get_400_naming_the_field(client, validate, query, field):
+    response = client.get(f"/api/v1/guidance?{query}")
+    assert response.status_code == 400
+    validate(response.get_json(), "Errors")
+    assert field in response.get_json()["errors"]
+
+
+def test_a_report_is_stored_and_answered_with_reference_and_guidance(app, client, validate):
+    response = client.post("/api/v1/reports", json=VALID)
+    assert response.status_code == 201
+    body = response.get_json()
+    validate(body, "Created")
+    assert body["guidance"]["region"]["id"] == "north-west"
+    with app.app_context():
+        report = db.session.scalars(select(Report)).one()
+        assert (report.reference, report.source, report.consent) == (
+            body["reference"], "api", "confidential",
+        )  # fmt: skip
+        assert report.postcode_district == "M1"
+
+
+def test_the_same_report_shape_goes_through_the_form_rules(client):
+    response = client.post("/api/v1/reports", json={**VALID, "contact": {"consent": "share"}})
+    assert response.status_code == 400
+    assert "contact" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"sector": "boats"}, "sector"),
+        ({"sector": 7}, "sector"),
+        ({"signs": ["no-ticket"]}, "signs"),  # a railway sign in a hotel
+        ({"signs": "room-paid-cash"}, "signs"),
+        ({"signs": [1, 2]}, "signs"),
+        ({"danger": "yes"}, "danger"),
+        ({"danger": None}, "danger"),
+        ({"description": 42}, "description"),
+        ({"description": "x" * 2001}, "description"),
+        ({"place": "y" * 201}, "place"),
+        ({"postcode": "NOT A POSTCODE"}, "postcode"),
+        ({"station": "Atlantis"}, "station"),
+        ({"seen_at": "last tuesday"}, "seen_at"),
+        ({"young": "no"}, "young"),
+        ({"contact": "call me"}, "contact"),
+        ({"contact": {"consent": "whatever"}}, "contact.consent"),
+        ({"contact": {"consent": "share", "email": "nope"}}, "contact.email"),
+        ({"colour": "blue"}, "colour"),
+        ({"postcode": None, "station": None, "place": None}, "place"),
+        ({"signs": [], "description": None}, "description"),
+    ],
+)
+def test_bad_reports_get_400_with_a_message_per_field(client, validate, change, field):
+    body = {k: v for k, v in {**VALID, **change}.items() if v is not None or k == "danger"}
+    response = client.post("/api/v1/reports", json=body)
+    assert response.status_code == 400, response.get_json()
+    validate(response.get_json(), "Errors")
+    assert field in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{not json", b"\xff\xfe\x00", b"[1, 2]", b'"text"', b"", b"null"],
+)
+def test_malformed_bodies_get_400_never_500(client, raw):
+    response = client.post("/api/v1/reports", data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert "body" in response.get_json()["errors"]
+
+
+def test_errors_come_in_the_reporters_language_when_asked(client):
+    response = client.post(
+        "/api/v1/reports", json={**VALID, "sector": "boats"}, headers={"Accept-Language": "en"}
+    )
+    assert response.get_json()["errors"]["sector"] == "Choose a setting from the list."
+
+
+def test_a_body_over_the_size_limit_is_refused_with_json(client):
+    response = client.post(
+        "/api/v1/reports", data=json.dumps({"description": "x" * 70_000}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert "authorities" in response.get_json()
+
+
+def test_the_api_needs_no_csrf_token_but_the_form_does(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    assert client.post("/api/v1/reports", json=VALID).status_code == 201

@@ -1,0 +1,237 @@
+"""The reporter's journey through the web form."""
+
+import re
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+
+from reporter.extensions import db
+from reporter.models import Report, ReportSign
+from reporter.services import reports
+from tests.pages import read
+
+VALID = {
+    "sector": "rail",
+    "danger": "no",
+    "signs": ["controlled", "hiding"],
+    "station": "Leicester",
+    "description": "Two boys, about 14, told where to go by an older man.",
+    "consent": "anonymous",
+}
+
+
+@pytest.fixture(autouse=True)
+def _context(app):
+    with app.app_context():
+        yield
+
+
+def post_report(client, **changes):
+    data = {**VALID, **changes}
+    return client.post("/report", data={k: v for k, v in data.items() if v is not None})
+
+
+def stored_reports():
+    return db.session.scalars(select(Report)).all()
+
+
+def test_the_start_page_asks_where_you_work_and_shows_999(client):
+    page = read(client.get("/"))
+    assert "tel:999" in page.links()
+    for sector in ("delivery", "rail", "hotel", "taxi", "banking"):
+        assert f"/report?sector={sector}" in page.links()
+
+
+def test_the_form_shows_the_checklist_for_the_setting_with_labels(client):
+    page = read(client.get("/report?sector=hotel"))
+    boxes = page.find_all("input", type="checkbox", name="signs")
+    assert len(boxes) > 9
+    labels = {a.get("for") for a in page.find_all("label")}
+    assert all(box["id"] in labels for box in boxes)
+    values = {box["value"] for box in boxes}
+    assert {"travelling-alone", "room-paid-cash"} <= values
+    assert "no-ticket" not in values  # a railway sign, not a hotel one
+    assert page.find_all("input", type="hidden", name="csrf_token")
+    assert "2,000" in page.text  # the limit is stated
+
+
+def test_only_railway_and_bus_settings_ask_for_a_station(client):
+    assert read(client.get("/report?sector=rail")).find_all("input", name="station")
+    assert not read(client.get("/report?sector=delivery")).find_all("input", name="station")
+
+
+def test_a_valid_report_is_stored_and_the_outcome_shows_reference_and_guidance(client):
+    response = post_report(client)
+    assert response.status_code == 303
+    page = read(client.get(response.headers["Location"]))
+    reference = re.search(r"LC-[2-9A-Z]{4}-[2-9A-Z]{4}", page.text).group(0)
+    assert not set(reference[3:]) & set("01IOL58BS")  # no characters that are easy to misread
+    [report] = stored_reports()
+    assert report.reference == reference
+    assert (report.region_id, report.station_crs, report.priority) == (
+        "east-midlands",
+        "LEI",
+        "high",
+    )
+    assert sorted(report.sign_ids) == ["controlled", "hiding"]
+    links = page.links()
+    assert links.index("sms:61016") < links.index("tel:101")
+    assert "Leicester" in page.text  # what to tell them: where
+
+
+def test_danger_puts_999_first_on_the_outcome(client):
+    post_report(client, danger="yes")
+    page = read(client.get("/report/done"))
+    call_links = [h for h in page.links() if h.startswith(("tel:", "sms:"))]
+    assert call_links[:2] == ["tel:999", "tel:999"]  # the banner, then the first authority
+
+
+def test_outcome_without_a_report_goes_back_to_the_form(client):
+    assert client.get("/report/done").status_code == 302
+
+
+def test_errors_are_summarised_linked_and_keep_everything_typed(client):
+    response = post_report(
+        client, danger=None, postcode="NOT A CODE", description="x" * 2001,
+        name="Sam", signs=["controlled"],
+    )  # fmt: skip
+    page = read(response)
+    assert page.title.startswith("Error:")
+    links = page.error_summary_links()
+    assert links == ["#danger-0", "#postcode", "#description", "#consent-0"]
+    for link in links:
+        assert page.ids[link[1:]] == 1, f"{link} points nowhere"
+    assert page.find_all("input", name="postcode", value="NOT A CODE")
+    assert page.find_all("input", name="name", value="Sam")
+    assert page.find_all("input", name="signs", value="controlled", checked="")
+    assert "x" * 2001 in page.html
+    assert not stored_reports()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"station": "Leicesterr"}, "station"),
+        ({"station": None, "postcode": None, "place": None}, "postcode"),
+        ({"signs": [], "description": ""}, "description"),
+        ({"signs": ["room-paid-cash"]}, "signs-0"),  # a hotel sign on the railway form
+        ({"consent": "share"}, "consent-0"),  # sharing needs a way to reach you
+        ({"consent": "share", "phone": "call me"}, "phone"),
+        ({"consent": "share", "email": "nope"}, "email"),
+        ({"seen_at": "yesterday-ish"}, "seen_at"),
+        ({"seen_at": "2999-01-01T10:00"}, "seen_at"),
+    ],
+)
+def test_each_bad_answer_gets_a_clear_error_on_its_field(client, changes, field):
+    page = read(post_report(client, **changes))
+    assert f"#{field}" in page.error_summary_links()
+    assert not stored_reports()
+
+
+def test_a_misspelt_station_suggests_the_right_one(client):
+    page = read(post_report(client, station="Leicestr"))
+    assert "Leicester (LEI)" in page.text
+
+
+def test_contact_details_and_text_are_encrypted_at_rest(client):
+    post_report(
+        client, consent="confidential", name="Pat Doorstep", phone="07700 900123",
+        place="Platform 3 by the lifts", postcode="LE1 6RN",
+    )  # fmt: skip
+    row = db.session.execute(text("SELECT * FROM reports")).mappings().one()
+    raw = " ".join(str(v) for v in row.values())
+    for secret in ("Pat Doorstep", "07700", "Platform 3", "Two boys", "LE1 6RN"):
+        assert secret not in raw
+    assert row["postcode_district"] == "LE1"  # kept in clear for routing and related reports
+
+
+def test_anonymous_reports_store_no_contact_details(client):
+    post_report(client)
+    assert stored_reports()[0].contact_enc is None
+
+
+def test_the_honeypot_shows_an_outcome_but_stores_nothing(client, caplog):
+    page = read(post_report(client, website="http://spam.example"))
+    assert re.search(r"LC-[2-9A-Z]{4}-[2-9A-Z]{4}", page.text)
+    assert not stored_reports()
+    assert "Two boys" not in caplog.text
+
+
+def test_a_report_and_its_signs_are_one_transaction(client, monkeypatch):
+    """A failure while storing the signs leaves no report behind."""
+    build = reports._build
+
+    def build_with_a_duplicate_sign(*args):
+        report = build(*args)
+        report.signs.append(ReportSign(sign_id=report.signs[0].sign_id))  # breaks the primary key
+        return report
+
+    monkeypatch.setattr(reports, "_build", build_with_a_duplicate_sign)
+    assert post_report(client).status_code == 503
+    assert not stored_reports()
+    assert not db.session.scalars(select(ReportSign)).all()
+
+
+def test_a_reference_collision_is_retried_with_a_new_reference(client, monkeypatch):
+    post_report(client)
+    taken = stored_reports()[0].reference
+    fresh = iter([taken, "LC-2222-3333"])
+    monkeypatch.setattr(reports, "new_reference", lambda: next(fresh))
+    assert post_report(client).status_code == 303
+    assert sorted(r.reference for r in stored_reports()) == sorted([taken, "LC-2222-3333"])
+
+
+def test_when_the_database_fails_the_reporter_still_sees_who_to_call(client, monkeypatch, caplog):
+    def fail():
+        raise OperationalError("INSERT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(db.session, "commit", fail)
+    response = post_report(client, danger="yes")
+    assert response.status_code == 503
+    page = read(response)
+    assert page.links().count("tel:999") >= 2
+    assert "tel:0800555111" in page.links()
+    assert VALID["description"] in page.html  # kept, ready to send again
+    assert page.find_all("form", id="report-form")
+    assert VALID["description"] not in caplog.text
+
+
+def test_csrf_is_checked_and_an_expired_form_keeps_the_answers(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    client.get("/report?sector=rail")
+    response = post_report(client)  # no token
+    assert response.status_code == 400
+    page = read(response)
+    assert VALID["description"] in page.html
+    assert page.find_all("div", class_="notice", role="status")
+    assert not stored_reports()
+
+
+def test_csrf_with_a_valid_token_is_accepted(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    page = read(client.get("/report?sector=rail"))
+    token = page.find_all("input", name="csrf_token")[0]["value"]
+    assert post_report(client, csrf_token=token).status_code == 303
+
+
+def test_switching_language_mid_form_keeps_the_answers(client):
+    response = post_report(client, switch_lang="en", description="Still here")
+    page = read(response)
+    assert "Still here" in page.html
+    assert not page.error_summary_links()
+    assert not stored_reports()
+
+
+def test_unknown_pages_get_a_404_that_still_shows_who_to_call(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "tel:999" in read(response).links()
+
+
+def test_pages_are_never_cached_and_allow_no_third_party_content(client):
+    response = client.get("/report?sector=rail")
+    assert response.headers["Cache-Control"] == "no-store"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "http" not in csp
+    assert not re.search(r'(src|href)="https?://', response.get_data(as_text=True))
