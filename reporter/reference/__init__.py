@@ -263,8 +263,26 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
         stations=stations,
         routes=routes,
         high_when_signs_at_least=routing["priority"]["high_when_signs_at_least"],
-        _station_names={" ".join(s.name.split()).casefold(): s for s in stations.values()},
+        _station_names=_station_index(stations),
     )
+
+
+def _station_index(stations: dict[str, Station]) -> dict[str, Station]:
+    """Names people type: the full name, and the name without its bracket ("Abbey Wood" for
+    "Abbey Wood (London)") where only one station has that short name."""
+
+    def key(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    index = {key(s.name): s for s in stations.values()}
+    short: dict[str, list[Station]] = {}
+    for station in stations.values():
+        if "(" in station.name:
+            short.setdefault(key(station.name.split("(")[0]), []).append(station)
+    for name, matches in short.items():
+        if len(matches) == 1:
+            index.setdefault(name, matches[0])
+    return index
 
 
 @cache
