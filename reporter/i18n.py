@@ -18,6 +18,8 @@ LOCALES = (
     "ur", "bn", "pa", "so", "tr", "uk", "ckb", "ti",
 )  # fmt: skip
 RTL = frozenset({"ar", "ur", "ckb"})
+# Where the name speakers use differs from CLDR's ("Central Kurdish").
+NATIVE_NAMES = {"ckb": "کوردی (سۆرانی)"}
 
 
 def available_locales(translations_dir: Path) -> tuple[str, ...]:
@@ -32,7 +34,7 @@ def offered() -> tuple[str, ...]:
 
 def native_name(code: str) -> str:
     """Each language named in itself: Cymraeg, Polski, العربية."""
-    name = Locale.parse(code).get_display_name(code) or code
+    name = NATIVE_NAMES.get(code) or Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 
 
@@ -54,3 +56,10 @@ def select_locale() -> str:
         if session.get(key) in locales:
             return session[key]
     return request.accept_languages.best_match(locales) or DEFAULT_LOCALE
+
+
+def init_app(app) -> None:
+    @app.before_request
+    def keep_explicit_choice():
+        """`?lang=` on any page is an explicit choice: keep it for the session."""
+        remember_choice(request.args.get("lang"))

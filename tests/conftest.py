@@ -4,6 +4,7 @@ again on PostgreSQL. The schema is built by the Alembic migrations, as in produc
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -44,6 +45,21 @@ def _ensure_postgres_database(url: str) -> None:
     admin.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """Compile .po catalogues whose .mo is missing or stale (`make compile` does the same)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).parent.parent.glob("translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with open(po, "rb") as source:
+                catalog = read_po(source)
+            with open(mo, "wb") as target:
+                write_mo(target, catalog)
+
+
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory) -> str:
     if TEST_DATABASE_URL:
@@ -69,9 +85,23 @@ def _schema(database_uri):
 
 
 def _empty_tables() -> None:
+    """Empty every table. The audit log's triggers refuse DELETE, so they are lifted for this
+    transaction only: on PostgreSQL by the superuser's replica mode, on SQLite by dropping and
+    re-creating them from their own stored SQL."""
     with db.engine.begin() as conn:
+        sqlite_triggers = []
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            sqlite_triggers = conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            ).all()
+            for name, _sql in sqlite_triggers:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
+        for _name, sql in sqlite_triggers:
+            conn.execute(text(sql))
 
 
 @pytest.fixture
