@@ -35,7 +35,7 @@ extract: $(VENV)/.installed ## Extract translatable strings into translations/me
 	  -k _l -k lazy_gettext -o $(LOCALES_DIR)/messages.pot .
 
 update: extract ## Merge new strings into every catalogue
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header --no-location \
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-wrap \
 	  -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR)
 
 check-translations: $(VENV)/.installed ## Fail on a stale template, a missing/fuzzy string or a broken placeholder

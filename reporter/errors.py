@@ -28,7 +28,7 @@ def _messages() -> dict[int, tuple[str, str]]:
             _("That was too much to send"),
             _("Please make your report shorter and send it again."),
         ),
-        429: (_("Too many reports from your network"), ""),
+        429: (_("Too many reports from your internet connection"), ""),
         500: (_("Sorry, something went wrong"), _("Please try again later.")),
         503: (_("Sorry, the service is not working right now"), _("Please try again later.")),
     }

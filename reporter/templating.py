@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, gettext
 
 from reporter.i18n import native_name, offered, text_direction
 
@@ -21,6 +21,12 @@ def left_to_right(text: str) -> str:
     return f"\u2066{text}\u2069"
 
 
+def translated(text) -> str:
+    """Translate a string that comes from data (a sign, a sector, an authority's sentence).
+    Unlike Jinja's `_()`, it never %-formats, so a literal "100%" in the data is safe."""
+    return gettext(str(text))
+
+
 def uk_datetime(value) -> str:
     """A moment as UK local time, written the way the reader's language writes dates."""
     return format_datetime(value, "medium", rebase=True)
@@ -29,6 +35,7 @@ def uk_datetime(value) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["ltr"] = left_to_right
     app.jinja_env.filters["uk_datetime"] = uk_datetime
+    app.jinja_env.filters["translated"] = translated
 
     @app.context_processor
     def inject():

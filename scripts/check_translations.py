@@ -23,7 +23,9 @@ from reporter.i18n import DEFAULT_LOCALE, LOCALES  # noqa: E402
 TRANSLATIONS = ROOT / "translations"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{\{ ?[a-z_]+ ?\}\}")
 # Names that are the same in every language: official names of services and the campaign.
-SAME_IN_EVERY_LANGUAGE = {"#LookCloser", "Childline", "Crimestoppers", "NSPCC Helpline"}
+SAME_IN_EVERY_LANGUAGE = {
+    "#LookCloser", "LookCloser Reporter", "Childline", "Crimestoppers", "NSPCC Helpline",
+}  # fmt: skip
 
 
 def _ids(catalog) -> set[str]:

@@ -34,7 +34,7 @@ def test_the_checklist_and_errors_are_translated(client, app, code):
     page = read(client.post("/report", data={"sector": "rail", "consent": "anonymous"}))
     with app.test_request_context(), force_locale(code):
         expected = [
-            gettext("Travelling alone, mostly in school hours, late at night or often"),
+            gettext("Travelling alone, especially in school hours, late at night or often"),
             gettext("Say if a child is in danger right now."),
             gettext("There is a problem"),
         ]

@@ -235,3 +235,9 @@ def test_pages_are_never_cached_and_allow_no_third_party_content(client):
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "http" not in csp
     assert not re.search(r'(src|href)="https?://', response.get_data(as_text=True))
+
+
+def test_data_sentences_with_a_percent_sign_render_as_written(client):
+    """Authority sentences are data: they are translated but never %-formatted."""
+    page = read(client.get("/no-such-page"))
+    assert "stay 100% anonymous" in page.text

@@ -21,7 +21,7 @@ from reporter.services import intake
 CONSENT_CHOICES = [
     SelectChoice("anonymous", _l("Stay anonymous: do not ask for my details")),
     SelectChoice(
-        "confidential", _l("Keep my details private: only the programme team may contact me")
+        "confidential", _l("Keep my details private: only the LookCloser team may contact me")
     ),
     SelectChoice("share", _l("Share my details: the police may contact me too")),
 ]

@@ -117,7 +117,7 @@ def check_said_something(signs, description) -> None:
 def check_phone(raw: str | None) -> str | None:
     raw = clean_text(raw)
     if raw is not None and not PHONE.match(raw):
-        raise IntakeError(_l("Enter a phone number using numbers only, like 07700 900123."))
+        raise IntakeError(_l("Enter a phone number, like 07700 900123."))
     return raw
 
 
