@@ -17,6 +17,12 @@ from reporter.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 DANGER_CONTACTS = ("emergency-999", "police-101", "crimestoppers")
+FALLBACK_PAGE = """<!doctype html><html lang="en" dir="ltr"><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sorry</title>
+<h1>Sorry, something went wrong</h1>
+<p>If a child is in immediate danger, <a href="tel:999">call 999</a>.</p>
+<p>Otherwise call the police on <a href="tel:101">101</a>, or Crimestoppers on
+<a href="tel:0800555111">0800 555 111</a> to stay anonymous.</p></html>"""
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -51,14 +57,18 @@ def render_error(status: int, retry_after: int | None = None):
         response.status_code = status
     else:
         minutes = math.ceil(retry_after / 60) if retry_after else None
-        html = render_template(
-            "errors/error.html",
-            status=status,
-            title=title,
-            body=body,
-            contacts=contacts,
-            retry_minutes=minutes,
-        )
+        try:
+            html = render_template(
+                "errors/error.html",
+                status=status,
+                title=title,
+                body=body,
+                contacts=contacts,
+                retry_minutes=minutes,
+            )
+        except Exception:  # the error page itself failed: the numbers must still show
+            log.exception("error page %s failed to render", status)
+            html = FALLBACK_PAGE
         response = current_app.make_response((html, status))
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)

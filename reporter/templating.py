@@ -17,8 +17,9 @@ def switch_language_url(code: str) -> str:
 
 
 def left_to_right(text: str) -> str:
-    """Keep a phone number or code in reading order inside right-to-left text (Unicode isolate)."""
-    return f"\u2066{text}\u2069"
+    """Keep a phone number or code in reading order inside right-to-left text (Unicode isolate),
+    and in one piece (no-break spaces), so it is never split or misread."""
+    return "\u2066" + str(text).replace(" ", "\u00a0") + "\u2069"
 
 
 def translated(text) -> str:

@@ -241,3 +241,17 @@ def test_data_sentences_with_a_percent_sign_render_as_written(client):
     """Authority sentences are data: they are translated but never %-formatted."""
     page = read(client.get("/no-such-page"))
     assert "stay 100% anonymous" in page.text
+
+
+def test_if_the_error_page_itself_fails_a_plain_page_still_shows_who_to_call(
+    app, client, monkeypatch
+):
+    import reporter.errors as errors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template broken")
+
+    monkeypatch.setattr(errors, "render_template", broken)
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert {"tel:999", "tel:101", "tel:0800555111"} <= set(read(response).links())
