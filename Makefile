@@ -45,8 +45,9 @@ db-upgrade: $(VENV)/.installed ## Apply database migrations
 	@mkdir -p instance
 	$(FLASK) db upgrade
 
-demo-data: db-upgrade ## Add demo reports (development only, once)
+demo-data: db-upgrade ## Add demo reports and staff accounts (development only, once)
 	$(FLASK) demo-data --if-empty
+	$(FLASK) users demo
 
 run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT)
 	REPORTER_ENV=development $(FLASK) run --port $(PORT)

@@ -56,7 +56,8 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     for module in (errors, i18n, security, templating):
         module.init_app(app)
 
-    from reporter import cli
+    from reporter import cli, triage
 
     cli.init_app(app)
+    triage.init_app(app)
     return app

@@ -6,11 +6,13 @@ import random
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.routing import Facts
+from reporter.services import notify
 from reporter.services.guidance import guidance_for, reference
 from reporter.services.reports import Contact, NewReport, submit_report
 
@@ -26,7 +28,18 @@ DEMO_PLACES = [
 ]
 
 
+notify_cli = AppGroup("notify", help="Email alerts to staff (no report content).")
+
+
+@notify_cli.command("daily-summary")
+def daily_summary_command() -> None:
+    """Tell each member of staff how many reports are still new (run daily from cron)."""
+    click.echo(f"Sent {notify.daily_summary()} summaries.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(notify_cli)
+
     @app.cli.command("demo-data")
     @click.option("--count", default=40, show_default=True)
     @click.option("--if-empty", is_flag=True, help="Only when there are no reports yet.")

@@ -54,6 +54,15 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 2
     MAX_CONTENT_LENGTH = 64 * 1024
     DESCRIPTION_MAX_LENGTH = 2000
+    # Staff email alerts (no report content). Without MAIL_SERVER, mail goes to MAIL_OUTBOX_DIR.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "LookCloser Reporter <no-reply@localhost>")
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")
@@ -104,5 +113,9 @@ def check_production(config: dict) -> None:
         problems.append("REPORTER_DATA_KEY must be set")
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE must be on")
+    if not config.get("MAIL_SERVER"):
+        problems.append("MAIL_SERVER must be set, or urgent alerts reach nobody")
+    if not str(config.get("REPORTER_BASE_URL", "")).startswith("https://"):
+        problems.append("REPORTER_BASE_URL must be the https:// address staff use")
     if problems:
         raise ConfigError("Refusing to start in production: " + "; ".join(problems))

@@ -1,12 +1,22 @@
 """Database models (SQLAlchemy 2, typed). Free text, contact details and the full postcode are
-stored encrypted (see crypto.py): a raw read of the database shows only ciphertext."""
+stored encrypted (see crypto.py): a raw read of the database shows only ciphertext. So are staff
+notes, referral references, close and re-route reasons, and staff TOTP secrets."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    String,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from reporter.extensions import db
 
@@ -14,6 +24,16 @@ from reporter.extensions import db
 def utcnow() -> datetime:
     """Now in UTC, without tzinfo: every time is stored as naive UTC on every database."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# The queue sorts by urgency, then newest: a number, so one index can serve the sort.
+URGENCY = {"urgent": 2, "high": 1, "normal": 0}
+# The predicate of the partial indexes on open reports; queries for open reports use it verbatim.
+OPEN_REPORTS = "status IN ('new', 'triaged', 'referred')"
+
+
+def _urgency_of_row(context) -> int:
+    return URGENCY.get(context.get_current_parameters().get("priority"), 0)
 
 
 class Report(db.Model):
@@ -42,7 +62,12 @@ class Report(db.Model):
     place_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     description_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    urgency: Mapped[int] = mapped_column(SmallInteger, default=_urgency_of_row)
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
+    )
 
+    assigned_to: Mapped[StaffUser | None] = relationship()
     signs: Mapped[list[ReportSign]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -51,7 +76,35 @@ class Report(db.Model):
         Index("ix_reports_queue_created", "queue", "created_at"),
         Index("ix_reports_district_created", "postcode_district", "created_at"),
         Index("ix_reports_station_created", "station_crs", "created_at"),
+        # The triage queue: one region, most urgent then newest (keyset on the last three).
+        Index("ix_reports_queue_urgency_created", "queue", "urgency", "created_at", "id"),
+        # The same across every region, for national staff.
+        Index("ix_reports_urgency_created", "urgency", "created_at", "id"),
+        # The default view holds open reports only: a few thousand among millions. Without
+        # these, a page of open reports scans past every closed report of higher urgency.
+        Index(
+            "ix_reports_open_queue_urgency_created",
+            "queue",
+            "urgency",
+            "created_at",
+            "id",
+            postgresql_where=text(OPEN_REPORTS),
+            sqlite_where=text(OPEN_REPORTS),
+        ),
+        Index(
+            "ix_reports_open_urgency_created",
+            "urgency",
+            "created_at",
+            "id",
+            postgresql_where=text(OPEN_REPORTS),
+            sqlite_where=text(OPEN_REPORTS),
+        ),
     )
+
+    @validates("priority")
+    def _keep_urgency(self, _key: str, value: str) -> str:
+        self.urgency = URGENCY.get(value, 0)
+        return value
 
     @property
     def sign_ids(self) -> list[str]:
@@ -69,3 +122,122 @@ class ReportSign(db.Model):
     sign_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
     report: Mapped[Report] = relationship(back_populates="signs")
+
+
+class StaffUser(db.Model):
+    """A member of the programme's staff who signs in at /triage."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # always lower case
+    name: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id
+    role: Mapped[str] = mapped_column(String(16))  # admin, national or officer
+    active: Mapped[bool] = mapped_column(default=True)
+    totp_required: Mapped[bool] = mapped_column(default=False)
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_last_step: Mapped[int | None]  # a code is accepted once: never a step at or before this
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    region_links: Mapped[list[StaffRegion]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StaffRegion.region_id"
+    )
+
+    __table_args__ = (CheckConstraint("role IN ('admin', 'national', 'officer')", name="role"),)
+
+    @property
+    def region_ids(self) -> list[str]:
+        return [link.region_id for link in self.region_links]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.email})" if self.name else self.email
+
+
+class StaffRegion(db.Model):
+    """A region an officer covers: an officer may cover more than one."""
+
+    __tablename__ = "staff_regions"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class StaffSession(db.Model):
+    """A signed-in session. The cookie holds a random token; only its SHA-256 is stored, so a
+    copy of this table cannot be replayed. A row ends when revoked or timed out."""
+
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[StaffUser] = relationship(lazy="joined")
+
+
+class ReportEvent(db.Model):
+    """One entry of a report's timeline: a status change, referral, assignment, note or re-route.
+    `from_value`/`to_value` hold codes (a status, a region id, an agency id, a user id); what staff
+    wrote (a note, a reason, another agency's reference) is in `text_enc`, encrypted."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))
+    from_value: Mapped[str | None] = mapped_column(String(64))
+    to_value: Mapped[str | None] = mapped_column(String(64))
+    text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    actor: Mapped[StaffUser | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_report_events_report_created", "report_id", "created_at"),)
+
+
+class ReportSearchToken(db.Model):
+    """Blind index over encrypted text: a keyed hash (HMAC-SHA256) of each normalised word of the
+    place and of the full postcode. Staff can search without the text being stored in clear."""
+
+    __tablename__ = "report_search_tokens"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, to which report: never what a report says. Append-only: no route edits
+    it and database triggers (migration 0002) refuse UPDATE and DELETE. No foreign keys, so a row
+    outlives the account and report it names, and nothing cascades into it."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None]
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    report_id: Mapped[int | None]
+    report_reference: Mapped[str | None] = mapped_column(String(12))
+    subject_user_id: Mapped[int | None]
+    address: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_audit_events_action_id", "action", "id"),
+        Index("ix_audit_events_actor_id", "actor_id", "id"),
+        Index("ix_audit_events_report_id", "report_id", "id"),
+    )

@@ -15,6 +15,8 @@ SAFE_PRODUCTION = {
     "REPORTER_DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     "SESSION_COOKIE_SECURE": True,
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "MAIL_SERVER": "smtp.example.org",
+    "REPORTER_BASE_URL": "https://lookcloser.example.org",
 }
 
 
@@ -31,6 +33,8 @@ def test_production_starts_with_safe_settings():
         {"RATELIMIT_STORAGE_URI": "memory://"},
         {"REPORTER_DATA_KEY": None},
         {"SESSION_COOKIE_SECURE": False},
+        {"MAIL_SERVER": ""},
+        {"REPORTER_BASE_URL": "http://lookcloser.example.org"},
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_setting(unsafe):

@@ -16,6 +16,7 @@ from reporter.crypto import DataCipher
 from reporter.extensions import db
 from reporter.models import Report, ReportSign
 from reporter.routing import Decision, Facts
+from reporter.services import notify
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def submit_report(new: NewReport, decision: Decision) -> Report:
             db.session.add(report)
             db.session.commit()
             log.info("report stored", extra={"reference": report.reference})
+            notify.report_received(report)
             return report
         except IntegrityError as exc:
             db.session.rollback()

@@ -1,0 +1,105 @@
+"""The audit log: who did what, when, to which report. Never what a report says.
+
+`record()` adds a row to the caller's transaction, so an action and its audit row are committed
+together or not at all. Rows are never changed: there is no function here to do it, and the
+database refuses UPDATE and DELETE on the table (triggers, migration 0002).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import has_request_context, request
+from sqlalchemy import Select, select
+
+from reporter.extensions import db
+from reporter.models import AuditEvent, Report, StaffUser
+
+# Every action the log knows, with the words an admin reads.
+ACTIONS = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Sign-in failed",
+    "sign_out": "Signed out",
+    "queue_viewed": "Viewed the queue",
+    "report_viewed": "Viewed a report",
+    "status_changed": "Changed status",
+    "referred": "Referred",
+    "assigned": "Assigned",
+    "note_added": "Added a note",
+    "rerouted": "Re-routed",
+    "audit_viewed": "Viewed the audit log",
+    "user_created": "Created a user",
+    "user_changed": "Changed a user",
+    "user_deactivated": "Deactivated a user",
+    "user_reactivated": "Reactivated a user",
+    "password_changed": "Changed a password",
+    "password_reset": "Reset a password",
+    "totp_enabled": "Turned on the second factor",
+    "totp_reset": "Reset the second factor",
+}
+PAGE_SIZE = 100
+
+
+def _address() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def record(
+    action: str,
+    *,
+    actor: StaffUser | None = None,
+    report: Report | None = None,
+    subject: StaffUser | None = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Add an audit row to the current transaction. `detail` holds codes, never free text."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor else None,
+        actor_email=actor.email if actor else None,
+        report_id=report.id if report else None,
+        report_reference=report.reference if report else None,
+        subject_user_id=subject.id if subject else None,
+        address=_address(),
+        detail=detail or None,
+    )
+    db.session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    actor_email: str | None = None
+    reference: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    before_id: int | None = None  # keyset: rows older than this one
+
+
+def audit_query(f: AuditFilter) -> Select:
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if f.action:
+        query = query.where(AuditEvent.action == f.action)
+    if f.actor_email:
+        query = query.where(AuditEvent.actor_email == f.actor_email.strip().lower())
+    if f.reference:
+        query = query.where(AuditEvent.report_reference == f.reference.strip().upper())
+    if f.since:
+        query = query.where(AuditEvent.created_at >= f.since)
+    if f.until:
+        query = query.where(AuditEvent.created_at < f.until)
+    if f.before_id:
+        query = query.where(AuditEvent.id < f.before_id)
+    return query
+
+
+def audit_page(f: AuditFilter, size: int = PAGE_SIZE) -> tuple[list[AuditEvent], int | None]:
+    """One page of the log, newest first, and the id to continue from (None on the last page)."""
+    rows = list(db.session.scalars(audit_query(f).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].id if more else None)

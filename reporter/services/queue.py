@@ -1,0 +1,156 @@
+"""The triage queue: the reports a member of staff may see, filtered, most urgent then newest.
+
+Pagination is by keyset (the last row's urgency, time and id), never OFFSET, so page 500 costs
+what page 1 does: the indexes ix_reports_queue_urgency_created (one region) and
+ix_reports_urgency_created (every region) serve the order directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, exists, or_, select, text, tuple_
+from sqlalchemy.orm import selectinload
+
+from reporter.extensions import db
+from reporter.models import OPEN_REPORTS, URGENCY, Report, ReportSign, StaffUser
+from reporter.reference import Reference
+from reporter.services.access import report_scope
+from reporter.services.search import search_clause
+
+STATUSES = ("new", "triaged", "referred", "closed")
+PRIORITIES = ("urgent", "high", "normal")
+PAGE_SIZE = 50
+RELATED_WINDOW = timedelta(days=14)
+RELATED_LIMIT = 20
+_CURSOR = re.compile(r"^([0-2])\.(\d{20})\.(\d{1,18})$")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the sort key of its last row."""
+
+    urgency: int
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.urgency}.{self.created_at:%Y%m%d%H%M%S%f}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        match = _CURSOR.match(text or "")
+        if not match:
+            return None
+        try:
+            moment = datetime.strptime(match.group(2), "%Y%m%d%H%M%S%f")
+        except ValueError:
+            return None
+        return cls(int(match.group(1)), moment, int(match.group(3)))
+
+    @classmethod
+    def after(cls, report: Report) -> Cursor:
+        return cls(report.urgency, report.created_at, report.id)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "open"  # "open", "any" or one status
+    priority: str | None = None
+    sector: str | None = None
+    sign: str | None = None
+    since: datetime | None = None  # naive UTC, inclusive
+    until: datetime | None = None  # naive UTC, exclusive
+    queue: str | None = None  # a region id or "national"
+    search: str | None = None
+    assigned_to_id: int | None = None
+
+    def describe(self) -> dict:
+        """What was asked, for the audit log: codes only, and never the search words."""
+        shown = {
+            "status": self.status,
+            "priority": self.priority,
+            "sector": self.sector,
+            "sign": self.sign,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "queue": self.queue,
+            "search": bool(self.search),
+            "mine": self.assigned_to_id is not None,
+        }
+        return {k: v for k, v in shown.items() if v}
+
+
+def queue_query(user: StaffUser, f: QueueFilter, ref: Reference) -> Select:
+    query = select(Report).where(report_scope(user))
+    if f.status == "open":
+        query = query.where(text(OPEN_REPORTS))  # verbatim, so the partial indexes apply
+    elif f.status in STATUSES:
+        query = query.where(Report.status == f.status)
+    if f.priority in URGENCY:
+        # urgency mirrors priority and is in the queue indexes; priority is not
+        query = query.where(Report.urgency == URGENCY[f.priority])
+    if f.sector:
+        query = query.where(Report.sector == f.sector)
+    if f.sign:
+        query = query.where(
+            exists().where(ReportSign.report_id == Report.id, ReportSign.sign_id == f.sign)
+        )
+    if f.since:
+        query = query.where(Report.created_at >= f.since)
+    if f.until:
+        query = query.where(Report.created_at < f.until)
+    if f.queue:
+        query = query.where(Report.queue == f.queue)
+    if f.assigned_to_id is not None:
+        query = query.where(Report.assigned_to_id == f.assigned_to_id)
+    if f.search:
+        query = query.where(search_clause(f.search, ref))
+    return query.options(selectinload(Report.assigned_to)).order_by(
+        Report.urgency.desc(), Report.created_at.desc(), Report.id.desc()
+    )
+
+
+def queue_page(
+    user: StaffUser,
+    f: QueueFilter,
+    ref: Reference,
+    after: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> tuple[list[Report], Cursor | None]:
+    """One page of the queue and the cursor of the next page (None on the last one)."""
+    query = queue_query(user, f, ref)
+    if after:
+        key = tuple_(Report.urgency, Report.created_at, Report.id)
+        query = query.where(key < tuple_(after.urgency, after.created_at, after.id))
+    rows = list(db.session.scalars(query.limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (Cursor.after(rows[-1]) if more else None)
+
+
+def related_reports(user: StaffUser, report: Report) -> list[Report]:
+    """Reports from the same station or postcode district within 14 days either side, among
+    those the user may see."""
+    same_place = []
+    if report.station_crs:
+        same_place.append(Report.station_crs == report.station_crs)
+    if report.postcode_district:
+        same_place.append(Report.postcode_district == report.postcode_district)
+    if not same_place:
+        return []
+    query = (
+        select(Report)
+        .where(
+            or_(*same_place),
+            Report.id != report.id,
+            Report.created_at >= report.created_at - RELATED_WINDOW,
+            Report.created_at <= report.created_at + RELATED_WINDOW,
+            report_scope(user),
+        )
+        .order_by(Report.created_at.desc())
+        .limit(RELATED_LIMIT)
+    )
+    return list(db.session.scalars(query))

@@ -1,0 +1,154 @@
+"""Admin pages: staff accounts and the audit log. For anyone but an admin they do not exist."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from reporter.extensions import db
+from reporter.models import StaffUser
+from reporter.services import audit, staff
+from reporter.services.guidance import reference
+from reporter.triage import bp
+from reporter.triage.auth import admin_only, current_staff
+from reporter.triage.common import add_error, day_range
+from reporter.triage.forms import AuditFilterForm, EmptyForm, UserEditForm, UserForm, choices
+
+
+def _user_or_404(user_id: int) -> StaffUser:
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@bp.get("/users")
+@admin_only
+def users():
+    everyone = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
+    return render_template("triage/users.html", users=everyone, roles=staff.ROLES)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def new_user():
+    form = UserForm(ref=reference())
+    if form.validate_on_submit():
+        password = staff.new_password()
+        try:
+            user = staff.create_user(
+                staff.NewUser(
+                    email=form.email.data,
+                    role=form.role.data,
+                    password=password,
+                    regions=tuple(form.regions.data or ()),
+                    name=form.name.data,
+                    totp_required=form.totp_required.data,
+                ),
+                actor=current_staff(),
+            )
+        except staff.StaffError as refused:
+            db.session.rollback()
+            add_error(form[refused.field or "email"], str(refused))
+        else:
+            return render_template("triage/password_shown.html", user=user, password=password)
+    return render_template("triage/user_form.html", form=form, user=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserEditForm(
+        ref=reference(),
+        data={
+            "name": user.name,
+            "role": user.role,
+            "regions": user.region_ids,
+            "totp_required": user.totp_required,
+        },
+    )
+    if form.validate_on_submit():
+        try:
+            changed = staff.change_access(
+                user,
+                role=form.role.data,
+                regions=list(form.regions.data or ()),
+                totp_required=form.totp_required.data,
+                name=form.name.data,
+                actor=current_staff(),
+            )
+        except staff.StaffError as refused:
+            db.session.rollback()
+            add_error(form[refused.field or "role"], str(refused))
+        else:
+            flash("Changes saved. Their sessions have ended." if changed else "Nothing changed.")
+            return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
+    return render_template(
+        "triage/user_form.html", form=form, user=user, buttons=EmptyForm(formdata=None)
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_only
+def set_active(user_id: int):
+    user = _user_or_404(user_id)
+    active = request.form.get("active") == "yes"
+    try:
+        staff.set_active(user, active, actor=current_staff())
+    except staff.StaffError as refused:
+        flash(str(refused))
+    else:
+        flash("The account is active again." if active else "The account is deactivated.")
+    return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
+
+
+@bp.post("/users/<int:user_id>/password")
+@admin_only
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    password = staff.reset_password(user, actor=current_staff())
+    return render_template("triage/password_shown.html", user=user, password=password)
+
+
+@bp.post("/users/<int:user_id>/totp")
+@admin_only
+def reset_totp(user_id: int):
+    user = _user_or_404(user_id)
+    staff.reset_totp(user, actor=current_staff())
+    flash("The second factor is reset. They set it up again when they next sign in.")
+    return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
+
+
+@bp.get("/audit")
+@admin_only
+def audit_log():
+    form = AuditFilterForm(request.args)
+    form.action.choices = choices([("", "Any action"), *audit.ACTIONS.items()])
+    form.validate()
+    since, until = day_range(form.date_from, form.date_to)
+    before = request.args.get("before", "")
+    chosen = audit.AuditFilter(
+        action=form.action.data or None if not form.action.errors else None,
+        actor_email=form.actor.data or None,
+        reference=form.reference.data or None,
+        since=since,
+        until=until,
+        before_id=int(before) if before.isdigit() else None,
+    )
+    rows, last_id = audit.audit_page(chosen)
+    args = {k: v for k, v in request.args.items() if k != "before"}
+    page = render_template(
+        "triage/audit.html",
+        form=form,
+        rows=rows,
+        actions=audit.ACTIONS,
+        next_url=url_for("triage.audit_log", **args, before=last_id) if last_id else None,
+        first_url=url_for("triage.audit_log", **args) if chosen.before_id else None,
+    )
+    audit.record("audit_viewed", actor=current_staff())
+    db.session.commit()
+    return page

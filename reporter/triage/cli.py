@@ -1,0 +1,114 @@
+"""Command-line tasks for staff accounts and the search index.
+
+flask --app wsgi users create EMAIL --role officer --region east-midlands [--password-stdin]
+flask --app wsgi users deactivate EMAIL
+flask --app wsgi users list
+flask --app wsgi users demo             (development only)
+flask --app wsgi triage reindex-search  (after the first REPORTER_DATA_KEY key changes)
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from reporter.extensions import db
+from reporter.models import StaffUser
+from reporter.reference import REGION_IDS
+from reporter.services import search, staff
+
+users_cli = AppGroup("users", help="Staff accounts for /triage.")
+triage_cli = AppGroup("triage", help="Maintenance of the staff side.")
+
+# Demo accounts for development only; `users demo` refuses anywhere else.
+DEMO_USERS = [
+    ("admin@lookcloser.example", "admin", (), "admin-demo-password"),
+    ("national@lookcloser.example", "national", (), "national-demo-password"),
+    ("east-midlands@lookcloser.example", "officer", ("east-midlands",), "officer-demo-password"),
+    ("london@lookcloser.example", "officer", ("london",), "officer-demo-password"),
+]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(sorted(staff.ROLES)), required=True)
+@click.option("--region", "regions", multiple=True, type=click.Choice(REGION_IDS))
+@click.option("--name", default=None, help="The person's name, shown to colleagues.")
+@click.option("--require-totp", is_flag=True, help="They must set up a second factor.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email, role, regions, name, require_totp, password_stdin):
+    """Create a staff account. Officers need at least one --region."""
+    try:
+        staff.check_role(role, list(regions))
+        password = _read_password(password_stdin)
+        user = staff.create_user(
+            staff.NewUser(
+                email=email,
+                role=role,
+                password=password,
+                regions=tuple(regions),
+                name=name,
+                totp_required=require_totp,
+            )
+        )
+    except staff.StaffError as refused:
+        db.session.rollback()
+        raise click.ClickException(str(refused)) from refused
+    click.echo(f"Created {user.email} ({user.role}{_regions(user)}).")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user(email):
+    """Deactivate an account: it can no longer sign in, and its sessions end now."""
+    user = staff.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account {email}.")
+    staff.set_active(user, False, actor=None)
+    click.echo(f"Deactivated {user.email}.")
+
+
+def _regions(user: StaffUser) -> str:
+    return f", {' '.join(user.region_ids)}" if user.region_ids else ""
+
+
+@users_cli.command("list")
+def list_users():
+    """List every account."""
+    for user in db.session.scalars(select(StaffUser).order_by(StaffUser.email)):
+        state = "active" if user.active else "deactivated"
+        factor = "2FA on" if user.totp_enabled else ("2FA required" if user.totp_required else "")
+        last = f"last sign-in {user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else ""
+        parts = [user.email, user.role + _regions(user), state, factor, last]
+        click.echo("  ".join(p for p in parts if p))
+
+
+@users_cli.command("demo")
+def demo_users():
+    """Create the demo accounts (development only). Safe to run again."""
+    if current_app.config["ENV_NAME"] != "development":
+        raise click.ClickException("demo accounts are for development only")
+    click.echo("Demo staff accounts for http://127.0.0.1:5000/triage (development only):")
+    for email, role, regions, password in DEMO_USERS:
+        if staff.find_user(email) is None:
+            staff.create_user(
+                staff.NewUser(email=email, role=role, password=password, regions=regions)
+            )
+        click.echo(f"  {email:36} {password:24} {role}{' ' + ' '.join(regions) if regions else ''}")
+
+
+@triage_cli.command("reindex-search")
+def reindex_search():
+    """Rebuild the blind search index over places and postcodes."""
+    count = search.reindex_all()
+    click.echo(f"Indexed {count} reports.")

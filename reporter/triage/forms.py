@@ -1,0 +1,194 @@
+"""Staff forms. Staff pages are English only, so labels are plain strings, not translatable.
+Field names are unique across a page's forms, so that every id on the report page is unique."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice as Choice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from reporter.reference import Reference
+from reporter.services.queue import PRIORITIES
+from reporter.services.staff import ROLES
+from reporter.services.triage import (
+    AGENCIES,
+    AGENCY_REFERENCE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+)
+
+
+def choices(pairs) -> list[Choice]:
+    """(value, label) pairs as the choices WTForms wants."""
+    return [Choice(value, label) for value, label in pairs]
+
+
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value says what to do."""
+
+    def __init__(self, *args, invalid: str = "Choose one of the options.", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(self.invalid)
+
+
+class LoginForm(FlaskForm):
+    email = StringField("Email address", validators=[InputRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "6-digit code",
+        validators=[InputRequired("Enter the 6-digit code from your authenticator app.")],
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A button alone: the CSRF token is its only field."""
+
+
+class QueueFilterForm(FlaskForm):
+    """Read from the query string (GET): no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
+    status = ChoiceField(
+        "Status",
+        choices=[
+            Choice("open", "Open (new, triaged or referred)"),
+            Choice("new", "New"),
+            Choice("triaged", "Triaged"),
+            Choice("referred", "Referred"),
+            Choice("closed", "Closed"),
+            Choice("any", "Any status"),
+        ],
+        default="open",
+    )
+    priority = ChoiceField(
+        "Priority",
+        choices=[Choice("", "Any priority")] + [Choice(p, p.capitalize()) for p in PRIORITIES],
+        default="",
+    )
+    sector = ChoiceField("Setting", choices=[], default="")
+    sign = ChoiceField("Sign", choices=[], default="")
+    region = ChoiceField("Region", choices=[], default="")
+    date_from = StringField("Received from", validators=[Optional()])
+    date_to = StringField("Received up to", validators=[Optional()])
+    mine = BooleanField("Only reports assigned to me")
+
+    def __init__(self, *args, ref: Reference, regions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = choices(
+            [("", "Any setting")] + [(s.id, s.name) for s in ref.sectors.values()]
+        )
+        signs = sorted(ref.signs.values(), key=lambda s: s.label)
+        self.sign.choices = choices([("", "Any sign")] + [(s.id, s.label) for s in signs])
+        self.region.choices = choices([("", "All my regions"), *regions])
+
+
+class ReferForm(FlaskForm):
+    agency = RadioField(
+        "Referred to",
+        choices=choices(AGENCIES.items()),
+        validators=[InputRequired("Choose who the report was referred to.")],
+    )
+    their_reference = StringField(
+        "Their reference (optional)",
+        validators=[Optional(), Length(max=AGENCY_REFERENCE_MAX_LENGTH)],
+    )
+
+
+class CloseForm(FlaskForm):
+    close_reason = TextAreaField(
+        "Reason for closing",
+        validators=[InputRequired("Enter a reason for closing."), Length(max=REASON_MAX_LENGTH)],
+    )
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        "Internal note",
+        validators=[InputRequired("Enter a note."), Length(max=NOTE_MAX_LENGTH)],
+    )
+
+
+class AssignForm(FlaskForm):
+    assignee = ChoiceField(
+        "Assign to", choices=[], invalid="Choose an officer of this report's region."
+    )
+
+
+class RerouteForm(FlaskForm):
+    queue = ChoiceField(
+        "Move to",
+        choices=[],
+        invalid="Choose another region.",
+        validators=[InputRequired("Choose where to move the report.")],
+    )
+    reroute_reason = TextAreaField(
+        "Reason for moving it",
+        validators=[
+            InputRequired("Enter a reason for re-routing."),
+            Length(max=REASON_MAX_LENGTH),
+        ],
+    )
+
+
+class RegionsField(SelectMultipleField):
+    """Checkboxes: the `choices` component macro renders them."""
+
+
+class UserForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        validators=[InputRequired("Enter an email address."), Length(max=254)],
+    )
+    name = StringField("Name (optional)", validators=[Optional(), Length(max=120)])
+    role = RadioField(
+        "Role", choices=choices(ROLES.items()), validators=[InputRequired("Choose a role.")]
+    )
+    regions = RegionsField("Regions (officers only)", choices=[])
+    totp_required = BooleanField("Require a second factor (an authenticator app code)")
+
+    def __init__(self, *args, ref: Reference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions.choices = choices((r.id, r.name) for r in ref.regions.values())
+
+
+class UserEditForm(UserForm):
+    email = None  # an account's email does not change
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired("Enter your current password.")]
+    )
+    new_password = PasswordField(
+        "New password", validators=[InputRequired("Enter a new password.")]
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = ChoiceField("Action", choices=[], default="")
+    actor = StringField("Email address", validators=[Optional(), Length(max=254)])
+    reference = StringField("Report reference", validators=[Optional(), Length(max=12)])
+    date_from = StringField("From", validators=[Optional()])
+    date_to = StringField("Up to", validators=[Optional()])

@@ -1,0 +1,218 @@
+"""The queue, a report, and the actions on it. Views are thin: read a form, call a service,
+redirect. A report the user may not see is a 404 before anything else is looked at."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from reporter.extensions import db
+from reporter.models import Report, StaffUser
+from reporter.reference import Reference
+from reporter.routing import NATIONAL_QUEUE
+from reporter.services import audit, triage
+from reporter.services.access import (
+    assignable_staff,
+    can_see,
+    sees_every_queue,
+    visible_report,
+)
+from reporter.services.guidance import reference as reference_data
+from reporter.services.queue import Cursor, QueueFilter, queue_page, related_reports
+from reporter.triage import bp
+from reporter.triage.auth import current_staff
+from reporter.triage.common import add_error, day_range
+from reporter.triage.forms import (
+    AssignForm,
+    CloseForm,
+    EmptyForm,
+    NoteForm,
+    QueueFilterForm,
+    ReferForm,
+    RerouteForm,
+    choices,
+)
+
+
+def _region_choices(staff: StaffUser, ref: Reference) -> list[tuple[str, str]]:
+    if sees_every_queue(staff):
+        regions = [(r.id, r.name) for r in ref.regions.values()]
+        return [*regions, (NATIONAL_QUEUE, "National queue (no region)")]
+    return [(r, ref.regions[r].name) for r in staff.region_ids if r in ref.regions]
+
+
+def _chosen(field) -> str | None:
+    return field.data or None if not field.errors else None
+
+
+def _queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
+    form.validate()
+    since, until = day_range(form.date_from, form.date_to)
+    search = _chosen(form.q)
+    return QueueFilter(
+        status=_chosen(form.status) or "open",
+        priority=_chosen(form.priority),
+        sector=_chosen(form.sector),
+        sign=_chosen(form.sign),
+        since=since,
+        until=until,
+        queue=_chosen(form.region),
+        search=search.strip() if search else None,
+        assigned_to_id=staff.id if form.mine.data else None,
+    )
+
+
+@bp.get("/")
+def queue():
+    staff = current_staff()
+    ref = reference_data()
+    form = QueueFilterForm(request.args, ref=ref, regions=_region_choices(staff, ref))
+    chosen = _queue_filter(form, staff)
+    after = Cursor.decode(request.args.get("after"))
+    rows, next_cursor = queue_page(staff, chosen, ref, after)
+    args = {k: v for k, v in request.args.items() if k != "after"}
+    page = render_template(
+        "triage/queue.html",
+        form=form,
+        rows=rows,
+        show_regions=len(form.region.choices) > 2,
+        next_url=url_for("triage.queue", **args, after=next_cursor.encode())
+        if next_cursor
+        else None,
+        first_url=url_for("triage.queue", **args) if after else None,
+    )
+    # Committed after rendering: a commit expires the rows, and reloading them costs a query each.
+    audit.record(
+        "queue_viewed", actor=staff, detail={**chosen.describe(), "later_page": bool(after)}
+    )
+    db.session.commit()
+    return page
+
+
+def _action_forms(report: Report, ref: Reference, failed: FlaskForm | None) -> dict[str, FlaskForm]:
+    """Every form of the report page, unbound, except the one that failed (kept with errors)."""
+    forms = {
+        "triaged": EmptyForm(formdata=None),
+        "refer": ReferForm(formdata=None),
+        "close": CloseForm(formdata=None),
+        "assign": AssignForm(formdata=None, assignee=str(report.assigned_to_id or "")),
+        "note": NoteForm(formdata=None),
+        "reroute": RerouteForm(formdata=None),
+    }
+    for name, form in forms.items():
+        if type(failed) is type(form):
+            forms[name] = failed
+    _fill_choices(forms["assign"], report, ref)
+    _fill_choices(forms["reroute"], report, ref)
+    return forms
+
+
+def _fill_choices(form: FlaskForm, report: Report, ref: Reference) -> None:
+    if isinstance(form, AssignForm):
+        people = [(str(u.id), u.label) for u in assignable_staff(report)]
+        form.assignee.choices = choices([("", "Nobody (unassigned)"), *people])
+    elif isinstance(form, RerouteForm):
+        targets = triage.reroute_targets(report, ref)
+        form.queue.choices = choices([("", "Choose a region"), *targets])
+
+
+def _render_report(report: Report, failed: FlaskForm | None = None, problem=None, status=200):
+    staff = current_staff()
+    ref = reference_data()
+    page = render_template(
+        "triage/report.html",
+        detail=triage.report_detail(report, ref),
+        related=related_reports(staff, report),
+        timeline=triage.timeline(report, ref),
+        forms=_action_forms(report, ref, failed),
+        failed=failed,
+        problem=problem,
+        next_statuses=triage.TRANSITIONS.get(report.status, ()),
+        agencies=triage.AGENCIES,
+    )
+    audit.record("report_viewed", actor=staff, report=report)
+    db.session.commit()
+    return page, status
+
+
+@bp.get("/reports/<reference>")
+def report(reference: str):
+    return _render_report(visible_report(current_staff(), reference))
+
+
+def _act(reference: str, form: FlaskForm, do, done: str):
+    """Run an action from a posted form: the report is found (or 404) before the form is read."""
+    staff = current_staff()
+    found = visible_report(staff, reference)
+    _fill_choices(form, found, reference_data())
+    if form.validate_on_submit():
+        try:
+            do(found, staff, form)
+        except triage.WorkflowError as refused:
+            fields = [f for f in form if f.name != "csrf_token"]
+            if fields:
+                add_error(fields[0], str(refused))
+                return _render_report(found, failed=form, status=400)
+            return _render_report(found, problem=str(refused), status=409)
+        flash(done)
+        if not can_see(staff, found):
+            return redirect(url_for("triage.queue"), code=303)
+        return redirect(url_for("triage.report", reference=found.reference), code=303)
+    return _render_report(found, failed=form, status=400)
+
+
+@bp.post("/reports/<reference>/triaged")
+def mark_triaged(reference: str):
+    return _act(
+        reference,
+        EmptyForm(),
+        lambda r, staff, _form: triage.mark_triaged(r, staff),
+        "The report is triaged.",
+    )
+
+
+@bp.post("/reports/<reference>/refer")
+def refer(reference: str):
+    return _act(
+        reference,
+        ReferForm(),
+        lambda r, staff, form: triage.refer(r, staff, form.agency.data, form.their_reference.data),
+        "The referral is recorded.",
+    )
+
+
+@bp.post("/reports/<reference>/close")
+def close(reference: str):
+    return _act(
+        reference,
+        CloseForm(),
+        lambda r, staff, form: triage.close(r, staff, form.close_reason.data),
+        "The report is closed.",
+    )
+
+
+@bp.post("/reports/<reference>/assign")
+def assign(reference: str):
+    def do(r, staff, form):
+        chosen = form.assignee.data
+        triage.assign(r, staff, int(chosen) if chosen else None)
+
+    return _act(reference, AssignForm(), do, "The assignment is saved.")
+
+
+@bp.post("/reports/<reference>/notes")
+def add_note(reference: str):
+    return _act(
+        reference,
+        NoteForm(),
+        lambda r, staff, form: triage.add_note(r, staff, form.note.data),
+        "The note is added.",
+    )
+
+
+@bp.post("/reports/<reference>/reroute")
+def reroute(reference: str):
+    def do(r, staff, form):
+        triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, reference_data())
+
+    return _act(reference, RerouteForm(), do, "The report is moved to another queue.")

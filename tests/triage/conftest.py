@@ -1,0 +1,50 @@
+"""Fixtures for the staff side: an app context for every test, and signing in without the
+argon2 cost when sign-in itself is not what a test is about."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+from sqlalchemy import select
+
+from reporter.extensions import db
+from reporter.models import AuditEvent
+from reporter.services.sessions import start_session
+from reporter.triage.auth import SESSION_KEY
+from tests.factories import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _context(app):
+    """An app context for factories and queries. Requests made inside it reuse it, and so its
+    `g`: empty `g` at the start of each request, as a server does, so that nothing (a cached
+    CSRF token, a failed sign-in flag) leaks from one request or client to the next."""
+
+    def fresh_g():
+        for key in list(g):
+            g.pop(key)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_g)
+    with app.app_context():
+        yield
+
+
+def sign_in(client, user) -> None:
+    """Give the client a live session for `user`, as a real sign-in would."""
+    token = start_session(user.id)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session[SESSION_KEY] = token
+
+
+def log_in(client, email: str, password: str = PASSWORD, **kwargs):
+    """Sign in through the form."""
+    return client.post("/triage/login", data={"email": email, "password": password}, **kwargs)
+
+
+def audit_rows(action: str | None = None) -> list[AuditEvent]:
+    db.session.expire_all()
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(db.session.scalars(query))

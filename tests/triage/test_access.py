@@ -1,0 +1,187 @@
+"""Access is the product's most serious risk. A report outside an officer's regions does not
+exist for them: the same 404 as a reference never issued, on every route and method, and it is
+never listed, counted or linked."""
+
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+
+from reporter.extensions import db
+from reporter.models import AuditEvent, Report, ReportEvent
+from tests.factories import make_report, make_user
+from tests.triage.conftest import sign_in
+
+# Everything any action form could want, so that an action would succeed if it were allowed.
+ANY_ACTION = {
+    "agency": "police",
+    "their_reference": "CR/123",
+    "close_reason": "Done",
+    "note": "A note",
+    "assignee": "",
+    "queue": "east-midlands",
+    "reroute_reason": "Wrong region",
+}
+# Triage routes that take no report: each is checked below in its own way. A new route must be
+# added here (or take a <reference>) before this file passes, so nobody forgets access rules.
+WITHOUT_A_REPORT = {
+    "triage.static", "triage.login", "triage.login_code", "triage.login_enrol", "triage.logout",
+    "triage.queue", "triage.account", "triage.change_password", "triage.enrol_totp",
+    "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
+    "triage.reset_password", "triage.reset_totp", "triage.audit_log",
+}  # fmt: skip
+ADMIN_ONLY = {
+    "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
+    "triage.reset_password", "triage.reset_totp", "triage.audit_log",
+}  # fmt: skip
+NEVER_ISSUED = "LC-2222-3333"
+
+
+def triage_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("triage.")]
+
+
+def report_routes(app):
+    return [
+        (rule.endpoint, method)
+        for rule in triage_rules(app)
+        if "reference" in rule.arguments
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+def url(app, endpoint, **values):
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def test_every_triage_route_is_accounted_for(app):
+    for rule in triage_rules(app):
+        assert "reference" in rule.arguments or rule.endpoint in WITHOUT_A_REPORT, rule.endpoint
+    assert len(report_routes(app)) >= 7
+
+
+def test_another_regions_report_gets_the_same_404_as_no_report_on_every_route(app, client):
+    officer = make_user(role="officer", regions=("east-midlands",))
+    theirs = make_report(region="london", station="EUS", place="Near the ticket office")
+    sign_in(client, officer)
+    client.get("/triage/")  # the session gets its CSRF token now, not in the first 404 below
+    audit_before = db.session.scalar(select(func.max(AuditEvent.id)))
+    walked = []
+    for endpoint, method in report_routes(app):
+        foreign = client.open(
+            url(app, endpoint, reference=theirs.reference), method=method, data=ANY_ACTION
+        )
+        missing = client.open(
+            url(app, endpoint, reference=NEVER_ISSUED), method=method, data=ANY_ACTION
+        )
+        lower = client.open(
+            url(app, endpoint, reference=theirs.reference.lower()), method=method, data=ANY_ACTION
+        )
+        for response in (foreign, lower):
+            assert response.status_code == missing.status_code == 404, (endpoint, method)
+            assert response.get_data() == missing.get_data(), (endpoint, method)
+            assert sorted(response.headers.items()) == sorted(missing.headers.items())
+        walked.append((endpoint, method))
+    assert ("triage.report", "GET") in walked and ("triage.reroute", "POST") in walked
+    db.session.expire_all()
+    still = db.session.get(Report, theirs.id)
+    assert (still.status, still.queue, still.assigned_to_id) == ("new", "london", None)
+    assert db.session.scalar(select(func.count(ReportEvent.id))) == 0
+    audit_after = db.session.scalars(select(AuditEvent).where(AuditEvent.id > audit_before))
+    assert all(row.report_id != theirs.id for row in audit_after)
+
+
+def test_another_regions_report_is_never_listed_found_or_related(app, client):
+    officer = make_user(role="officer", regions=("east-midlands",))
+    mine = make_report(region="east-midlands", station="LEI", postcode="LE1 6RN")
+    theirs = make_report(
+        region="london", station="LEI", postcode="LE1 6RN", place="Chip shop on the corner"
+    )
+    sign_in(client, officer)
+    pages = [
+        "/triage/",
+        "/triage/?status=any",
+        f"/triage/?q={theirs.reference}",
+        "/triage/?q=LEI",
+        "/triage/?q=Leicester",
+        "/triage/?q=LE1",
+        "/triage/?q=LE1+6RN",
+        "/triage/?q=chip+shop",
+        f"/triage/?region=london&q={theirs.reference}",
+        url(app, "triage.report", reference=mine.reference),
+        "/triage/account",
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        body = response.get_data(as_text=True)
+        # The search box shows what was typed; nothing else may name the report.
+        assert body.replace(f'value="{theirs.reference}"', "").count(theirs.reference) == 0, page
+    listed = client.get("/triage/?status=any").get_data(as_text=True)
+    assert listed.count('class="ref"') == 1 and mine.reference in listed
+
+
+@pytest.mark.parametrize("endpoint", sorted(ADMIN_ONLY))
+def test_admin_pages_do_not_exist_for_officers_or_national_staff(app, client, endpoint):
+    someone = make_user(role="officer")
+    sign_in(client, make_user(role="national"))
+    rule = next(r for r in triage_rules(app) if r.endpoint == endpoint)
+    target = url(app, endpoint, **({"user_id": someone.id} if "user_id" in rule.arguments else {}))
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        response = client.open(target, method=method, data={"active": "no", "role": "admin"})
+        assert response.status_code == 404, (endpoint, method)
+    db.session.expire_all()
+    assert db.session.get(type(someone), someone.id).active
+
+
+def test_national_staff_and_admins_see_every_region_and_the_national_queue(client):
+    regional = make_report(region="wales")
+    national = make_report(region=None, station=None)
+    for role in ("national", "admin"):
+        sign_in(client, make_user(role=role))
+        listed = client.get("/triage/").get_data(as_text=True)
+        assert regional.reference in listed and national.reference in listed
+        assert client.get(f"/triage/reports/{national.reference}").status_code == 200
+
+
+def test_officers_do_not_see_the_national_queue(client):
+    national = make_report(region=None)
+    sign_in(client, make_user(role="officer", regions=("london",)))
+    assert national.reference not in client.get("/triage/").get_data(as_text=True)
+    assert client.get(f"/triage/reports/{national.reference}").status_code == 404
+
+
+def test_an_officer_of_two_regions_sees_both_and_can_narrow_to_one(client):
+    east = make_report(region="east-midlands")
+    london = make_report(region="london")
+    elsewhere = make_report(region="wales")
+    sign_in(client, make_user(role="officer", regions=("east-midlands", "london")))
+    listed = client.get("/triage/").get_data(as_text=True)
+    assert east.reference in listed and london.reference in listed
+    assert elsewhere.reference not in listed
+    narrowed = client.get("/triage/?region=london").get_data(as_text=True)
+    assert london.reference in narrowed and east.reference not in narrowed
+    # Asking for a region outside their own gives nothing of it.
+    refused = client.get("/triage/?region=wales").get_data(as_text=True)
+    assert elsewhere.reference not in refused
+
+
+def test_without_a_session_every_staff_page_sends_you_to_sign_in(app, client):
+    report = make_report()
+    for rule in triage_rules(app):
+        if rule.endpoint in (
+            "triage.static",
+            "triage.login",
+            "triage.login_code",
+            "triage.login_enrol",
+        ):
+            continue
+        values = {"reference": report.reference} if "reference" in rule.arguments else {}
+        if "user_id" in rule.arguments:
+            values = {"user_id": 1}
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(
+                url(app, rule.endpoint, **values), method=method, data=ANY_ACTION
+            )
+            assert response.status_code == 303, (rule.endpoint, method)
+            assert response.headers["Location"].startswith("/triage/login")
