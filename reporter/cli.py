@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.routing import Facts
-from reporter.services import notify
+from reporter.services import notify, retention
 from reporter.services.guidance import guidance_for, reference
 from reporter.services.reports import Contact, NewReport, submit_report
 
@@ -37,8 +37,23 @@ def daily_summary_command() -> None:
     click.echo(f"Sent {notify.daily_summary()} summaries.")
 
 
+retention_cli = AppGroup("retention", help="Remove what closed reports say, once kept long enough.")
+
+
+@retention_cli.command("purge")
+@click.option("--days", type=int, default=None, help="Default: REPORT_RETENTION_DAYS.")
+@click.option("--dry-run", is_flag=True, help="Count what would be purged; change nothing.")
+def purge_command(days: int | None, dry_run: bool) -> None:
+    """Remove the content of reports closed more than DAYS ago (run daily from cron)."""
+    days = days if days is not None else current_app.config["REPORT_RETENTION_DAYS"]
+    count = retention.purge_closed(days, dry_run=dry_run)
+    verb = "Would purge" if dry_run else "Purged"
+    click.echo(f"{verb} the content of {count} reports closed more than {days} days ago.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
+    app.cli.add_command(retention_cli)
 
     @app.cli.command("demo-data")
     @click.option("--count", default=40, show_default=True)

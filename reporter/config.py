@@ -63,6 +63,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "LookCloser Reporter <no-reply@localhost>")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
+    # Closed reports keep their content this long, then `retention purge` removes it.
+    REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "730"))
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")

@@ -63,6 +63,8 @@ class Report(db.Model):
     description_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     urgency: Mapped[int] = mapped_column(SmallInteger, default=_urgency_of_row)
+    # Set when retention removed what the reporter and staff wrote; the codes stay for trends.
+    content_purged_at: Mapped[datetime | None]
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
     )

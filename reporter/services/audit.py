@@ -37,6 +37,7 @@ ACTIONS = {
     "password_reset": "Reset a password",
     "totp_enabled": "Turned on the second factor",
     "totp_reset": "Reset the second factor",
+    "content_purged": "Removed a closed report's content (retention)",
 }
 PAGE_SIZE = 100
 
