@@ -63,6 +63,11 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "LookCloser Reporter <no-reply@localhost>")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
+    # Staff sign-in: failed attempts allowed per account and per address; session lifetimes.
+    STAFF_LOGIN_ACCOUNT_LIMIT = os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    STAFF_LOGIN_ADDRESS_LIMIT = os.environ.get("STAFF_LOGIN_ADDRESS_LIMIT", "20 per 15 minutes")
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.
     REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "730"))
     BABEL_DEFAULT_LOCALE = "en"
