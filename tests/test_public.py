@@ -152,9 +152,11 @@ def test_anonymous_reports_store_no_contact_details(client):
 
 
 def test_the_honeypot_shows_an_outcome_but_stores_nothing(client, caplog):
+    caplog.set_level("INFO")
     page = read(post_report(client, website="http://spam.example"))
     assert re.search(r"LC-[2-9A-Z]{4}-[2-9A-Z]{4}", page.text)
     assert not stored_reports()
+    assert "honeypot field filled" in caplog.text  # the log is really captured
     assert "Two boys" not in caplog.text
 
 
@@ -194,6 +196,7 @@ def test_when_the_database_fails_the_reporter_still_sees_who_to_call(client, mon
     assert "tel:0800555111" in page.links()
     assert VALID["description"] in page.html  # kept, ready to send again
     assert page.find_all("form", id="report-form")
+    assert "report not stored: OperationalError" in caplog.text
     assert VALID["description"] not in caplog.text
 
 

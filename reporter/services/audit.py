@@ -38,6 +38,8 @@ ACTIONS = {
     "totp_enabled": "Turned on the second factor",
     "totp_reset": "Reset the second factor",
     "content_purged": "Removed a closed report's content (retention)",
+    "reports_exported": "Exported reports (CSV)",
+    "trends_viewed": "Viewed trends",
 }
 PAGE_SIZE = 100
 

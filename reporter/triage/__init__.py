@@ -10,7 +10,7 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from reporter.triage import account, admin, auth, common, routes  # noqa: E402,F401
+from reporter.triage import account, admin, auth, common, export, routes, trends  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:

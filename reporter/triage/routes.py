@@ -34,7 +34,7 @@ from reporter.triage.forms import (
 )
 
 
-def _region_choices(staff: StaffUser, ref: Reference) -> list[tuple[str, str]]:
+def region_choices(staff: StaffUser, ref: Reference) -> list[tuple[str, str]]:
     if sees_every_queue(staff):
         regions = [(r.id, r.name) for r in ref.regions.values()]
         return [*regions, (NATIONAL_QUEUE, "National queue (no region)")]
@@ -45,7 +45,7 @@ def _chosen(field) -> str | None:
     return field.data or None if not field.errors else None
 
 
-def _queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
+def queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
     form.validate()
     since, until = day_range(form.date_from, form.date_to)
     search = _chosen(form.q)
@@ -66,8 +66,8 @@ def _queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
 def queue():
     staff = current_staff()
     ref = reference_data()
-    form = QueueFilterForm(request.args, ref=ref, regions=_region_choices(staff, ref))
-    chosen = _queue_filter(form, staff)
+    form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
+    chosen = queue_filter(form, staff)
     after = Cursor.decode(request.args.get("after"))
     rows, next_cursor = queue_page(staff, chosen, ref, after)
     args = {k: v for k, v in request.args.items() if k != "after"}

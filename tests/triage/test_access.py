@@ -28,6 +28,7 @@ WITHOUT_A_REPORT = {
     "triage.queue", "triage.account", "triage.change_password", "triage.enrol_totp",
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
     "triage.reset_password", "triage.reset_totp", "triage.audit_log",
+    "triage.export_csv", "triage.trends",
 }  # fmt: skip
 ADMIN_ONLY = {
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
@@ -110,13 +111,21 @@ def test_another_regions_report_is_never_listed_found_or_related(app, client):
         f"/triage/?region=london&q={theirs.reference}",
         url(app, "triage.report", reference=mine.reference),
         "/triage/account",
+        "/triage/export.csv?status=any",
+        f"/triage/export.csv?q={theirs.reference}",
+        "/triage/export.csv?q=LEI",
+        "/triage/trends",
     ]
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
         body = response.get_data(as_text=True)
-        # The search box shows what was typed; nothing else may name the report.
-        assert body.replace(f'value="{theirs.reference}"', "").count(theirs.reference) == 0, page
+        # The search box shows what was typed, and the export link carries it back to the
+        # server; nothing else may name the report.
+        typed = (f'value="{theirs.reference}"', f'export.csv?q={theirs.reference}"')
+        for echo in typed:
+            body = body.replace(echo, "")
+        assert body.count(theirs.reference) == 0, page
     listed = client.get("/triage/?status=any").get_data(as_text=True)
     assert listed.count('class="ref"') == 1 and mine.reference in listed
 

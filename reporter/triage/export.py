@@ -1,0 +1,65 @@
+"""GET /triage/export.csv: the queue as it is filtered, as a CSV download, streamed.
+
+The filters are the queue's own (same form, same parsing, same query and scope). Contact details
+are a separate ask (`?contact=1`) that only admins and national staff may make: for anyone else
+it is the app's usual 404, as for any page that is not theirs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, abort, request, stream_with_context, url_for
+from werkzeug.exceptions import NotFound
+
+from reporter.services import export
+from reporter.services.guidance import reference as reference_data
+from reporter.triage import bp
+from reporter.triage.auth import current_staff
+from reporter.triage.common import UK
+from reporter.triage.forms import QueueFilterForm
+from reporter.triage.routes import queue_filter, region_choices
+
+
+def filename(contact: bool, now: datetime | None = None) -> str:
+    today = (now or datetime.now(UTC)).astimezone(UK).date()
+    kind = "reports-with-contact-details" if contact else "reports"
+    return f"lookcloser-{kind}-{today:%Y-%m-%d}.csv"
+
+
+@bp.get("/export.csv")
+def export_csv():
+    staff = current_staff()
+    contact = request.args.get("contact") == "1"
+    if contact and not export.may_export_contact(staff):
+        raise NotFound()
+    ref = reference_data()
+    form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
+    chosen = queue_filter(form, staff)
+    if form.errors:
+        # The queue page says what is wrong and offers no export until it is put right: an
+        # export must never silently hold more than the filters asked for.
+        abort(400)
+    prepared = export.start_export(staff, chosen, ref, contact=contact)
+    return Response(
+        stream_with_context(prepared.chunks()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename(contact)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.app_template_global()
+def queue_export_url(contact: bool = False) -> str:
+    """The export of the queue page being shown: its filters, without its page position."""
+    args = {k: v for k, v in request.args.items() if k not in ("after", "contact")}
+    if contact:
+        args["contact"] = "1"
+    return url_for("triage.export_csv", **args)
+
+
+@bp.context_processor
+def export_context():
+    return {"may_export_contact": export.may_export_contact}
