@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale, gettext
 
@@ -46,5 +47,6 @@ def init_app(app: Flask) -> None:
             "text_direction": text_direction(locale),
             "languages": [(code, native_name(code)) for code in offered()],
             "switch_language_url": switch_language_url,
+            "language_name": lambda code: f"{Locale.parse(code).english_name} ({code})",
             "ref": current_app.extensions["reporter_reference"],
         }

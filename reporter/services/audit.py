@@ -29,6 +29,7 @@ ACTIONS = {
     "note_added": "Added a note",
     "rerouted": "Re-routed",
     "audit_viewed": "Viewed the audit log",
+    "users_viewed": "Viewed the list of users",
     "user_created": "Created a user",
     "user_changed": "Changed a user",
     "user_deactivated": "Deactivated a user",

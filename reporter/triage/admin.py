@@ -27,7 +27,10 @@ def _user_or_404(user_id: int) -> StaffUser:
 @admin_only
 def users():
     everyone = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    return render_template("triage/users.html", users=everyone, roles=staff.ROLES)
+    page = render_template("triage/users.html", users=everyone, roles=staff.ROLES)
+    audit.record("users_viewed", actor=current_staff())
+    db.session.commit()
+    return page
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

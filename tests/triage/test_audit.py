@@ -82,6 +82,8 @@ def test_admins_read_and_filter_the_log(client):
     page = read(client.get(f"/triage/audit?reference={report.reference.lower()}"))
     assert page.html.count("<tr>") == 2 and "Viewed a report" in page.text
     assert audit_rows("audit_viewed")[-1].actor_id == admin.id
+    client.get("/triage/users")
+    assert audit_rows("users_viewed")[-1].actor_id == admin.id
 
 
 def test_the_log_pages_by_keyset(client):
