@@ -23,6 +23,13 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
     app.config.from_object(config_module.CONFIGS[env]())
     app.config.update(overrides or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Guidance reads admin overrides from the database: a database that stops answering
+        # must fail fast so the danger numbers still show, not hang the request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "connect_args": {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"]},
+        }
     if env == "production":
         config_module.check_production(app.config)
     if not app.config["REPORTER_DATA_KEY"]:

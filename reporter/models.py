@@ -243,3 +243,20 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_actor_id", "actor_id", "id"),
         Index("ix_audit_events_report_id", "report_id", "id"),
     )
+
+
+class ForceRegion(db.Model):
+    """An admin's override of the region a police force belongs to (reference/regions.toml).
+    A row exists only while the force sits somewhere other than the file says; routing reads
+    the file with these applied (services/reference_admin.py). The audit log keeps the codes of
+    every move; the admin's reason is kept here, encrypted, while the move stands."""
+
+    __tablename__ = "force_regions"
+
+    force_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    region_id: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # why: staff's words, encrypted

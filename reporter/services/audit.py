@@ -41,6 +41,8 @@ ACTIONS = {
     "content_purged": "Removed a closed report's content (retention)",
     "reports_exported": "Exported reports (CSV)",
     "trends_viewed": "Viewed trends",
+    "reference_viewed": "Viewed the police forces and their regions",
+    "force_moved": "Moved a police force to another region",
 }
 PAGE_SIZE = 100
 

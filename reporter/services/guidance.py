@@ -1,5 +1,5 @@
-"""Guidance for a report: the routing decision, from the reference data loaded at start-up.
-Needs no database, so it works when storage does not."""
+"""Guidance for a report: the routing decision, from the reference data with admins' moves of
+police forces applied. Works when storage does not: without the database, the files alone."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from flask import current_app
 
 from reporter.reference import Reference
 from reporter.routing import Decision, Facts, decide
+from reporter.services.reference_admin import effective_reference
 
 
 def reference() -> Reference:
+    """The reference data as the files say: sectors, signs, authorities, regions."""
     return current_app.extensions["reporter_reference"]
 
 
 def guidance_for(facts: Facts) -> Decision:
-    return decide(facts, reference(), current_app.extensions["reporter_postcodes"])
+    return decide(facts, effective_reference(), current_app.extensions["reporter_postcodes"])

@@ -1,4 +1,5 @@
-"""Admin pages: staff accounts and the audit log. For anyone but an admin they do not exist."""
+"""Admin pages: staff accounts, the audit log, which region each police force belongs to.
+For anyone but an admin they do not exist."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ from werkzeug.exceptions import NotFound
 
 from reporter.extensions import db
 from reporter.models import StaffUser
-from reporter.services import audit, staff
+from reporter.services import audit, reference_admin, staff
 from reporter.services.guidance import reference
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error, day_range
-from reporter.triage.forms import AuditFilterForm, EmptyForm, UserEditForm, UserForm, choices
+from reporter.triage.forms import (
+    AuditFilterForm,
+    EmptyForm,
+    ForceRegionForm,
+    UserEditForm,
+    UserForm,
+    choices,
+)
 
 
 def _user_or_404(user_id: int) -> StaffUser:
@@ -155,3 +163,33 @@ def audit_log():
     audit.record("audit_viewed", actor=current_staff())
     db.session.commit()
     return page
+
+
+@bp.route("/reference", methods=["GET", "POST"])
+@admin_only
+def force_regions():
+    form = ForceRegionForm(ref=reference())
+    if form.validate_on_submit():
+        try:
+            moved = reference_admin.move_force(
+                form.force.data, form.region.data, actor=current_staff(), reason=form.reason.data
+            )
+        except reference_admin.ReferenceAdminError as refused:
+            db.session.rollback()
+            add_error(form[refused.field], str(refused))
+        else:
+            ref = reference()
+            force, region = ref.forces[form.force.data].name, ref.regions[form.region.data].name
+            flash(
+                f"{force} is now in {region}, for reports received from now on."
+                if moved
+                else f"{force} is already in {region}. Nothing changed."
+            )
+            return redirect(url_for("triage.force_regions"), code=303)
+    page = render_template(
+        "triage/force_regions.html", form=form, rows=reference_admin.force_rows()
+    )
+    if request.method == "GET":
+        audit.record("reference_viewed", actor=current_staff())
+        db.session.commit()
+    return page, (400 if form.errors else 200)

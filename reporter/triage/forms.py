@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from reporter.reference import Reference
 from reporter.services.queue import PRIORITIES
+from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
 from reporter.services.staff import ROLES
 from reporter.services.triage import (
     AGENCIES,
@@ -172,6 +173,35 @@ class UserForm(FlaskForm):
 
 class UserEditForm(UserForm):
     email = None  # an account's email does not change
+
+
+class ForceRegionForm(FlaskForm):
+    force = ChoiceField(
+        "Police force",
+        choices=[],
+        invalid="Choose a police force.",
+        validators=[InputRequired("Choose a police force.")],
+    )
+    region = ChoiceField(
+        "Move it to",
+        choices=[],
+        invalid="Choose a region.",
+        validators=[InputRequired("Choose a region.")],
+    )
+    reason = TextAreaField(
+        "Reason for moving it",
+        validators=[
+            InputRequired("Enter a reason for moving the force."),
+            Length(max=FORCE_REASON_MAX_LENGTH),
+        ],
+    )
+
+    def __init__(self, *args, ref: Reference, **kwargs):
+        super().__init__(*args, **kwargs)
+        forces = sorted(ref.forces.values(), key=lambda f: f.name)
+        self.force.choices = choices([("", "Choose a force"), *((f.id, f.name) for f in forces)])
+        regions = ((r.id, r.name) for r in ref.regions.values())
+        self.region.choices = choices([("", "Choose a region"), *regions])
 
 
 class PasswordForm(FlaskForm):

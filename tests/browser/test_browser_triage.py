@@ -132,7 +132,11 @@ def test_the_admin_pages_are_accessible(live_server, page):
     page.goto(live_server.url + "/triage/login")
     sign_in(page, email)
     staff_nav = page.get_by_role("navigation", name="Staff")
-    for link, name, heading in [("Users", "users", "Users"), ("Audit log", "audit", "Audit log")]:
+    for link, name, heading in [
+        ("Users", "users", "Users"),
+        ("Forces and regions", "force-regions", "Police forces and regions"),
+        ("Audit log", "audit", "Audit log"),
+    ]:
         with page.expect_navigation():
             staff_nav.get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)

@@ -28,11 +28,11 @@ WITHOUT_A_REPORT = {
     "triage.queue", "triage.account", "triage.change_password", "triage.enrol_totp",
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
     "triage.reset_password", "triage.reset_totp", "triage.audit_log",
-    "triage.export_csv", "triage.trends",
+    "triage.export_csv", "triage.trends", "triage.force_regions",
 }  # fmt: skip
 ADMIN_ONLY = {
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
-    "triage.reset_password", "triage.reset_totp", "triage.audit_log",
+    "triage.reset_password", "triage.reset_totp", "triage.audit_log", "triage.force_regions",
 }  # fmt: skip
 NEVER_ISSUED = "LC-2222-3333"
 

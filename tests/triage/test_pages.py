@@ -15,6 +15,7 @@ STAFF_PAGES = [
     "/triage/users/new",
     "/triage/users/{user_id}",
     "/triage/audit",
+    "/triage/reference",
     "/triage/account",
     "/triage/account/password",
     "/triage/account/totp",
