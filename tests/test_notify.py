@@ -87,3 +87,17 @@ def test_a_mail_failure_never_loses_the_report(mail_app, monkeypatch):
     monkeypatch.setattr(notify, "_send", refuse)
     response = mail_app.test_client().post("/report", data=URGENT_FORM)
     assert response.status_code == 303
+
+
+def test_a_database_error_while_alerting_still_reports_success(mail_app, monkeypatch):
+    """The report is committed before anyone is alerted: it must not be sent twice."""
+    from sqlalchemy.exc import OperationalError
+
+    from reporter.services import notify
+
+    def fail(report):
+        raise OperationalError("SELECT", {}, Exception("gone"))
+
+    monkeypatch.setattr(notify, "assignable_staff", fail)
+    response = mail_app.test_client().post("/report", data=URGENT_FORM)
+    assert response.status_code == 303

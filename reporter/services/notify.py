@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db
 from reporter.models import Report, StaffUser, utcnow
@@ -72,7 +73,8 @@ def report_received(report: Report) -> None:
             f"Read it after signing in: {report_link(report.reference)}\n\n"
             "This message holds no report content. Do not forward it.",
         )
-    except (OSError, smtplib.SMTPException) as exc:
+    except (OSError, smtplib.SMTPException, SQLAlchemyError) as exc:
+        db.session.rollback()
         log.error("urgent alert for %s not sent: %s", report.reference, type(exc).__name__)
 
 

@@ -90,15 +90,19 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
 
 
 def submit_report(new: NewReport, decision: Decision) -> Report:
-    """Store a report with its signs in one transaction and return it."""
+    """Store a report with its signs in one transaction and return it. Staff are alerted
+    after the commit: an alert that fails never makes a stored report look unsent."""
+    report = _store(new, decision)
+    notify.report_received(report)
+    return report
+
+
+def _store(new: NewReport, decision: Decision) -> Report:
     for _ in range(REFERENCE_ATTEMPTS):
         report = _build(new, decision, new_reference())
         try:
             db.session.add(report)
             db.session.commit()
-            log.info("report stored", extra={"reference": report.reference})
-            notify.report_received(report)
-            return report
         except IntegrityError as exc:
             db.session.rollback()
             if find_report(report.reference) is None:  # not a reference collision
@@ -108,6 +112,9 @@ def submit_report(new: NewReport, decision: Decision) -> Report:
             db.session.rollback()
             log.error("report not stored: %s", type(exc).__name__)
             raise StorageError from exc
+        else:
+            log.info("report stored", extra={"reference": report.reference})
+            return report
     raise StorageError("no free reference")
 
 
