@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from reporter.reference import Reference
 from reporter.routing import Decision, Facts, decide
 from reporter.services.reference_admin import effective_reference
-
-
-def reference() -> Reference:
-    """The reference data as the files say: sectors, signs, authorities, regions."""
-    return current_app.extensions["reporter_reference"]
+from reporter.services.reference_admin import file_reference as reference  # noqa: F401 (re-export)
 
 
 def guidance_for(facts: Facts) -> Decision:
