@@ -8,12 +8,15 @@ import math
 import time
 
 from flask import Flask, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from reporter.extensions import db, limiter
+from reporter.i18n import text_direction
 
 log = logging.getLogger(__name__)
 DANGER_CONTACTS = ("emergency-999", "police-101", "crimestoppers")
@@ -23,6 +26,30 @@ FALLBACK_PAGE = """<!doctype html><html lang="en" dir="ltr"><meta charset="utf-8
 <p>If a child is in immediate danger, <a href="tel:999">call 999</a>.</p>
 <p>Otherwise call the police on <a href="tel:101">101</a>, or Crimestoppers on
 <a href="tel:0800555111">0800 555 111</a> to stay anonymous.</p></html>"""
+
+
+def fallback_page(contacts) -> str:
+    """The last resort when an error page cannot render: plain HTML in the reporter's language,
+    built from strings every catalogue already has. If even that fails, English."""
+    try:
+        locale = str(get_locale() or "en")
+        items = "".join(
+            f'<li>{escape(_(a.name))}: <a href="tel:{escape(a.phone)}">'
+            f"{escape(_('Call %(number)s', number=a.phone))}</a></li>"
+            for a in contacts
+            if a.phone
+        )
+        return (
+            f'<!doctype html><html lang="{escape(locale)}" dir="{text_direction(locale)}">'
+            '<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+            f'initial-scale=1"><title>{escape(_("Sorry, something went wrong"))}</title>'
+            f"<h1>{escape(_('Sorry, something went wrong'))}</h1>"
+            f'<p><a href="tel:999">{escape(_("If a child is in immediate danger, call 999"))}'
+            f"</a></p><ul>{items}</ul></html>"
+        )
+    except Exception:  # the last resort must not fail
+        log.exception("fallback error page failed")
+        return FALLBACK_PAGE
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -68,7 +95,7 @@ def render_error(status: int, retry_after: int | None = None):
             )
         except Exception:  # the error page itself failed: the numbers must still show
             log.exception("error page %s failed to render", status)
-            html = FALLBACK_PAGE
+            html = fallback_page(contacts)
         response = current_app.make_response((html, status))
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
