@@ -33,7 +33,8 @@ compile: $(VENV)/.installed ## Compile translations (.po -> .mo; .mo is never co
 
 extract: $(VENV)/.installed ## Extract translatable strings into translations/messages.pot
 	$(BIN)/python -m babel.messages.frontend extract --no-location --omit-header --sort-output -F babel.cfg \
-	  -k _l -k lazy_gettext -o $(LOCALES_DIR)/messages.pot .
+	  -k _l -k lazy_gettext --add-comments=Translators: -o $(LOCALES_DIR)/messages.pot .
+	$(BIN)/python scripts/mark_safety.py
 
 update: extract ## Merge new strings into every catalogue
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-wrap \

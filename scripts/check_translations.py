@@ -19,13 +19,15 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from reporter.i18n import DEFAULT_LOCALE, LOCALES  # noqa: E402
+from scripts.mark_safety import MARK, safety_strings  # noqa: E402
 
 TRANSLATIONS = ROOT / "translations"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{\{ ?[a-z_]+ ?\}\}")
 # Names that are the same in every language: official names of services and the campaign.
 SAME_IN_EVERY_LANGUAGE = {
-    "#LookCloser", "LookCloser Reporter", "Childline", "Crimestoppers", "NSPCC Helpline",
+    "#LookCloser", "LookCloser Reporter", "Childline", "Crimestoppers",
 }  # fmt: skip
+FIRST_WORD = re.compile(r"[^\s:：፦،,]+")
 
 
 def _ids(catalog) -> set[str]:
@@ -60,11 +62,48 @@ def _placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
-def check_catalogue(locale: str, template_ids: set[str], problems: list[str]) -> None:
+def _keeps_placeholders(text: str, ids: tuple[str, ...], plural_form: int | None) -> bool:
+    """A translation keeps the source's placeholders. A plural form other than the last may
+    leave the number out ("two minutes" in Arabic's dual), but may never add one."""
+    found = _placeholders(text)
+    if found in (_placeholders(ids[-1]), _placeholders(ids[0])):
+        return True
+    return plural_form is not None and set(found) < set(_placeholders(ids[-1]))
+
+
+def check_safety_strings(catalogs: dict, problems: list[str]) -> None:
+    """Every listed safety-critical string is still in the template and marked for translators;
+    the strings of one group (the consent choices) differ in their first words everywhere."""
+    pot = catalogs[DEFAULT_LOCALE]
+    groups: dict[str, list[str]] = {}
+    for entry in safety_strings():
+        message = pot.get(entry["text"])
+        if message is None:
+            problems.append(f"safety-critical string not in the code: {entry['text'][:50]!r}")
+            continue
+        if not any(c.startswith(MARK) for c in message.auto_comments):
+            problems.append(
+                f"safety-critical string not marked: run `make extract` ({entry['text'][:40]!r})"
+            )
+        if "group" in entry:
+            groups.setdefault(entry["group"], []).append(entry["text"])
+    for locale, catalog in catalogs.items():
+        for group, texts in groups.items():
+            firsts = [
+                FIRST_WORD.match(catalog.get(t).string or t).group().casefold()
+                if locale != DEFAULT_LOCALE and catalog.get(t) and catalog.get(t).string
+                else FIRST_WORD.match(t).group().casefold()
+                for t in texts
+            ]
+            if len(set(firsts)) < len(firsts):
+                problems.append(f"{locale}: the {group} choices start alike: {firsts}")
+
+
+def check_catalogue(locale: str, template_ids: set[str], problems: list[str]):
     path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
     if not path.exists():
         problems.append(f"{locale}: no catalogue at {path.relative_to(ROOT)}")
-        return
+        return None
     with open(path, "rb") as f:
         catalog = read_po(f, locale=locale)
     if missing := template_ids - _ids(catalog):
@@ -80,10 +119,8 @@ def check_catalogue(locale: str, template_ids: set[str], problems: list[str]) ->
         if not all(texts):
             problems.append(f"{label} is not translated")
             continue
-        for text in texts:
-            if _placeholders(text) != _placeholders(ids[-1]) and _placeholders(
-                text
-            ) != _placeholders(ids[0]):
+        for form, text in enumerate(texts):
+            if not _keeps_placeholders(text, ids, plural_form=form if len(texts) > 1 else None):
                 problems.append(f"{label} breaks a placeholder: {text[:60]!r}")
         if (
             texts[0] == ids[0]
@@ -91,6 +128,7 @@ def check_catalogue(locale: str, template_ids: set[str], problems: list[str]) ->
             and re.search("[a-z]{3}", ids[0])
         ):
             problems.append(f"{label} is left in English")
+    return catalog
 
 
 def main() -> int:
@@ -99,10 +137,13 @@ def main() -> int:
     pot = TRANSLATIONS / "messages.pot"
     if pot.exists():
         with open(pot, "rb") as f:
-            template_ids = _ids(read_po(f))
+            template = read_po(f)
+        template_ids = _ids(template)
+        catalogs = {DEFAULT_LOCALE: template}
         for locale in LOCALES:
             if locale != DEFAULT_LOCALE:
-                check_catalogue(locale, template_ids, problems)
+                catalogs[locale] = check_catalogue(locale, template_ids, problems)
+        check_safety_strings({k: v for k, v in catalogs.items() if v is not None}, problems)
     for problem in problems:
         print(f"translation problem: {problem}")
     print(f"check-translations: {len(problems)} problems in {len(LOCALES) - 1} catalogues")

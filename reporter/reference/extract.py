@@ -27,6 +27,12 @@ def _strings(node, table: str = ""):
 def extract_reference(fileobj, keywords, comment_tags, options):
     text = fileobj.read().decode("utf-8")
     lines = text.splitlines()
+    # Whom to call, and when: every authority's words are safety-critical.
+    safety = ["SAFETY-CRITICAL: who to call and when"] if _is_authorities(fileobj) else []
     for key, value in _strings(tomllib.loads(text)):
         lineno = next((i for i, line in enumerate(lines, 1) if value in line), 0)
-        yield lineno, None, value, [f"reference data: {key}"]
+        yield lineno, None, value, [f"reference data: {key}", *safety]
+
+
+def _is_authorities(fileobj) -> bool:
+    return str(getattr(fileobj, "name", "")).endswith("authorities.toml")
