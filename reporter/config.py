@@ -54,7 +54,6 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 2
     MAX_CONTENT_LENGTH = 64 * 1024
-    DESCRIPTION_MAX_LENGTH = 2000
     # Staff email alerts (no report content). Without MAIL_SERVER, mail goes to MAIL_OUTBOX_DIR.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -1,165 +1,168 @@
-"""Reading the JSON API's input into the same facts the form produces, with the same checks."""
+"""Reading the JSON API's input: a strict JSON reader, and the body and query string turned
+into the raw answers of the intake schema (`services/intake.py`), which checks them exactly as
+it checks the form's.
+
+The reader refuses, with 400 and a message, what Python's json module would let through but
+the app cannot use: duplicate keys, lone surrogates ("\\ud800", not text), NaN and Infinity
+(not JSON), numbers of more than 100 digits, and nesting deeper than Python can parse. A body
+that is not `application/json` gets 415. NUL and other control characters inside text are
+removed by the intake schema, as for the form.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
+from flask import Request
 from flask_babel import lazy_gettext as _l
 
 from reporter.reference import Reference
 from reporter.routing import Facts
 from reporter.services import intake
-from reporter.services.reports import Contact, NewReport
 
-REPORT_FIELDS = {
-    "sector",
-    "signs",
-    "danger",
-    "description",
-    "postcode",
-    "station",
-    "place",
-    "seen_at",
-    "contact",
-    "language",
-    "young",
-}
-CONTACT_FIELDS = {"consent", "name", "phone", "email"}
+CONTACT = "contact"
+LANGUAGE = "language"
+MAX_NUMBER_DIGITS = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
+GUIDANCE_FIELDS = ("sector", "signs", "danger", "postcode", "station", "young")
+GUIDANCE_FLAGS = ("danger", "young")
 
 
 class PayloadErrors(Exception):
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], status: int = 400):
         super().__init__("invalid payload")
         self.errors = errors
+        self.status = status
 
 
-class _Reader:
-    """Collects one message per field, so a partner sees every problem at once."""
-
-    def __init__(self, data: dict[str, Any]):
-        self.data = data
-        self.errors: dict[str, str] = {}
-
-    def fail(self, name: str, message) -> None:
-        self.errors.setdefault(name, str(message))
-
-    def text(self, name: str, limit: int, source: dict | None = None, key: str = "") -> str | None:
-        value = (self.data if source is None else source).get(name)
-        key = key or name
-        if value is not None and not isinstance(value, str):
-            self.fail(key, _l("This must be text."))
-            return None
-        return self.check(key, intake.check_length, intake.clean_text(value), limit)
-
-    def check(self, name: str, check, *args):
-        try:
-            return check(*args)
-        except intake.IntakeError as error:
-            self.fail(name, error.message)
-            return None
+class _Refused(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
 
 
-def _sector_and_signs(r: _Reader, ref: Reference) -> tuple[str | None, frozenset[str]]:
-    sector = r.data.get("sector")
-    if not isinstance(sector, str) or sector not in ref.sectors:
-        r.fail("sector", _l("Choose a setting from the list."))
-        sector = None
-    signs = r.data.get("signs", [])
-    if not isinstance(signs, list) or not all(isinstance(s, str) for s in signs):
-        r.fail("signs", _l("This must be a list of signs."))
-        return sector, frozenset()
-    allowed = {s.id for s in ref.signs_for(sector)} if sector else set(ref.signs)
-    if set(signs) - allowed:
-        r.fail("signs", _l("Choose only signs from the list."))
-    return sector, frozenset(signs)
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _Refused(_l("Each field may appear only once."))
+        result[key] = value
+    return result
 
 
-def _danger(r: _Reader, default: bool | None = None) -> bool:
-    danger = r.data.get("danger", default)
-    if not isinstance(danger, bool):
-        r.fail("danger", _l("Say if a child is in danger right now (true or false)."))
-        return False
-    return danger
+def _number(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _Refused(_l("The JSON is nested too deeply or has a number that is too large."))
+    return int(text)
 
 
-def _contact(r: _Reader) -> tuple[str, Contact]:
-    raw = r.data.get("contact") or {}
-    if not isinstance(raw, dict) or set(raw) - CONTACT_FIELDS:
-        r.fail("contact", _l("Contact must have only consent, name, phone and email."))
-        return "anonymous", Contact()
-    consent = raw.get("consent", "anonymous")
-    if consent not in intake.CONSENTS:
-        r.fail("contact.consent", _l("Choose what we may do with your details."))
-        consent = "anonymous"
-    name = r.text("name", intake.CONTACT_MAX_LENGTH, raw, key="contact.name")
-    phone = r.check("contact.phone", intake.check_phone, r.text("phone", 32, raw, "contact.phone"))
-    email = r.check("contact.email", intake.check_email, r.text("email", 120, raw, "contact.email"))
-    if "contact.phone" not in r.errors and "contact.email" not in r.errors:
-        r.check("contact", intake.check_contact, consent, name, phone, email)
-    return consent, Contact(name, phone, email)
+def _not_json(name: str):
+    raise _Refused(_l("The request must be valid JSON."))
 
 
-def read_report(data: Any, ref: Reference, description_limit: int) -> NewReport:
-    """A new report from a JSON body, or PayloadErrors naming every field that is wrong."""
-    if not isinstance(data, dict):
+def _has_surrogates(value: Any) -> bool:
+    """True when a key or text anywhere in the parsed value holds a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def read_json(request: Request) -> Any:
+    """The request's JSON value, or PayloadErrors (415 for a body that is not JSON)."""
+    if request.mimetype != "application/json":
+        raise PayloadErrors(
+            {"body": str(_l("Send the report as JSON, with Content-Type: application/json."))},
+            status=415,
+        )
+    try:
+        text = request.get_data(cache=False).decode("utf-8")
+        value = json.loads(
+            text, object_pairs_hook=_object, parse_int=_number, parse_constant=_not_json
+        )
+    except UnicodeDecodeError as exc:
+        raise PayloadErrors({"body": str(_l("The request must be UTF-8 text."))}) from exc
+    except _Refused as exc:
+        raise PayloadErrors({"body": str(exc.message)}) from exc
+    except RecursionError as exc:
+        message = _l("The JSON is nested too deeply or has a number that is too large.")
+        raise PayloadErrors({"body": str(message)}) from exc
+    except ValueError as exc:
+        raise PayloadErrors({"body": str(_l("The request must be valid JSON."))}) from exc
+    if _has_surrogates(value):
+        raise PayloadErrors({"body": str(_l("The request must be UTF-8 text."))})
+    return value
+
+
+def language_of(body: Any) -> Any:
+    return body.get(LANGUAGE) if isinstance(body, dict) else None
+
+
+def _flatten(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The intake schema's raw answers by field name from the nested body, and the errors of
+    its shape: unknown keys, a contact that is not an object, a language that is not text."""
+    errors: dict[str, str] = {}
+    contact = body.get(CONTACT)
+    if contact is None:
+        contact = {}
+    elif not isinstance(contact, dict):
+        errors[CONTACT] = str(_l("Contact must have only consent, name, phone and email."))
+        contact = {}
+    raw: dict[str, Any] = {}
+    known = {CONTACT, LANGUAGE}
+    known_in_contact = set()
+    for spec in intake.FIELDS:
+        if spec.key.startswith(CONTACT + "."):
+            name = spec.key.split(".", 1)[1]
+            known_in_contact.add(name)
+            raw[spec.name] = contact.get(name)
+        else:
+            known.add(spec.key)
+            raw[spec.name] = body.get(spec.key)
+    for unknown in sorted(set(body) - known):
+        errors[unknown] = str(_l("This field is not part of a report."))
+    for unknown in sorted(set(contact) - known_in_contact):
+        errors[f"{CONTACT}.{unknown}"] = str(_l("This field is not part of a report."))
+    language = body.get(LANGUAGE)
+    if language is not None and not isinstance(language, str):
+        errors[LANGUAGE] = str(intake.TYPE_MESSAGES["text"])
+    return raw, errors
+
+
+def read_report(body: Any, ref: Reference, **extra: Any) -> intake.NewReport:
+    """A new report from a parsed JSON body, or PayloadErrors naming every field that is wrong."""
+    if not isinstance(body, dict):
         raise PayloadErrors({"body": str(_l("Send a JSON object."))})
-    r = _Reader(data)
-    for unknown in sorted(set(data) - REPORT_FIELDS):
-        r.fail(unknown, _l("This field is not part of a report."))
-    sector, signs = _sector_and_signs(r, ref)
-    danger = _danger(r)
-    description = r.text("description", description_limit)
-    place = r.text("place", intake.PLACE_MAX_LENGTH)
-    postcode = r.check("postcode", intake.check_postcode, r.text("postcode", 16))
-    station = r.check("station", intake.check_station, r.text("station", 80), ref)
-    seen_at = r.check("seen_at", intake.check_seen_at, r.text("seen_at", 32))
-    young = data.get("young", False)
-    if not isinstance(young, bool):
-        r.fail("young", _l("This must be true or false."))
-    consent, contact = _contact(r)
-    if not {"postcode", "station", "place"} & set(r.errors):
-        r.check("place", intake.check_where, postcode, station, place)
-    if "description" not in r.errors:
-        r.check("description", intake.check_said_something, signs, description)
-    if r.errors:
-        raise PayloadErrors(r.errors)
-    return NewReport(
-        facts=Facts(
-            sector=sector,
-            signs=signs,
-            danger=danger,
-            postcode=postcode,
-            station=station.crs if station else None,
-            place=place,
-            young=young is True,
-        ),
-        consent=consent,
-        description=description,
-        place=place,
-        seen_at=seen_at,
-        contact=contact,
-        source="api",
-    )
+    raw, errors = _flatten(body)
+    try:
+        new = intake.read_report(raw, ref, **extra)
+    except intake.IntakeErrors as invalid:
+        errors = {**invalid.api_errors, **errors}
+    if errors:
+        raise PayloadErrors(errors)
+    return new
 
 
-def read_guidance_query(args, ref: Reference) -> Facts:
-    """The facts for GET /guidance from its query string."""
-    data: dict[str, Any] = {"sector": args.get("sector")}
-    data["signs"] = [s for s in args.get("signs", "").split(",") if s]
-    danger = args.get("danger", "false").lower()
-    data["danger"] = {"true": True, "false": False}.get(danger, danger)
-    r = _Reader(data)
-    sector, signs = _sector_and_signs(r, ref)
-    danger_value = _danger(r)
-    postcode = r.check("postcode", intake.check_postcode, args.get("postcode"))
-    station = r.check("station", intake.check_station, args.get("station"), ref)
-    if r.errors:
-        raise PayloadErrors(r.errors)
-    return Facts(
-        sector=sector,
-        signs=signs,
-        danger=danger_value,
-        postcode=postcode,
-        station=station.crs if station else None,
-        young=args.get("young") == "true",
-    )
+def read_guidance_query(args: Mapping[str, str], ref: Reference) -> Facts:
+    """The facts for GET /guidance from its query string: `signs` comma-separated, `danger`
+    and `young` "true" or "false" (any case)."""
+    raw: dict[str, Any] = {name: args.get(name) for name in GUIDANCE_FIELDS}
+    raw["signs"] = [s for s in (raw["signs"] or "").split(",") if s]
+    for flag in GUIDANCE_FLAGS:
+        value = raw[flag]
+        raw[flag] = {"true": True, "false": False}.get(value.lower(), value) if value else False
+    try:
+        return intake.read_facts(raw, ref, GUIDANCE_FIELDS)
+    except intake.IntakeErrors as invalid:
+        raise PayloadErrors(invalid.api_errors) from invalid

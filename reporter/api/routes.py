@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
-
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from reporter.api import bp
 from reporter.api.openapi import openapi_document
-from reporter.api.payload import PayloadErrors, read_guidance_query, read_report
+from reporter.api.payload import (
+    PayloadErrors,
+    language_of,
+    read_guidance_query,
+    read_json,
+    read_report,
+)
 from reporter.extensions import limiter
 from reporter.i18n import offered, select_locale
 from reporter.public.routes import report_rate_limit
@@ -52,18 +55,7 @@ def guidance():
     return guidance_json(guidance_for(facts))
 
 
-def _json_body():
-    """The request's JSON object; PayloadErrors for anything that is not valid UTF-8 JSON."""
-    try:
-        return json.loads(request.get_data(cache=False).decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PayloadErrors({"body": _("The request must be UTF-8 text.")}) from exc
-    except ValueError as exc:
-        raise PayloadErrors({"body": _("The request must be valid JSON.")}) from exc
-
-
-def _language(body) -> str:
-    chosen = body.get("language") if isinstance(body, dict) else None
+def _language(chosen) -> str:
     return chosen if chosen in offered() else select_locale()
 
 
@@ -71,19 +63,19 @@ def _language(body) -> str:
 @limiter.shared_limit(report_rate_limit, scope="reports")
 def create_report():
     try:
-        body = _json_body()
+        body = read_json(request)
     except PayloadErrors as invalid:
-        return _errors(invalid.errors)
-    language = _language(body)
+        return _errors(invalid.errors, invalid.status)
+    language = _language(language_of(body))
     with force_locale(language):
         try:
-            new = read_report(body, reference(), current_app.config["DESCRIPTION_MAX_LENGTH"])
+            new = read_report(body, reference(), language=language, source="api")
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
         decision = guidance_for(new.facts)
         guidance = guidance_json(decision)
         try:
-            stored = submit_report(replace(new, language=language), decision)
+            stored = submit_report(new, decision)
         except StorageError:
             # Not stored, but the reporter must still be told who to contact.
             return jsonify(

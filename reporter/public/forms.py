@@ -1,7 +1,11 @@
-"""The report form. Its checks are those of services/intake.py, shared with the API."""
+"""The report form: WTForms renders it and keeps what was typed; its verdicts come from the
+intake schema (services/intake.py), the same that checks the JSON API."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,10 +17,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
 
 from reporter.reference import Reference
 from reporter.services import intake
+from reporter.services.reports import NewReport
 
 CONSENT_CHOICES = [
     SelectChoice("anonymous", _l("Stay anonymous: do not ask for my details")),
@@ -28,22 +32,17 @@ CONSENT_CHOICES = [
 
 
 class ChecklistField(SelectMultipleField):
-    """Checkboxes whose choices are set per setting; an unknown value gets our own message."""
-
-    def pre_validate(self, form):
-        known = {choice.value for choice in self.choices}
-        if any(value not in known for value in self.data or ()):
-            raise ValidationError(_l("Choose only signs from the list."))
+    """Checkboxes whose choices are set per setting (the template renders it as a list)."""
 
 
 class ReportForm(FlaskForm):
     danger = RadioField(
         _l("Is a child in danger right now?"),
         choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-        validators=[InputRequired(message=_l("Say if a child is in danger right now."))],
+        validate_choice=False,
     )
     sector = HiddenField()
-    signs = ChecklistField(_l("What did you notice?"), choices=[])
+    signs = ChecklistField(_l("What did you notice?"), choices=[], validate_choice=False)
     postcode = StringField(_l("Postcode"))
     station = StringField(_l("Station name or code"))
     place = StringField(_l("Or describe the place"))
@@ -54,7 +53,7 @@ class ReportForm(FlaskForm):
         _l("Your details"),
         choices=CONSENT_CHOICES,
         default="anonymous",
-        validators=[InputRequired(message=_l("Choose what we may do with your details."))],
+        validate_choice=False,
     )
     name = StringField(_l("Your name"))
     phone = StringField(_l("Phone number"))
@@ -62,11 +61,11 @@ class ReportForm(FlaskForm):
     # Honeypot: hidden from people, filled in by bots.
     website = StringField(_l("Leave this empty"))
 
-    def __init__(self, *args, ref: Reference, description_limit: int, **kwargs):
+    def __init__(self, *args, ref: Reference, **kwargs):
         super().__init__(*args, **kwargs)
         self.ref = ref
-        self.description_limit = description_limit
-        self.clean: dict = {}
+        self.description_limit = intake.DESCRIPTION_MAX_LENGTH
+        self.report: NewReport | None = None
         sector = self.sector.data
         self.signs.choices = (
             [SelectChoice(s.id, s.label) for s in ref.signs_for(sector)]
@@ -74,47 +73,22 @@ class ReportForm(FlaskForm):
             else []
         )
 
-    def _check(self, field, check, *args, store: bool = True):
-        try:
-            value = check(field.data, *args)
-        except intake.IntakeError as error:
-            field.errors.append(error.message)
-        else:
-            if store:
-                self.clean[field.name] = value
+    def answers(self) -> dict[str, Any]:
+        """What was sent, as the intake schema's raw answers."""
+        raw = {name: self[name].data for name in intake.FIELDS_BY_NAME if name in self}
+        raw["danger"] = {"yes": True, "no": False}.get(self.danger.data)
+        raw["signs"] = list(self.signs.data or ())
+        return raw
 
     def validate(self, extra_validators=None) -> bool:
+        """Read the answers through the intake schema; its messages go on the fields."""
         valid = super().validate(extra_validators)
-        if self.sector.data not in self.ref.sectors:
-            self.sector.errors = [_l("Choose where you work.")]
-        text = intake.clean_text
-        self._check(self.postcode, intake.check_postcode)
-        self._check(self.station, intake.check_station, self.ref)
-        self._check(self.seen_at, intake.check_seen_at)
-        self._check(self.phone, intake.check_phone)
-        self._check(self.email, intake.check_email)
-        self._check(self.place, lambda v: intake.check_length(text(v), intake.PLACE_MAX_LENGTH))
-        self._check(self.name, lambda v: intake.check_length(text(v), intake.CONTACT_MAX_LENGTH))
-        self._check(
-            self.description, lambda v: intake.check_length(text(v), self.description_limit)
-        )
-        clean = self.clean
-        if not (self.postcode.errors or self.station.errors or self.place.errors):
-            self._check(
-                self.postcode,
-                lambda _: intake.check_where(clean["postcode"], clean["station"], clean["place"]),
-                store=False,
+        try:
+            self.report = intake.read_report(
+                self.answers(), self.ref, language=str(get_locale()), source="form"
             )
-        if not self.description.errors:
-            self._check(
-                self.description,
-                lambda _: intake.check_said_something(self.signs.data, clean["description"]),
-                store=False,
-            )
-        if not (self.consent.errors or self.phone.errors or self.email.errors):
-            self._check(
-                self.consent,
-                lambda v: intake.check_contact(v, clean["name"], clean["phone"], clean["email"]),
-                store=False,
-            )
-        return valid and not any(field.errors for field in self)
+        except intake.IntakeErrors as invalid:
+            for name, message in invalid.errors.items():
+                self[name].errors = [*self[name].errors, message]
+            return False
+        return valid

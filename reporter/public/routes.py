@@ -5,18 +5,15 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
+from flask_babel import refresh
 
 from reporter.extensions import limiter
 from reporter.i18n import remember_choice
 from reporter.public import bp
 from reporter.public.forms import ReportForm
-from reporter.routing import Facts
 from reporter.services.guidance import guidance_for, reference
 from reporter.services.reports import (
-    Contact,
-    NewReport,
     StorageError,
     decrypt_field,
     find_report,
@@ -32,44 +29,12 @@ def report_rate_limit() -> str:
 
 
 def _form(**kwargs) -> ReportForm:
-    return ReportForm(
-        ref=reference(),
-        description_limit=current_app.config["DESCRIPTION_MAX_LENGTH"],
-        **kwargs,
-    )
+    return ReportForm(ref=reference(), **kwargs)
 
 
 def _render_form(form: ReportForm, status: int = 200, notice: str | None = None):
     sector = reference().sectors[form.sector.data]
     return render_template("public/report.html", form=form, sector=sector, notice=notice), status
-
-
-def _facts(form: ReportForm) -> Facts:
-    clean = form.clean
-    station = clean.get("station")
-    return Facts(
-        sector=form.sector.data,
-        signs=frozenset(form.signs.data or ()),
-        danger=form.danger.data == "yes",
-        postcode=clean.get("postcode"),
-        station=station.crs if station else None,
-        place=clean.get("place"),
-        young=form.young.data,
-    )
-
-
-def _new_report(form: ReportForm, facts: Facts) -> NewReport:
-    clean = form.clean
-    return NewReport(
-        facts=facts,
-        consent=form.consent.data,
-        description=clean.get("description"),
-        place=clean.get("place"),
-        seen_at=clean.get("seen_at"),
-        contact=Contact(clean.get("name"), clean.get("phone"), clean.get("email")),
-        language=str(get_locale()),
-        source="form",
-    )
 
 
 @bp.get("/")
@@ -95,7 +60,8 @@ def report():
     if not form.validate():
         return _render_form(form)
 
-    facts = _facts(form)
+    new = form.report
+    facts = new.facts
     decision = guidance_for(facts)
     if form.website.data:
         log.info("honeypot field filled: report not stored")
@@ -108,7 +74,7 @@ def report():
             danger=facts.danger,
         )
     try:
-        stored = submit_report(_new_report(form, facts), decision)
+        stored = submit_report(new, decision)
     except StorageError:
         return render_template(
             "public/unsaved.html",

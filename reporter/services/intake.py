@@ -1,13 +1,34 @@
-"""Checks on what a reporter sends, shared by the web form and the JSON API.
+"""The intake schema: what a report may contain, its limits, its checks and their messages.
 
-Each check returns the clean value or raises IntakeError with a message the reporter can act
-on, translated lazily so the same check serves every language.
+The web form (`public/forms.py`) and the JSON API (`api/routes.py`) both hand their raw values
+to `read_report`, and get back the same `NewReport` or the same `IntakeErrors` (one translated
+message per field). The OpenAPI document (`api/openapi.py`) is generated from `FIELDS` and
+`RULES`, so the API states exactly the limits it enforces.
+
+Why plain Python and not pydantic: the form shows every problem at once, including the
+cross-field ones (a reporter who chose "anonymous" and typed a name is told so even when the
+postcode is also wrong); pydantic runs its model validators only once every field is valid,
+and its messages would need mapping back to ours field by field.
+
+Adding a field (a partner site, say) is one entry in `FIELDS`:
+    Field("site", check=check_site, into=("report",), json=lambda ref, limit: {...})
+`name` is the form field's name and the attribute of `NewReport` (or `Facts`, `Contact`,
+as `into` says); `api` is its place in the JSON body when that differs. The OpenAPI document,
+the API and the form (if it has a WTForms field of the same name) pick it up from here. A
+rule that spans fields is one entry in `RULES`.
+
+Text is cleaned before it is checked, in both channels: control characters other than tab and
+new lines are removed, surrounding whitespace is trimmed, and an empty answer is no answer.
+Limits count what is left.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_number
@@ -15,14 +36,25 @@ from flask_babel import lazy_gettext as _l
 
 from reporter.postcodes import normalise_postcode
 from reporter.reference import Reference, Station
+from reporter.routing import Facts
+from reporter.services.reports import Contact, NewReport
 
 UK_TIME = ZoneInfo("Europe/London")
 CONSENTS = ("share", "confidential", "anonymous")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,18}[0-9]$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 SEEN_AT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d")
+CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+
+# The limits: the form, the API and the OpenAPI document all read these.
+DESCRIPTION_MAX_LENGTH = 2000
 PLACE_MAX_LENGTH = 200
-CONTACT_MAX_LENGTH = 120
+CONTACT_MAX_LENGTH = 120  # a name or an email address
+PHONE_MAX_LENGTH = 32
+POSTCODE_MAX_LENGTH = 16
+STATION_MAX_LENGTH = 80
+SEEN_AT_MAX_LENGTH = 32
+LANGUAGE_MAX_LENGTH = 16
 
 
 class IntakeError(ValueError):
@@ -31,11 +63,14 @@ class IntakeError(ValueError):
         self.message = message
 
 
+# ---- the checks, one per kind of answer ------------------------------------------------------
+
+
 def clean_text(value: str | None) -> str | None:
     """Trim; an empty answer is no answer. Control characters other than new lines go."""
     if value is None:
         return None
-    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).replace("\r\n", "\n").strip()
+    value = re.sub(f"[{CONTROL}]", "", value).replace("\r\n", "\n").strip()
     return value or None
 
 
@@ -138,3 +173,240 @@ def check_contact(consent: str, name, phone, email) -> None:
         raise IntakeError(
             _l("Give a phone number or email so we can contact you, or choose to stay anonymous.")
         )
+
+
+def check_sector(raw: str, ref: Reference) -> str:
+    if raw not in ref.sectors:
+        raise IntakeError(_l("Choose a setting from the list."))
+    return raw
+
+
+def check_signs(raw: list[str], ref: Reference) -> frozenset[str]:
+    if set(raw) - set(ref.signs):
+        raise IntakeError(_l("Choose only signs from the list."))
+    return frozenset(raw)
+
+
+def check_consent(raw: str | None) -> str:
+    if raw is None:
+        return "anonymous"
+    if raw not in CONSENTS:
+        raise IntakeError(_l("Choose what we may do with your details."))
+    return raw
+
+
+# ---- the schema -------------------------------------------------------------------------------
+
+TYPE_MESSAGES = {
+    "text": _l("This must be text."),
+    "bool": _l("This must be true or false."),
+    "list": _l("This must be a list of signs."),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One answer. `check(value, ref)` returns the clean value or raises IntakeError.
+
+    `kind` is the JSON type ("text", "bool", "list"); a value of another type gets the kind's
+    message. `limit` is a maximum length of text (after cleaning). `into` names where the
+    clean value goes: "facts", "report" and/or "contact". `required` fields get `missing`
+    when absent; the others take `default`. `json` gives the OpenAPI schema's extra rules.
+    """
+
+    name: str
+    kind: str = "text"
+    check: Callable[[Any, Reference], Any] | None = None
+    limit: int | None = None
+    into: tuple[str, ...] = ("report",)
+    api: str = ""
+    required: bool = False
+    missing: Any = None
+    default: Any = None
+    json: Callable[[Reference], dict] = lambda ref: {}
+
+    @property
+    def key(self) -> str:
+        """Where the field sits in the JSON body ("contact.phone")."""
+        return self.api or self.name
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check across fields. It runs only when every field in `after` was read and is valid.
+    Its message goes on the form field `name`, and under `api` in the JSON API's errors."""
+
+    name: str
+    api: str
+    after: tuple[str, ...]
+    check: Callable[[dict[str, Any], Reference], None]
+
+
+def _text(check: Callable[[str | None], Any] | None = None):
+    return lambda value, ref: check(value) if check else clean_text(value)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "sector",
+        check=check_sector,
+        into=("facts",),
+        required=True,
+        missing=_l("Choose a setting from the list."),
+        json=lambda ref: {"enum": list(ref.sectors)},
+    ),
+    Field(
+        "signs",
+        kind="list",
+        check=check_signs,
+        into=("facts",),
+        default=frozenset(),
+        json=lambda ref: {"items": {"enum": list(ref.signs)}},
+    ),
+    Field(
+        "danger",
+        kind="bool",
+        into=("facts",),
+        required=True,
+        missing=_l("Say if a child is in danger right now."),
+    ),
+    Field("postcode", check=_text(check_postcode), limit=POSTCODE_MAX_LENGTH, into=("facts",)),
+    Field("station", check=check_station, limit=STATION_MAX_LENGTH, into=("facts",)),
+    Field("place", check=_text(), limit=PLACE_MAX_LENGTH, into=("facts", "report")),
+    Field("seen_at", check=_text(check_seen_at), limit=SEEN_AT_MAX_LENGTH),
+    Field("description", check=_text(), limit=DESCRIPTION_MAX_LENGTH),
+    Field("young", kind="bool", into=("facts",), default=False),
+    Field(
+        "consent",
+        check=lambda value, ref: check_consent(value),
+        api="contact.consent",
+        default="anonymous",
+        json=lambda ref: {"enum": list(CONSENTS)},
+    ),
+    Field("name", check=_text(), limit=CONTACT_MAX_LENGTH, into=("contact",), api="contact.name"),
+    Field(
+        "phone",
+        check=_text(check_phone),
+        limit=PHONE_MAX_LENGTH,
+        into=("contact",),
+        api="contact.phone",
+    ),
+    Field(
+        "email",
+        check=_text(check_email),
+        limit=CONTACT_MAX_LENGTH,
+        into=("contact",),
+        api="contact.email",
+    ),
+)
+
+
+def _signs_of_the_sector(clean: dict[str, Any], ref: Reference) -> None:
+    allowed = {s.id for s in ref.signs_for(clean["sector"])}
+    if clean["signs"] - allowed:
+        raise IntakeError(_l("Choose only signs from the list."))
+
+
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("signs", "signs", after=("sector", "signs"), check=_signs_of_the_sector),
+    Rule(
+        "postcode",
+        "place",
+        after=("postcode", "station", "place"),
+        check=lambda c, ref: check_where(c["postcode"], c["station"], c["place"]),
+    ),
+    Rule(
+        "description",
+        "description",
+        after=("signs", "description"),
+        check=lambda c, ref: check_said_something(c["signs"], c["description"]),
+    ),
+    Rule(
+        "consent",
+        "contact",
+        after=("consent", "name", "phone", "email"),
+        check=lambda c, ref: check_contact(c["consent"], c["name"], c["phone"], c["email"]),
+    ),
+)
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+
+def _of_kind(value: Any, kind: str) -> bool:
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, str)
+
+
+class IntakeErrors(ValueError):
+    """Every answer that is wrong, with a message the reporter can act on: `errors` by form
+    field name, `api_errors` by key in the JSON body."""
+
+    def __init__(self, found: list[tuple[str, str, Any]]):
+        super().__init__("invalid report")
+        self.errors = {name: message for name, _key, message in found}
+        self.api_errors = {key: str(message) for _name, key, message in found}
+
+
+def _read(raw: Mapping[str, Any], ref: Reference, names: tuple[str, ...]) -> dict[str, Any]:
+    """Clean values by field name, or IntakeErrors. An absent field (or JSON's null) is not
+    given. Rules run when all the fields they need were read and are valid."""
+    clean: dict[str, Any] = {}
+    found: list[tuple[str, str, Any]] = []
+    for spec in FIELDS:
+        if spec.name not in names:
+            continue
+        value = raw.get(spec.name)
+        try:
+            if value is None:
+                if spec.required:
+                    raise IntakeError(spec.missing)
+                clean[spec.name] = spec.default
+                continue
+            if not _of_kind(value, spec.kind):
+                raise IntakeError(TYPE_MESSAGES[spec.kind])
+            if spec.limit is not None:
+                check_length(clean_text(value), spec.limit)
+            clean[spec.name] = spec.check(value, ref) if spec.check else value
+        except IntakeError as error:
+            found.append((spec.name, spec.key, error.message))
+    for rule in RULES:
+        wrong = {name for name, _key, _message in found}
+        if rule.name in wrong or not all(n in clean and n not in wrong for n in rule.after):
+            continue
+        try:
+            rule.check(clean, ref)
+        except IntakeError as error:
+            found.append((rule.name, rule.api, error.message))
+    if found:
+        raise IntakeErrors(found)
+    return clean
+
+
+def _facts(clean: dict[str, Any]) -> Facts:
+    values = {f.name: clean[f.name] for f in FIELDS if "facts" in f.into and f.name in clean}
+    station = values.get("station")
+    values["station"] = station.crs if station else None
+    return Facts(**values)
+
+
+def read_facts(raw: Mapping[str, Any], ref: Reference, names: tuple[str, ...]) -> Facts:
+    """The facts of a situation (for guidance) from the fields named; IntakeErrors if wrong."""
+    return _facts(_read(raw, ref, names))
+
+
+def read_report(raw: Mapping[str, Any], ref: Reference, **extra: Any) -> NewReport:
+    """A new report from raw answers by field name, or IntakeErrors naming every wrong one.
+
+    `extra` goes into NewReport as it is (language, source): what the channel knows itself.
+    """
+    clean = _read(raw, ref, tuple(FIELDS_BY_NAME))
+    report = {f.name: clean[f.name] for f in FIELDS if "report" in f.into}
+    contact = Contact(**{f.name: clean[f.name] for f in FIELDS if "contact" in f.into})
+    return NewReport(facts=_facts(clean), contact=contact, **report, **extra)
