@@ -56,7 +56,10 @@ def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Something was wrong with that request"), _("Please go back and try again.")),
         404: (_("Page not found"), _("Check the web address, or start a report below.")),
-        405: (_("Page not found"), _("Check the web address, or start a report below.")),
+        405: (
+            _("That kind of request is not allowed here"),
+            _("Check the web address, or start a report below."),
+        ),
         413: (
             _("That was too much to send"),
             _("Please make your report shorter and send it again."),
@@ -123,7 +126,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        return render_error(error.code if error.code in _messages() else 400)
+        response = render_error(error.code if error.code in _messages() else 400)
+        allow = dict(error.get_headers()).get("Allow")
+        if allow:  # a 405 says which methods the address takes
+            response.headers["Allow"] = allow
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -31,6 +31,23 @@ _INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 _FULL_RE = re.compile(rf"(?:GIR 0AA|{_OUTWARD} {_INWARD})")
 _OUTWARD_RE = re.compile(_OUTWARD)
 
+
+# Python's whitespace (what str.split and str.strip remove), spelled out for regular expressions
+# that other languages read: their \s is not the same set.
+SPACE_CHARS = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def _any_case(pattern: str) -> str:
+    return re.sub(r"\[([^\]]*)\]", lambda m: f"[{m.group(1)}{m.group(1).lower()}]", pattern)
+
+
+# What normalise_postcode accepts, as one regular expression for the OpenAPI document: any
+# case, spaces around and between the two halves, an outward code alone.
+ACCEPTED_PATTERN = (
+    rf"^[{SPACE_CHARS}]*(?:[Gg][Ii][Rr][{SPACE_CHARS}]*0[Aa][Aa]|{_any_case(_OUTWARD)}"
+    rf"(?:[{SPACE_CHARS}]*{_any_case(_INWARD)})?)[{SPACE_CHARS}]*$"
+)
+
 Level = Literal["postcode", "sector", "district"]
 
 

@@ -1,10 +1,19 @@
-"""The OpenAPI 3.1 description of the JSON API. Enumerations come from the reference data, so
-the document cannot drift from what the API accepts."""
+"""The OpenAPI 3.1 description of the JSON API. The report's rules are generated from the
+intake schema (`services/intake.py`: its fields, limits and cross-field rules) and the
+enumerations from the reference data, so the document cannot drift from what the API accepts.
+
+What a schema cannot say is in the descriptions: text is cleaned (control characters other
+than tab and new lines removed, whitespace trimmed), and a blank text is no answer; a CR LF
+counts as one character; `seen_at` must be in the last year and not in the future.
+"""
 
 from __future__ import annotations
 
+from reporter.i18n import offered as offered_languages
+from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
 from reporter.reference import Reference
 from reporter.routing import PRIORITIES
+from reporter.services import intake
 from reporter.services.reports import REFERENCE_ALPHABET
 
 
@@ -44,37 +53,7 @@ def _schemas(ref: Reference) -> dict:
             },
             "additionalProperties": False,
         },
-        "NewReport": {
-            "type": "object",
-            "required": ["sector", "danger"],
-            "properties": {
-                "sector": {"enum": list(ref.sectors)},
-                "signs": {"type": "array", "items": {"enum": list(ref.signs)}},
-                "danger": {"type": "boolean"},
-                "description": {"type": "string"},
-                "postcode": {"type": "string", "examples": ["LE1 6RN"]},
-                "station": {"type": "string", "description": "CRS code or station name"},
-                "place": {"type": "string", "maxLength": 200},
-                "seen_at": {
-                    "type": "string",
-                    "examples": ["2026-11-23T14:30"],
-                    "description": "UK local time; omit for now",
-                },
-                "young": {"type": "boolean", "description": "the reporter is under 18"},
-                "language": {"type": "string"},
-                "contact": {
-                    "type": "object",
-                    "properties": {
-                        "consent": {"enum": ["share", "confidential", "anonymous"]},
-                        "name": {"type": "string"},
-                        "phone": {"type": "string"},
-                        "email": {"type": "string"},
-                    },
-                    "additionalProperties": False,
-                },
-            },
-            "additionalProperties": False,
-        },
+        "NewReport": new_report_schema(ref),
         "Created": {
             "type": "object",
             "required": ["reference", "guidance"],
@@ -94,7 +73,151 @@ def _schemas(ref: Reference) -> dict:
                 "errors": {"type": "object", "additionalProperties": {"type": "string"}},
                 "guidance": {"$ref": "#/components/schemas/Guidance"},
             },
+            "additionalProperties": False,
         },
+        "Problem": {
+            "type": "object",
+            "description": "any other error: what went wrong, and who to call meanwhile",
+            "required": ["error", "authorities"],
+            "properties": {
+                "error": {"type": "string"},
+                "authorities": {"type": "array", "items": {"enum": list(ref.authorities)}},
+            },
+            "additionalProperties": False,
+        },
+    }
+
+
+CLEANED = intake.CONTROL
+BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"
+VISIBLE = rf"[^{SPACE_CHARS}{CLEANED}]"
+SEEN_AT_FORMAT = "uk-local-time"
+CONTACT = "contact"
+
+
+def _blank_or(pattern: str) -> str:
+    """Text matching `pattern` once trimmed, or blank (no answer)."""
+    return rf"^[{SPACE_CHARS}{CLEANED}]*(?:{pattern.strip('^$')})?[{SPACE_CHARS}{CLEANED}]*$"
+
+
+def _field_schema(spec: intake.Field, ref: Reference) -> dict:
+    """The JSON schema of one intake field: its type, limit and own rules."""
+    if spec.kind == "bool":
+        schema: dict = {"type": "boolean"}
+    elif spec.kind == "list":
+        schema = {"type": "array"}
+    else:
+        schema = {"type": ["string", "null"]}
+        if spec.limit is not None:
+            schema["maxLength"] = spec.limit
+    schema.update(_TEXT_RULES.get(spec.name, lambda ref: {})(ref))
+    schema.update(spec.json(ref))
+    if "enum" in schema and not spec.required:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+_TEXT_RULES = {
+    "postcode": lambda ref: {"pattern": _blank_or(ACCEPTED_PATTERN), "examples": ["LE1 6RN"]},
+    "station": lambda ref: {
+        "description": "a station's 3-letter CRS code (its exact name is accepted too)",
+        "anyOf": [
+            {"enum": sorted(ref.stations)},
+            {"type": "string", "pattern": BLANK},
+            {"type": "null"},
+        ],
+    },
+    "phone": lambda ref: {"pattern": _blank_or(intake.PHONE.pattern)},
+    "email": lambda ref: {"pattern": _blank_or(EMAIL_PATTERN)},
+    "seen_at": lambda ref: {
+        "format": SEEN_AT_FORMAT,
+        "examples": ["2026-11-23T14:30"],
+        "description": "UK local time in the last year, not in the future; omit for now. "
+        "Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",
+    },
+}
+# The email check's pattern, minus the control characters that cleaning would remove.
+EMAIL_PATTERN = intake.EMAIL.pattern.replace(r"[^@\s]", rf"[^@{SPACE_CHARS}{CLEANED}]")
+
+
+def _given(name: str, schema: dict) -> dict:
+    return {"required": [name], "properties": {name: schema}}
+
+
+def _contact_schema(ref: Reference) -> dict:
+    """Anonymous means no details; sharing means a phone or an email."""
+    fields = [f for f in intake.FIELDS if f.key.startswith(CONTACT + ".")]
+    properties = {f.key.split(".", 1)[1]: _field_schema(f, ref) for f in fields}
+    blank = {"pattern": BLANK}
+    return {
+        "type": ["object", "null"],
+        "properties": properties,
+        "additionalProperties": False,
+        "anyOf": [
+            {"type": "null"},
+            {
+                "properties": {
+                    "consent": {"enum": ["anonymous", None]},
+                    "name": blank,
+                    "phone": blank,
+                    "email": blank,
+                }
+            },
+            {
+                "required": ["consent"],
+                "properties": {"consent": {"enum": ["share", "confidential"]}},
+                "anyOf": [
+                    _given(name, {"type": "string", "pattern": VISIBLE})
+                    for name in ("phone", "email")
+                ],
+            },
+        ],
+    }
+
+
+def new_report_schema(ref: Reference) -> dict:
+    """The body of POST /reports, from the intake schema."""
+    top = [f for f in intake.FIELDS if not f.key.startswith(CONTACT + ".")]
+    properties = {f.key: _field_schema(f, ref) for f in top}
+    properties[CONTACT] = _contact_schema(ref)
+    properties["language"] = {
+        "type": ["string", "null"],
+        "description": "the reporter's language for messages (one of "
+        + ", ".join(offered_languages())
+        + "); otherwise Accept-Language decides",
+    }
+    visible = {"type": "string", "pattern": VISIBLE}
+    return {
+        "type": "object",
+        "required": [f.key for f in top if f.required],
+        "properties": properties,
+        "additionalProperties": False,
+        "allOf": [
+            {  # the signs of the chosen setting
+                "anyOf": [
+                    {
+                        "properties": {
+                            "sector": {"const": sector},
+                            "signs": {"items": {"enum": [s.id for s in ref.signs_for(sector)]}},
+                        }
+                    }
+                    for sector in ref.sectors
+                ]
+            },
+            {  # where: a postcode, a station or a description of the place
+                "anyOf": [
+                    _given("postcode", {"type": "string", "pattern": VISIBLE}),
+                    _given("station", {"type": "string", "pattern": VISIBLE}),
+                    _given("place", visible),
+                ]
+            },
+            {  # at least one sign, or a description
+                "anyOf": [
+                    _given("signs", {"type": "array", "minItems": 1}),
+                    _given("description", visible),
+                ]
+            },
+        ],
     }
 
 
@@ -104,12 +227,24 @@ def _response(description: str, schema: str) -> dict:
 
 
 def openapi_document(ref: Reference) -> dict:
+    sign = "(?:" + "|".join(ref.signs) + ")"
+    flag = {"type": "string", "pattern": "^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$"}
+    fields = intake.FIELDS_BY_NAME
     query = [
-        ("sector", True, {"enum": list(ref.sectors)}),
-        ("danger", False, {"enum": ["true", "false"]}),
-        ("signs", False, {"type": "string", "description": "comma-separated sign ids"}),
-        ("postcode", False, {"type": "string"}),
-        ("station", False, {"type": "string"}),
+        ("sector", True, {"type": "string", "enum": list(ref.sectors)}),
+        ("danger", False, flag),
+        ("young", False, flag),
+        (
+            "signs",
+            False,
+            {
+                "type": "string",
+                "pattern": rf"^,*(?:{sign}(?:,+{sign})*)?,*$",
+                "description": "comma-separated sign ids",
+            },
+        ),
+        ("postcode", False, _field_schema(fields["postcode"], ref) | {"type": "string"}),
+        ("station", False, {**_field_schema(fields["station"], ref), "type": "string"}),
     ]
     return {
         "openapi": "3.1.0",
@@ -125,6 +260,7 @@ def openapi_document(ref: Reference) -> dict:
                     "responses": {
                         "200": _response("Guidance", "Guidance"),
                         "400": _response("Invalid query", "Errors"),
+                        "429": _response("Too many requests; see Retry-After", "Problem"),
                     },
                 }
             },
@@ -141,8 +277,10 @@ def openapi_document(ref: Reference) -> dict:
                     },
                     "responses": {
                         "201": _response("Stored, with guidance", "Created"),
-                        "400": _response("Invalid report", "Errors"),
-                        "429": {"description": "Too many reports; see Retry-After"},
+                        "400": _response("Invalid report, or a body that is not JSON", "Errors"),
+                        "413": _response("The body is over 64 KiB", "Problem"),
+                        "415": _response("The body is not application/json", "Errors"),
+                        "429": _response("Too many reports; see Retry-After", "Problem"),
                         "503": _response("Not stored; guidance still given", "Errors"),
                     },
                 }

@@ -19,7 +19,8 @@ rule that spans fields is one entry in `RULES`.
 
 Text is cleaned before it is checked, in both channels: control characters other than tab and
 new lines are removed, surrounding whitespace is trimmed, and an empty answer is no answer.
-Limits count what is left.
+Limits count what was sent (a new line as one character, whether sent as CR LF or LF), so that
+the OpenAPI document's maxLength is exactly the rule.
 """
 
 from __future__ import annotations
@@ -209,7 +210,7 @@ class Field:
     """One answer. `check(value, ref)` returns the clean value or raises IntakeError.
 
     `kind` is the JSON type ("text", "bool", "list"); a value of another type gets the kind's
-    message. `limit` is a maximum length of text (after cleaning). `into` names where the
+    message. `limit` is a maximum length of text (as sent). `into` names where the
     clean value goes: "facts", "report" and/or "contact". `required` fields get `missing`
     when absent; the others take `default`. `json` gives the OpenAPI schema's extra rules.
     """
@@ -354,7 +355,9 @@ class IntakeErrors(ValueError):
         self.api_errors = {key: str(message) for _name, key, message in found}
 
 
-def _read(raw: Mapping[str, Any], ref: Reference, names: tuple[str, ...]) -> dict[str, Any]:
+def _read(
+    raw: Mapping[str, Any], ref: Reference, names: tuple[str, ...], rules: tuple[Rule, ...]
+) -> dict[str, Any]:
     """Clean values by field name, or IntakeErrors. An absent field (or JSON's null) is not
     given. Rules run when all the fields they need were read and are valid."""
     clean: dict[str, Any] = {}
@@ -371,12 +374,12 @@ def _read(raw: Mapping[str, Any], ref: Reference, names: tuple[str, ...]) -> dic
                 continue
             if not _of_kind(value, spec.kind):
                 raise IntakeError(TYPE_MESSAGES[spec.kind])
-            if spec.limit is not None:
-                check_length(clean_text(value), spec.limit)
+            if spec.limit is not None:  # what was sent counts, a new line as one character
+                check_length(value.replace("\r\n", "\n"), spec.limit)
             clean[spec.name] = spec.check(value, ref) if spec.check else value
         except IntakeError as error:
             found.append((spec.name, spec.key, error.message))
-    for rule in RULES:
+    for rule in rules:
         wrong = {name for name, _key, _message in found}
         if rule.name in wrong or not all(n in clean and n not in wrong for n in rule.after):
             continue
@@ -397,8 +400,9 @@ def _facts(clean: dict[str, Any]) -> Facts:
 
 
 def read_facts(raw: Mapping[str, Any], ref: Reference, names: tuple[str, ...]) -> Facts:
-    """The facts of a situation (for guidance) from the fields named; IntakeErrors if wrong."""
-    return _facts(_read(raw, ref, names))
+    """The facts of a situation (for guidance) from the fields named; IntakeErrors if wrong.
+    No cross-field rule applies: guidance takes any known sign, whatever the setting."""
+    return _facts(_read(raw, ref, names, rules=()))
 
 
 def read_report(raw: Mapping[str, Any], ref: Reference, **extra: Any) -> NewReport:
@@ -406,7 +410,7 @@ def read_report(raw: Mapping[str, Any], ref: Reference, **extra: Any) -> NewRepo
 
     `extra` goes into NewReport as it is (language, source): what the channel knows itself.
     """
-    clean = _read(raw, ref, tuple(FIELDS_BY_NAME))
+    clean = _read(raw, ref, tuple(FIELDS_BY_NAME), RULES)
     report = {f.name: clean[f.name] for f in FIELDS if "report" in f.into}
     contact = Contact(**{f.name: clean[f.name] for f in FIELDS if "contact" in f.into})
     return NewReport(facts=_facts(clean), contact=contact, **report, **extra)
