@@ -163,3 +163,97 @@ def test_a_body_over_the_size_limit_is_refused_with_json(client):
 def test_the_api_needs_no_csrf_token_but_the_form_does(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     assert client.post("/api/v1/reports", json=VALID).status_code == 201
+
+
+def post_raw(client, raw: bytes | str, content_type="application/json"):
+    return client.post("/api/v1/reports", data=raw, content_type=content_type)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
+def test_a_body_that_is_not_json_gets_415_with_a_message(client, validate, content_type):
+    response = post_raw(client, json.dumps(VALID), content_type)
+    assert response.status_code == 415
+    validate(response.get_json(), "Errors")
+    assert "application/json" in response.get_json()["errors"]["body"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ('{"sector": "hotel", "sector": "rail"}', "only once"),
+        ('{"contact": {"name": "a", "name": "b"}}', "only once"),
+        ('{"description": "\\ud800"}', "UTF-8"),  # a lone surrogate: not text
+        ('{"\\udfff": 1}', "UTF-8"),
+        ('["\\ud83d"]', "UTF-8"),
+        ("[" * 100_00 + "]" * 100_00, "nested too deeply"),
+        ('{"danger": ' + "9" * 5000 + "}", "too large"),
+        ('{"danger": NaN}', "valid JSON"),
+        ('{"danger": Infinity}', "valid JSON"),
+    ],
+)
+def test_json_that_text_or_python_cannot_hold_gets_a_clear_400(client, validate, raw, says):
+    response = post_raw(client, raw)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    validate(response.get_json(), "Errors")
+    assert says in response.get_json()["errors"]["body"]
+
+
+def test_nul_and_control_characters_are_removed_from_text_before_storing(app, client):
+    body = {**VALID, "description": "Girl\x00 of about 13\x07,\r\nwith a man.\x1b"}
+    assert client.post("/api/v1/reports", json=body).status_code == 201
+    with app.app_context():
+        from reporter.services.reports import decrypt_field
+
+        report = db.session.scalars(select(Report)).one()
+        assert decrypt_field(report, "description") == "Girl of about 13,\nwith a man."
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"young": None}, None),  # null is "not given"
+        ({"young": 1}, "young"),
+        ({"contact": []}, "contact"),
+        ({"contact": ""}, "contact"),
+        ({"contact": {"consent": "anonymous", "fax": "1"}}, "contact.fax"),
+        ({"language": 5}, "language"),
+        ({"language": ["cy"]}, "language"),
+        ({"seen_at": 20261123}, "seen_at"),
+        ({"place": {"x": 1}}, "place"),
+        ({"signs": [["controlled"]]}, "signs"),
+        ({"danger": 0}, "danger"),
+    ],
+)
+def test_wrongly_typed_optional_fields_are_refused_not_ignored(client, change, field):
+    response = client.post("/api/v1/reports", json={**VALID, **change})
+    if field is None:
+        assert response.status_code == 201
+    else:
+        assert response.status_code == 400, response.get_json()
+        assert field in response.get_json()["errors"]
+
+
+def test_errors_follow_the_language_field(client):
+    body = {**VALID, "sector": "boats", "language": "cy"}
+    response = client.post("/api/v1/reports", json=body, headers={"Accept-Language": "en"})
+    message = response.get_json()["errors"]["sector"]
+    assert message and message != "Choose a setting from the list."
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("put", "/api/v1/reports", "POST"),
+        ("delete", "/api/v1/guidance", "GET"),
+        ("patch", "/report", "POST"),
+    ],
+)
+def test_a_wrong_method_gets_405_with_allow_and_says_so(client, method, path, allowed):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert allowed in response.headers["Allow"]
+    if path.startswith("/api/"):
+        assert response.get_json()["error"] == "That kind of request is not allowed here"
+    else:
+        assert "That kind of request is not allowed here" in response.get_data(as_text=True)
+        assert "tel:999" in response.get_data(as_text=True)

@@ -1,0 +1,127 @@
+"""One intake schema: the form and the JSON API give the same verdict, field and message, for
+the same answers."""
+
+import html
+import re
+
+import pytest
+
+from reporter.services import intake
+
+FORM = {
+    "sector": "rail",
+    "danger": "no",
+    "signs": ["controlled", "hiding"],
+    "station": "Leicester",
+    "description": "Two boys, about 14, told where to go by an older man.",
+    "consent": "anonymous",
+}
+API_NAMES = {"consent": "consent", "name": "name", "phone": "phone", "email": "email"}
+
+
+def as_api_body(form: dict) -> dict:
+    """The same answers as a JSON body: booleans for yes/no, contact details nested."""
+    body = {k: v for k, v in form.items() if k not in API_NAMES and v is not None}
+    body["danger"] = {"yes": True, "no": False}.get(form.get("danger"))
+    if body["danger"] is None:
+        del body["danger"]
+    contact = {k: form[k] for k in API_NAMES if form.get(k) is not None}
+    if contact:
+        body["contact"] = contact
+    return body
+
+
+def form_errors(response) -> dict[str, str]:
+    """The error summary as {field name: message}."""
+    page = response.get_data(as_text=True)
+    block = re.search(r'class="error-summary".*?</div>', page, re.S)
+    links = re.findall(r'<a href="#([^"]+)">(.*?)</a>', block.group(0)) if block else []
+    return {re.sub(r"-0$", "", target): html.unescape(text) for target, text in links}
+
+
+CASES = [
+    # (changes to the form's answers, field on the form, key in the API's errors)
+    ({"station": "Leicesterr"}, "station", "station"),
+    ({"station": "Atlantis"}, "station", "station"),
+    ({"station": None, "postcode": None, "place": None}, "postcode", "place"),
+    ({"station": None, "postcode": "NOT A CODE"}, "postcode", "postcode"),
+    ({"signs": [], "description": ""}, "description", "description"),
+    ({"signs": [], "description": "   "}, "description", "description"),
+    ({"signs": ["room-paid-cash"]}, "signs", "signs"),  # a hotel sign on the railway
+    ({"signs": ["made-up"]}, "signs", "signs"),
+    ({"danger": None}, "danger", "danger"),
+    ({"consent": "share"}, "consent", "contact"),
+    ({"consent": "whatever"}, "consent", "contact.consent"),
+    ({"name": "Sam"}, "consent", "contact"),  # anonymous, yet a name
+    ({"name": "N" * 121}, "name", "contact.name"),
+    ({"consent": "share", "phone": "call me"}, "phone", "contact.phone"),
+    ({"consent": "share", "email": "nope"}, "email", "contact.email"),
+    ({"seen_at": "yesterday-ish"}, "seen_at", "seen_at"),
+    ({"seen_at": "2999-01-01T10:00"}, "seen_at", "seen_at"),
+    ({"place": "y" * (intake.PLACE_MAX_LENGTH + 1)}, "place", "place"),
+    ({"description": "x" * (intake.DESCRIPTION_MAX_LENGTH + 1)}, "description", "description"),
+    ({"postcode": "LE1 6RN" + " " * intake.POSTCODE_MAX_LENGTH}, "postcode", "postcode"),
+]
+
+
+@pytest.mark.parametrize(("changes", "form_field", "api_key"), CASES)
+def test_the_form_and_the_api_give_the_same_verdict(client, changes, form_field, api_key):
+    answers = {**FORM, **changes}
+    posted = {k: v for k, v in answers.items() if v is not None}
+    on_form = form_errors(client.post("/report", data=posted))
+    response = client.post("/api/v1/reports", json=as_api_body(answers))
+    assert response.status_code == 400
+    on_api = response.get_json()["errors"]
+    assert list(on_form) == [form_field]
+    assert on_api == {api_key: on_form[form_field]}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"station": None, "postcode": "le1 6rn"},
+        {"station": None, "place": "Platform 3"},
+        {"signs": [], "description": "A girl alone, late at night."},
+        {"consent": "share", "phone": " 07700 900123 ", "name": "Sam"},
+        {"consent": "confidential", "email": "sam@example.com"},
+        {"seen_at": "2026-01-02T10:00", "description": "x" * intake.DESCRIPTION_MAX_LENGTH},
+        {"description": "line\r\n" * (intake.DESCRIPTION_MAX_LENGTH // 5)},  # CR LF counts 1
+    ],
+)
+def test_good_answers_are_stored_by_both(client, changes, monkeypatch):
+    from datetime import datetime
+
+    monkeypatch.setattr(intake, "datetime", _FixedNow(datetime(2026, 6, 1, 12, 0)))
+    answers = {**FORM, **changes}
+    posted = {k: v for k, v in answers.items() if v is not None}
+    form = client.post("/report", data=posted)
+    assert form.status_code == 303, form_errors(form)
+    api = client.post("/api/v1/reports", json=as_api_body(answers))
+    assert api.status_code == 201, api.get_json()
+
+
+class _FixedNow:
+    """datetime with a fixed now(), so dates in the cases stay in the last year."""
+
+    def __init__(self, now):
+        from datetime import datetime
+
+        self._now = now
+        self.strptime = datetime.strptime
+
+    def now(self, tz=None):
+        return self._now.replace(tzinfo=tz)
+
+
+def test_the_limits_are_one_set_read_by_form_api_and_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    report = document["components"]["schemas"]["NewReport"]["properties"]
+    assert report["description"]["maxLength"] == intake.DESCRIPTION_MAX_LENGTH
+    assert report["place"]["maxLength"] == intake.PLACE_MAX_LENGTH
+    assert report["postcode"]["maxLength"] == intake.POSTCODE_MAX_LENGTH
+    assert report["station"]["maxLength"] == intake.STATION_MAX_LENGTH
+    assert report["contact"]["properties"]["name"]["maxLength"] == intake.CONTACT_MAX_LENGTH
+    assert report["contact"]["properties"]["phone"]["maxLength"] == intake.PHONE_MAX_LENGTH
+    page = client.get("/report?sector=rail").get_data(as_text=True)
+    assert f"{intake.DESCRIPTION_MAX_LENGTH:,}" in page
