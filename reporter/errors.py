@@ -34,7 +34,7 @@ def fallback_page(contacts) -> str:
     try:
         locale = str(get_locale() or "en")
         items = "".join(
-            f'<li>{escape(_(a.name))}: <a href="tel:{escape(a.phone)}">'
+            f'<li>{escape(_(a.name))}: <a href="tel:{escape(a.phone.replace(" ", ""))}">'
             f"{escape(_('Call %(number)s', number=a.phone))}</a></li>"
             for a in contacts
             if a.phone
