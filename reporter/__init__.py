@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from reporter import config as config_module
+from reporter import resilience
 from reporter.crypto import DataCipher, development_key
 from reporter.extensions import babel, csrf, db, limiter, migrate
 from reporter.i18n import available_locales, select_locale
@@ -30,6 +31,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
             "connect_args": {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"]},
         }
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", resilience.storage_options(app.config))
     if env == "production":
         config_module.check_production(app.config)
     if not app.config["REPORTER_DATA_KEY"]:

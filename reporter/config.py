@@ -44,6 +44,12 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
+    # The store (Redis) unreachable: count in this process's memory instead of refusing every
+    # request, and never turn a store error after a report was stored into a 500. Staff sign-in
+    # refuses instead (see resilience.py). Redis must answer within RATELIMIT_STORE_TIMEOUT.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORE_TIMEOUT = float(os.environ.get("RATELIMIT_STORE_TIMEOUT", "0.5"))  # seconds
     # Reports per client address. Generous enough for a shared workplace network.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per 10 minutes;40 per day")
     # Number of proxies in front of the app whose X-Forwarded-For we trust (0 = none).
@@ -62,6 +68,18 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "LookCloser Reporter <no-reply@localhost>")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))  # seconds per SMTP operation
+    # The outbox worker (`flask --app wsgi outbox work`): a claimed message is the worker's for
+    # OUTBOX_LEASE_SECONDS (far longer than one send can take), retries wait
+    # OUTBOX_RETRY_SECONDS doubled per attempt up to OUTBOX_RETRY_MAX_SECONDS, and after
+    # OUTBOX_MAX_ATTEMPTS a message is marked failed. /healthz is degraded when a message has
+    # waited longer than OUTBOX_STALE_SECONDS or has failed.
+    OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "2"))
+    OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+    OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "15"))
+    OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "600"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "50"))
+    OUTBOX_STALE_SECONDS = float(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
     # Staff sign-in: failed attempts allowed per account and per address; session lifetimes.
     STAFF_LOGIN_ACCOUNT_LIMIT = os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")

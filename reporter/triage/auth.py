@@ -1,7 +1,8 @@
 """Signing in and out, the second factor, and the check that runs before every staff request.
 
 Sign-in failures are throttled per account and per address with the app's limiter (the shared
-Redis store in production); only failures count. Every attempt, good or bad, is audited. The
+Redis store in production); only failures count. Without that store sign-in fails closed: a 503
+page that says to try again (see resilience.py). Every attempt, good or bad, is audited. The
 error never says whether the account exists, and an unknown account costs the same argon2 work.
 """
 
@@ -28,6 +29,7 @@ from werkzeug.exceptions import NotFound
 
 from reporter.extensions import db, limiter
 from reporter.models import StaffUser
+from reporter.resilience import sign_in_possible
 from reporter.services import audit
 from reporter.services.access import is_admin
 from reporter.services.sessions import current_session, revoke_session, start_session
@@ -132,6 +134,7 @@ def _throttled(scope: str):
 
     def decorate(view):
         key = _account_key if scope == "password" else _pending_key
+        view = _fail_closed(view)
         view = limiter.limit(
             _account_limit, key_func=key, methods=["POST"], deduct_when=_failed, scope=scope
         )(view)
@@ -144,6 +147,22 @@ def _throttled(scope: str):
         )(view)
 
     return decorate
+
+
+STORE_RETRY_SECONDS = 60
+
+
+def _fail_closed(view):
+    """Refuse sign-in while failed attempts cannot be counted in the shared store."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not sign_in_possible():
+            english_only()
+            return render_error(503, retry_after=STORE_RETRY_SECONDS)
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 # --- signing in -----------------------------------------------------------------------------

@@ -71,6 +71,11 @@ MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
     404: ("Page not found", "There is no such page, or it is not one you can see."),
     429: ("Too many attempts", "Wait a few minutes before you try again."),
+    503: (
+        "Sign-in is not available right now",
+        "Part of the service is not working, so sign-in is paused to keep accounts safe. "
+        "Please try again in a few minutes.",
+    ),
 }
 
 

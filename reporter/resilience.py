@@ -1,0 +1,86 @@
+"""What the app does when a part it depends on fails, in one place (README: operations).
+
+- The rate-limit store (Redis) unreachable or slow: Flask-Limiter counts in this process's
+  memory instead (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED), so reports are still accepted and
+  still limited, per process. Redis must answer within RATELIMIT_STORE_TIMEOUT, with no retry
+  loop of its own, so a slow store costs one short wait, not every request. Flask-Limiter checks
+  the store again with a growing interval (1 s, 2 s, ... 32 s) and goes back to it by itself.
+- Staff sign-in counts failed attempts in that store: without it the counts would be per process
+  and an attacker would get one allowance per worker, so sign-in fails closed (a 503 page that
+  says to try again) until the store answers and the limiter is back on it.
+- Each change of state is logged once per process, never once per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+
+from flask import current_app
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from reporter.extensions import limiter
+
+log = logging.getLogger(__name__)
+_REDIS_SCHEMES = ("redis", "rediss", "valkey")
+
+
+def storage_options(config: Mapping) -> dict:
+    """Options for the rate-limit store's client: fail fast and let the fallback take over."""
+    if not str(config.get("RATELIMIT_STORAGE_URI", "")).startswith(_REDIS_SCHEMES):
+        return {}
+    timeout = config["RATELIMIT_STORE_TIMEOUT"]
+    return {
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "retry": Retry(NoBackoff(), 0),
+    }
+
+
+class _States:
+    """The last known state of each part, per process, so that a change is logged once."""
+
+    def __init__(self) -> None:
+        self._up: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def observe(self, part: str, up: bool, consequence: str) -> None:
+        with self._lock:
+            changed = self._up.get(part, True) != up
+            self._up[part] = up
+        if changed and not up:
+            log.warning("%s unreachable: %s", part, consequence)
+        elif changed:
+            log.info("%s reachable again", part)
+
+
+states = _States()
+
+
+def rate_limiter_on_fallback() -> bool:
+    """Whether Flask-Limiter is counting in memory because the store failed. Flask-Limiter keeps
+    this in `_storage_dead` (no public accessor at the pinned 4.1.1; a test pins the name)."""
+    return bool(getattr(limiter, "_storage_dead", False))
+
+
+def rate_limit_store_state() -> str:
+    """`ok`, `down` (the store does not answer) or `fallback` (it answers again, but the limiter
+    has not gone back to it yet); `off` when rate limiting is switched off."""
+    if not current_app.config.get("RATELIMIT_ENABLED"):
+        return "off"
+    up = limiter.storage.check()
+    states.observe(
+        "rate-limit store",
+        up,
+        "reports are limited per process and staff sign-in is refused until it returns",
+    )
+    if not up:
+        return "down"
+    return "fallback" if rate_limiter_on_fallback() else "ok"
+
+
+def sign_in_possible() -> bool:
+    """Staff sign-in fails closed: only when failed attempts are counted in the shared store."""
+    return rate_limit_store_state() in ("ok", "off")
