@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import random
+import signal
+import threading
 
 import click
 from flask import Flask, current_app
@@ -12,7 +15,7 @@ from sqlalchemy import func, select
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.routing import Facts
-from reporter.services import notify, retention
+from reporter.services import notify, outbox, retention
 from reporter.services.guidance import guidance_for, reference
 from reporter.services.reports import Contact, NewReport, submit_report
 
@@ -34,7 +37,31 @@ notify_cli = AppGroup("notify", help="Email alerts to staff (no report content).
 @notify_cli.command("daily-summary")
 def daily_summary_command() -> None:
     """Tell each member of staff how many reports are still new (run daily from cron)."""
-    click.echo(f"Sent {notify.daily_summary()} summaries.")
+    click.echo(f"Queued {notify.daily_summary()} summaries; the outbox worker sends them.")
+
+
+outbox_cli = AppGroup("outbox", help="The worker that sends staff emails, with retries.")
+
+
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+def outbox_work_command(once: bool) -> None:
+    """Send queued emails until stopped (SIGTERM or Ctrl-C end it after the current one)."""
+    if once:
+        click.echo(f"Sent {outbox.deliver_due()} messages.")
+        return
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    outbox.work(stop)
+
+
+@outbox_cli.command("retry-failed")
+def outbox_retry_failed_command() -> None:
+    """Queue again every message that failed for good (after fixing the mail settings)."""
+    click.echo(f"Queued {outbox.retry_failed()} failed messages again.")
 
 
 retention_cli = AppGroup("retention", help="Remove what closed reports say, once kept long enough.")
@@ -53,6 +80,7 @@ def purge_command(days: int | None, dry_run: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(retention_cli)
 
     @app.cli.command("demo-data")

@@ -5,6 +5,7 @@ notes, referral references, close and re-route reasons, and staff TOTP secrets."
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    Text,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -260,3 +262,39 @@ class ForceRegion(db.Model):
         ForeignKey("staff_users.id", ondelete="SET NULL")
     )
     reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # why: staff's words, encrypted
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting to be sent, or to be tried again at next_attempt_at
+    SENT = "sent"
+    FAILED = "failed"  # gave up after OUTBOX_MAX_ATTEMPTS; `flask outbox retry-failed` re-queues
+
+
+class OutboxMessage(db.Model):
+    """An email to staff, written in the same transaction as what it is about (an urgent report,
+    the daily summary) and sent by the outbox worker (services/outbox.py). A worker claims a
+    message by setting the lease; the result is kept: when it was sent, how many attempts, and
+    the type of the last error (never its text, which may quote the message)."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One message per thing: `alert:<reference>`, `summary:<date>:<user id>`.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default=OutboxStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))
+
+    report: Mapped[Report | None] = relationship()
+
+    __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)

@@ -1,12 +1,15 @@
-"""Staff alerts: urgent reports at once, a daily summary of what is still new, no content."""
+"""Staff alerts: urgent reports at once, a daily summary of what is still new, no content. Each
+goes through the outbox; `deliver` runs the worker's pass as `outbox work --once` would."""
 
 from email import message_from_bytes
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select, update
 
 from reporter.extensions import db
-from reporter.models import StaffRegion, StaffUser
+from reporter.models import OutboxMessage, OutboxStatus, Report, StaffRegion, StaffUser
+from reporter.services import outbox as outbox_service
 
 URGENT_FORM = {
     "sector": "rail",
@@ -45,8 +48,22 @@ def messages(outbox: Path):
     return [message_from_bytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]
 
 
+def deliver(app) -> int:
+    with app.app_context():
+        return outbox_service.deliver_due()
+
+
+def outbox_rows(app) -> list[OutboxMessage]:
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        db.session.expunge_all()
+        return rows
+
+
 def test_an_urgent_report_alerts_the_regions_active_officers_at_once(mail_app, outbox):
     mail_app.test_client().post("/report", data=URGENT_FORM)
+    assert not messages(outbox)  # queued with the report, sent by the worker
+    assert deliver(mail_app) == 1
     [mail] = messages(outbox)
     assert mail["To"] == "em@example.org"
     assert mail["Subject"].startswith("URGENT report LC-")
@@ -56,6 +73,7 @@ def test_an_urgent_report_alerts_the_regions_active_officers_at_once(mail_app, o
 
 def test_alerts_hold_no_report_content(mail_app, outbox):
     mail_app.test_client().post("/report", data=URGENT_FORM)
+    deliver(mail_app)
     raw = b"".join(p.read_bytes() for p in outbox.glob("*.eml"))
     assert b"SECRET" not in raw and b"LEI" not in raw and b"pushed" not in raw
 
@@ -63,41 +81,94 @@ def test_alerts_hold_no_report_content(mail_app, outbox):
 def test_a_report_without_a_region_alerts_national_staff(mail_app, outbox):
     form = {**URGENT_FORM, "station": "", "place": "a car park"}
     mail_app.test_client().post("/report", data=form)
+    deliver(mail_app)
     assert [m["To"] for m in messages(outbox)] == ["nat@example.org"]
 
 
 def test_non_urgent_reports_wait_for_the_daily_summary(mail_app, outbox):
     client = mail_app.test_client()
     client.post("/report", data={**URGENT_FORM, "danger": "no"})
-    assert not messages(outbox)
+    assert deliver(mail_app) == 0
     result = mail_app.test_cli_runner().invoke(args=["notify", "daily-summary"])
-    assert "Sent 2 summaries" in result.output  # the East Midlands officer and national staff
+    assert "Queued 2 summaries" in result.output  # the East Midlands officer and national staff
+    again = mail_app.test_cli_runner().invoke(args=["notify", "daily-summary"])
+    assert "Queued 0 summaries" in again.output  # once a day each, however often cron runs it
+    result = mail_app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
+    assert "Sent 2 messages" in result.output
     by_recipient = {m["To"]: m.get_payload() for m in messages(outbox)}
     assert set(by_recipient) == {"em@example.org", "nat@example.org"}
     assert "high: 1" in by_recipient["em@example.org"]
     assert "SECRET" not in "".join(by_recipient.values())
 
 
-def test_a_mail_failure_never_loses_the_report(mail_app, monkeypatch):
-    from reporter.services import notify
-
+def test_a_mail_failure_never_loses_the_report_or_its_alert(mail_app, outbox, monkeypatch):
     def refuse(*args, **kwargs):
-        raise OSError("connection refused")
+        raise ConnectionRefusedError("connection refused")
 
-    monkeypatch.setattr(notify, "_send", refuse)
+    monkeypatch.setattr(outbox_service, "send_email", refuse)
     response = mail_app.test_client().post("/report", data=URGENT_FORM)
     assert response.status_code == 303
+    assert deliver(mail_app) == 0
+    [row] = outbox_rows(mail_app)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "ConnectionRefusedError")
+    assert row.sent_at is None and row.lease_owner is None
+    assert row.next_attempt_at > row.created_at  # backing off
+
+    monkeypatch.undo()
+    with mail_app.app_context():  # the backoff has passed
+        db.session.execute(update(OutboxMessage).values(next_attempt_at=row.created_at))
+        db.session.commit()
+    assert deliver(mail_app) == 1
+    assert deliver(mail_app) == 0
+    [sent] = outbox_rows(mail_app)
+    # The record keeps what happened: sent on the second try, after a refused connection.
+    assert (sent.status, sent.attempts, sent.last_error) == ("sent", 2, "ConnectionRefusedError")
+    assert sent.sent_at is not None
+    assert len(messages(outbox)) == 1
 
 
-def test_a_database_error_while_alerting_still_reports_success(mail_app, monkeypatch):
-    """The report is committed before anyone is alerted: it must not be sent twice."""
+def test_retries_back_off_exponentially_up_to_a_cap(mail_app):
+    with mail_app.app_context():
+        delays = [outbox_service.retry_delay(n) for n in range(1, 9)]
+    assert delays == [15, 30, 60, 120, 240, 480, 600, 600]
+
+
+def test_a_message_that_keeps_failing_is_marked_failed_and_can_be_queued_again(
+    make_app, outbox, monkeypatch
+):
+    app = make_app(MAIL_OUTBOX_DIR=str(outbox), OUTBOX_MAX_ATTEMPTS=2, OUTBOX_RETRY_SECONDS=0)
+    monkeypatch.setattr(outbox_service, "send_email", _refuse)
+    with app.app_context():
+        outbox_service.enqueue("test:1", "test", ["a@example.org"], "Subject", "Body")
+        db.session.commit()
+        assert outbox_service.deliver_due() == 0  # tried twice: the second try gives up
+        assert outbox_service.backlog()["failed"] == 1
+    assert app.test_client().get("/healthz").get_json()["status"] == "degraded"
+    monkeypatch.undo()
+    assert "Queued 1 failed" in app.test_cli_runner().invoke(args=["outbox", "retry-failed"]).output
+    assert deliver(app) == 1
+
+
+def _refuse(*args, **kwargs):
+    raise ConnectionRefusedError
+
+
+def test_the_alert_is_stored_with_the_report_or_not_at_all(mail_app, monkeypatch):
+    """One transaction: if the alert cannot be queued, the report is not stored either, and the
+    reporter gets the page that keeps their answers and shows who to call."""
     from sqlalchemy.exc import OperationalError
 
-    from reporter.services import notify
+    def fail(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("gone"))
 
-    def fail(report):
-        raise OperationalError("SELECT", {}, Exception("gone"))
-
-    monkeypatch.setattr(notify, "assignable_staff", fail)
+    monkeypatch.setattr(outbox_service, "enqueue", fail)
     response = mail_app.test_client().post("/report", data=URGENT_FORM)
-    assert response.status_code == 303
+    assert response.status_code == 503
+    with mail_app.app_context():
+        assert db.session.scalar(select(func.count(Report.id))) == 0
+    monkeypatch.undo()
+    assert mail_app.test_client().post("/report", data=URGENT_FORM).status_code == 303
+    [row] = outbox_rows(mail_app)
+    with mail_app.app_context():
+        reference = db.session.scalar(select(Report.reference))
+    assert row.key == f"alert:{reference}" and row.status == OutboxStatus.PENDING

@@ -1,4 +1,5 @@
-"""Storing a report. One transaction per report: the report and its signs, or nothing."""
+"""Storing a report. One transaction per report: the report, its signs and, when it is urgent,
+the staff alert in the outbox; or nothing."""
 
 from __future__ import annotations
 
@@ -90,18 +91,14 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
 
 
 def submit_report(new: NewReport, decision: Decision) -> Report:
-    """Store a report with its signs in one transaction and return it. Staff are alerted
-    after the commit: an alert that fails never makes a stored report look unsent."""
-    report = _store(new, decision)
-    notify.report_received(report)
-    return report
-
-
-def _store(new: NewReport, decision: Decision) -> Report:
+    """Store a report with its signs and its alert in one transaction and return it. The
+    outbox worker sends the alert: mail that is down never makes a stored report look unsent,
+    and the alert is sent when mail returns."""
     for _ in range(REFERENCE_ATTEMPTS):
         report = _build(new, decision, new_reference())
         try:
             db.session.add(report)
+            notify.queue_report_alert(report)
             db.session.commit()
         except IntegrityError as exc:
             db.session.rollback()
