@@ -149,9 +149,6 @@ def _throttled(scope: str):
     return decorate
 
 
-STORE_RETRY_SECONDS = 60
-
-
 def _fail_closed(view):
     """Refuse sign-in while failed attempts cannot be counted in the shared store."""
 
@@ -159,7 +156,7 @@ def _fail_closed(view):
     def guarded(*args, **kwargs):
         if not sign_in_possible():
             english_only()
-            return render_error(503, retry_after=STORE_RETRY_SECONDS)
+            return render_error(503)
         return view(*args, **kwargs)
 
     return guarded
