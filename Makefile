@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format compile extract update check-translations postcodes bench \
-        db-upgrade demo-data browser-deps clean
+        db-upgrade demo-data browser-deps fault-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -51,8 +51,10 @@ demo-data: db-upgrade ## Add demo reports and staff accounts (development only, 
 	$(FLASK) demo-data --if-empty
 	$(FLASK) users demo
 
-run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT)
-	REPORTER_ENV=development $(FLASK) run --port $(PORT)
+run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT), with the outbox worker
+	@REPORTER_ENV=development $(FLASK) outbox work & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  REPORTER_ENV=development $(FLASK) run --port $(PORT)
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -67,7 +69,12 @@ browser-deps: ## Debian's Chromium for the browser tests (never a downloaded bro
 	  { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 	    echo "!!! could not install chromium: browser tests will fail"; }
 
-test: lint check-translations compile browser-deps ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+fault-deps: ## redis-server and PostgreSQL's initdb/pg_ctl for the fault-injection tests
+	@{ command -v redis-server && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || \
+	  { (apt-get update -qq && apt-get install -y -qq redis-server postgresql >/dev/null) || \
+	    echo "!!! could not install redis-server/postgresql: fault-injection tests will be skipped"; }
+
+test: lint check-translations compile browser-deps fault-deps ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "=== again on PostgreSQL ($$TEST_DATABASE_URL)"; \

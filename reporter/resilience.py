@@ -55,6 +55,11 @@ class _States:
         elif changed:
             log.info("%s reachable again", part)
 
+    def reset(self) -> None:
+        """Know nothing, as a new process does (tests make many apps in one process)."""
+        with self._lock:
+            self._up.clear()
+
 
 states = _States()
 

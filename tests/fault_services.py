@@ -20,11 +20,24 @@ from pathlib import Path
 import redis
 from aiosmtpd.controller import Controller
 
+from reporter.extensions import limiter
+from reporter.resilience import states
+
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def fresh_fallback() -> None:
+    """Every app made in one test process shares the one `limiter` object, and Flask-Limiter
+    keeps its fallback state in private attributes: put them back as a new process has them, so
+    one test's outage does not carry into the next. The same for what the app last logged."""
+    limiter._storage_dead = False
+    limiter._Limiter__check_backend_count = 0
+    limiter._Limiter__last_check_backend = time.time()
+    states.reset()
 
 
 def wait_for(check, timeout: float, what: str, interval: float = 0.05):

@@ -23,7 +23,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from reporter import create_app
-from reporter.extensions import db, limiter
+from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
 from reporter.services import outbox
 from tests.conftest import _empty_tables, missing_service
@@ -32,6 +32,7 @@ from tests.fault_services import (
     PostgresServer,
     RedisServer,
     SmtpServer,
+    fresh_fallback,
     postgres_bin,
     wait_for,
 )
@@ -101,25 +102,16 @@ def smtp_server():
     server.stop()
 
 
-def _fresh_fallback() -> None:
-    """Every app made in one test process shares the one `limiter` object, and Flask-Limiter
-    keeps its fallback state in private attributes: put them back as a new process has them, so
-    one test's outage does not carry into the next."""
-    limiter._storage_dead = False
-    limiter._Limiter__check_backend_count = 0
-    limiter._Limiter__last_check_backend = time.time()
-
-
 @pytest.fixture
 def limited_app(make_app, redis_server):
-    _fresh_fallback()
+    fresh_fallback()
     app = make_app(
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=redis_server.url,
         REPORT_RATE_LIMIT="3 per minute",
     )
     yield app
-    _fresh_fallback()
+    fresh_fallback()
 
 
 # --- Redis ----------------------------------------------------------------------------------
