@@ -269,8 +269,17 @@ class Workers:
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
 
-    def start(self) -> subprocess.Popen:
-        log = open(self.tmp_path / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
+    def start(self, n: int = 1) -> list[subprocess.Popen]:
+        """Start `n` workers and wait until they are working (their signal handlers are set)."""
+        started = [self._spawn() for _ in range(n)]
+        for process in started:
+            path = process.log_path
+            wait_for(lambda p=path: b"outbox worker" in p.read_bytes(), 30, "a worker", 0.1)
+        return started
+
+    def _spawn(self) -> subprocess.Popen:
+        path = self.tmp_path / f"worker-{len(self.processes)}.log"
+        log = open(path, "wb")  # noqa: SIM115 (the process writes to it until it ends)
         process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work"],
             cwd=ROOT,
@@ -278,6 +287,7 @@ class Workers:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        process.log_path = path
         self.processes.append(process)
         return process
 
@@ -340,7 +350,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
     smtp_server.handler.mode = "stall"  # the server keeps the sender waiting
     client = mail_app.test_client()
     assert client.post("/report", data=URGENT_FORM).status_code == 303
-    crashed = workers.start()
+    [crashed] = workers.start()
     wait_for(lambda: smtp_server.handler.stalled == 1, 20, "the worker to be mid-send")
     claimed = outbox_row(mail_app)
     assert claimed["lease_owner"] and claimed["attempts"] == 1
@@ -366,11 +376,10 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
 
 
 def test_two_live_workers_send_every_alert_exactly_once(mail_app, smtp_server, workers):
+    workers.start(2)
     client = mail_app.test_client()
     for _ in range(8):
         assert client.post("/report", data=URGENT_FORM).status_code == 303
-    workers.start()
-    workers.start()
 
     def all_sent():
         with mail_app.app_context():

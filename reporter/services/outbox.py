@@ -37,8 +37,6 @@ from reporter.models import OutboxMessage, OutboxStatus, Report, utcnow
 from reporter.resilience import states
 
 log = logging.getLogger(__name__)
-# What a failed send can raise: the network, the SMTP conversation, the mail drop folder.
-SEND_ERRORS = (OSError, smtplib.SMTPException)
 
 
 def enqueue(
@@ -172,7 +170,7 @@ def deliver(claimed: Claimed, owner: str) -> bool:
     """Send a claimed message and record what happened. True when it was sent."""
     try:
         send_email(claimed.recipients, claimed.subject, claimed.body)
-    except SEND_ERRORS as exc:
+    except Exception as exc:  # any failure to send is recorded and retried, never fatal
         error = type(exc).__name__[:64]
         if claimed.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             log.error("outbox message %s failed for good: %s", claimed.id, error)
