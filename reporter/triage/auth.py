@@ -149,6 +149,9 @@ def _throttled(scope: str):
     return decorate
 
 
+SIGN_IN_RETRY_SECONDS = 60
+
+
 def _fail_closed(view):
     """Refuse sign-in while failed attempts cannot be counted in the shared store."""
 
@@ -156,7 +159,7 @@ def _fail_closed(view):
     def guarded(*args, **kwargs):
         if not sign_in_possible():
             english_only()
-            return render_error(503)
+            return render_error(503, retry_after=SIGN_IN_RETRY_SECONDS)
         return view(*args, **kwargs)
 
     return guarded
