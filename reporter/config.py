@@ -51,7 +51,11 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORE_TIMEOUT = float(os.environ.get("RATELIMIT_STORE_TIMEOUT", "0.5"))  # seconds
     # Reports per client address. Generous enough for a shared workplace network.
+    # Only stored reports count: changing language or correcting mistakes never does.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per 10 minutes;40 per day")
+    # Every POST per client address (form, API, staff), against floods: generous, for a depot's
+    # or a mobile network's shared address.
+    POST_FLOOD_LIMIT = os.environ.get("POST_FLOOD_LIMIT", "60 per minute;1000 per hour")
     # Number of proxies in front of the app whose X-Forwarded-For we trust (0 = none).
     PROXY_COUNT = int(os.environ.get("REPORTER_PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # a slow reporter must not lose the form; the session bounds it

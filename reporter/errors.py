@@ -116,6 +116,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
+        if request.endpoint == "public.report" and request.method == "POST":
+            from reporter.public.routes import render_limited_form
+
+            page = render_limited_form(_retry_after_seconds())
+            if page is not None:  # the reporter's answers, kept, and who to call
+                return page
         return render_error(429, retry_after=_retry_after_seconds())
 
     @app.errorhandler(SQLAlchemyError)

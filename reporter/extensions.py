@@ -1,5 +1,6 @@
 """Extension objects, unbound: create_app() binds them to an app."""
 
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,4 +28,20 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def post_flood_limit() -> str:
+    return current_app.config["POST_FLOOD_LIMIT"]
+
+
+def not_a_post() -> bool:
+    return request.method != "POST"
+
+
+# Every POST from one address counts towards a generous limit against floods. Reports have their
+# own limit, which counts only reports that were stored (services/report_limits.py).
+limiter = Limiter(
+    key_func=get_remote_address,
+    application_limits=[post_flood_limit],
+    application_limits_exempt_when=not_a_post,
+)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from babel import Locale
+from babel.dates import format_date, format_time
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import get_locale, gettext, to_user_timezone
 
 from reporter.i18n import native_name, offered, text_direction
+from reporter.services.guidance import emergency_first
 
 
 def switch_language_url(code: str) -> str:
@@ -30,11 +32,34 @@ def translated(text) -> str:
 
 
 def uk_datetime(value) -> str:
-    """A moment as UK local time, written the way the reader's language writes dates."""
-    return format_datetime(value, "medium", rebase=True)
+    """A moment as UK local time, written the way the reader's language writes dates, to the
+    minute: "2 December 2026, 08:52" in English (British, not CLDR's American "en"), each
+    locale's own long date, short time and joining pattern in the others."""
+    locale = get_locale() or Locale("en")
+    if locale.language == "en":
+        locale = Locale("en", "GB")
+    moment = to_user_timezone(value)
+    pattern = str(locale.datetime_formats["medium"])
+    return pattern.replace("{1}", format_date(moment, "long", locale=locale)).replace(
+        "{0}", format_time(moment, "short", locale=locale)
+    )
+
+
+def sms_body(summary) -> str:
+    """A text to an authority, ready to send: the reference, where, and the signs ticked.
+    Short, in the reporter's language; plain text (the template URL-encodes it)."""
+    parts = [gettext("LookCloser report %(reference)s.", reference=summary.reference)]
+    if summary.where:
+        parts.append(gettext("Where: %(place)s.", place=summary.where))
+    if summary.signs:
+        signs = "; ".join(translated(label) for label in summary.signs)
+        parts.append(gettext("Seen: %(signs)s.", signs=signs))
+    return " ".join(parts)
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["sms_body"] = sms_body
+    app.jinja_env.filters["emergency_first"] = emergency_first
     app.jinja_env.filters["ltr"] = left_to_right
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["translated"] = translated

@@ -226,6 +226,19 @@ def _response(description: str, schema: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ref}}}
 
 
+def _too_many_reports() -> dict:
+    """429 from /reports: over the stored-report limit (the report's own guidance comes with
+    it), or over the flood limit on every POST (who to call meanwhile). Not stored either way."""
+    either = {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in ("Errors", "Problem")]}
+    return {
+        "description": "Too many reports from this address, not stored: errors.rate_limit with "
+        "the report's guidance (only stored reports count), or, over the limit on every POST, "
+        "an error and who to call. Retry-After gives the seconds to wait",
+        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+        "content": {"application/json": {"schema": either}},
+    }
+
+
 def openapi_document(ref: Reference) -> dict:
     sign = "(?:" + "|".join(ref.signs) + ")"
     flag = {"type": "string", "pattern": "^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$"}
@@ -280,7 +293,7 @@ def openapi_document(ref: Reference) -> dict:
                         "400": _response("Invalid report, or a body that is not JSON", "Errors"),
                         "413": _response("The body is over 64 KiB", "Problem"),
                         "415": _response("The body is not application/json", "Errors"),
-                        "429": _response("Too many reports; see Retry-After", "Problem"),
+                        "429": _too_many_reports(),
                         "503": _response("Not stored; guidance still given", "Errors"),
                     },
                 }

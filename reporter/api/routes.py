@@ -15,11 +15,10 @@ from reporter.api.payload import (
     read_json,
     read_report,
 )
-from reporter.extensions import limiter
 from reporter.i18n import offered, select_locale
-from reporter.public.routes import report_rate_limit
 from reporter.routing import Decision
 from reporter.services.guidance import guidance_for, reference
+from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import StorageError, submit_report
 
 
@@ -60,7 +59,6 @@ def _language(chosen) -> str:
 
 
 @bp.post("/reports")
-@limiter.shared_limit(report_rate_limit, scope="reports")
 def create_report():
     try:
         body = read_json(request)
@@ -74,6 +72,10 @@ def create_report():
             return _errors(invalid.errors)
         decision = guidance_for(new.facts)
         guidance = guidance_json(decision)
+        if retry_after := seconds_until_allowed():
+            message = _("Too many reports from your internet connection")
+            body = {"errors": {"rate_limit": message}, "guidance": guidance}
+            return jsonify(body), 429, {"Retry-After": str(retry_after)}
         try:
             stored = submit_report(new, decision)
         except StorageError:
@@ -81,6 +83,7 @@ def create_report():
             return jsonify(
                 {"errors": {"storage": _("Your report was not saved.")}, "guidance": guidance}
             ), 503
+    count_stored_report()
     return jsonify({"reference": stored.reference, "guidance": guidance}), 201
 
 

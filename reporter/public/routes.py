@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import math
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from reporter.extensions import limiter
 from reporter.i18n import remember_choice
 from reporter.public import bp
 from reporter.public.forms import ReportForm
-from reporter.services.guidance import guidance_for, reference
+from reporter.routing import Facts
+from reporter.services.guidance import guidance_for, reference, summary_for
+from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import (
     StorageError,
     decrypt_field,
@@ -22,10 +24,6 @@ from reporter.services.reports import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def report_rate_limit() -> str:
-    return current_app.config["REPORT_RATE_LIMIT"]
 
 
 def _form(**kwargs) -> ReportForm:
@@ -42,8 +40,49 @@ def index():
     return report()
 
 
+def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int | None = None):
+    """The report was not stored (storage down, or too many reports from this address): who to
+    call, and every answer kept so it can be sent again."""
+    title = _("Your report was not sent")
+    if retry_after:
+        explanation = _(
+            "Too many reports have come from your internet connection. Please contact one of "
+            "these now. Your answers are still below, so you can send them later."
+        )
+    else:
+        explanation = _(
+            "Our system is not working right now. Please contact one of these now. Your "
+            "answers are still below, so you can try sending again later."
+        )
+    html = render_template(
+        "public/unsaved.html",
+        form=form,
+        sector=reference().sectors[form.sector.data],
+        decision_authorities=authorities,
+        danger=danger,
+        title=title,
+        explanation=explanation,
+        retry_minutes=math.ceil(retry_after / 60) if retry_after else None,
+    )
+    if retry_after:
+        return html, 429, {"Retry-After": str(retry_after)}
+    return html, 503
+
+
+def render_limited_form(retry_after: int):
+    """Every POST from this address is over the flood limit: keep the answers as for a report."""
+    if request.form.get("sector") not in reference().sectors:
+        return None
+    form = _form()
+    danger = form.danger.data == "yes"
+    if form.validate():
+        authorities = guidance_for(form.report.facts).authorities
+    else:
+        authorities = guidance_for(Facts(sector=form.sector.data, danger=danger)).authorities
+    return _render_unsent(form, authorities, danger, retry_after=retry_after)
+
+
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.shared_limit(report_rate_limit, scope="reports", methods=["POST"])
 def report():
     sector = request.values.get("sector")
     if sector not in reference().sectors:
@@ -67,22 +106,19 @@ def report():
         log.info("honeypot field filled: report not stored")
         return render_template(
             "public/outcome.html",
-            reference=new_reference(),
+            summary=summary_for(
+                new_reference(), postcode=None, station_crs=None, place=None, seen_at=None
+            ),
             decision_authorities=decision.authorities,
-            where=None,
-            seen_at=None,
             danger=facts.danger,
         )
+    if retry_after := seconds_until_allowed():
+        return _render_unsent(form, decision.authorities, facts.danger, retry_after=retry_after)
     try:
         stored = submit_report(new, decision)
     except StorageError:
-        return render_template(
-            "public/unsaved.html",
-            form=form,
-            sector=reference().sectors[facts.sector],
-            decision_authorities=decision.authorities,
-            danger=facts.danger,
-        ), 503
+        return _render_unsent(form, decision.authorities, facts.danger)
+    count_stored_report()
     session["last_report"] = stored.reference
     return redirect(url_for("public.outcome"), code=303)
 
@@ -103,16 +139,18 @@ def outcome():
     if stored is None:
         return redirect(url_for("public.report"))
     ref = reference()
-    where = None
-    if stored.station_crs in ref.stations:
-        where = ref.stations[stored.station_crs].name
-    else:
-        where = decrypt_field(stored, "postcode") or decrypt_field(stored, "place")
+    ticked = {s.sign_id for s in stored.signs}
+    summary = summary_for(
+        stored.reference,
+        postcode=decrypt_field(stored, "postcode"),
+        station_crs=stored.station_crs,
+        place=decrypt_field(stored, "place"),
+        seen_at=stored.seen_at or stored.created_at,
+        sign_ids=[s.id for s in ref.signs_for(stored.sector) if s.id in ticked],
+    )
     return render_template(
         "public/outcome.html",
-        reference=stored.reference,
+        summary=summary,
         decision_authorities=[ref.authorities[a] for a in stored.authorities],
-        where=where,
-        seen_at=stored.seen_at or stored.created_at,
         danger=stored.danger,
     )

@@ -62,6 +62,10 @@ class Authority:
     phone: str | None = None
     sms: str | None = None
     web: str | None = None
+    after_999: str | None = None  # `when`, for a child in danger, once 999 has been called
+
+    def when_for(self, danger: bool) -> str:
+        return self.after_999 if danger and self.after_999 else self.when
 
     @property
     def link(self) -> str | None:
