@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale, gettext, to_user_timezone
+from flask_babel import get_locale, gettext, ngettext, to_user_timezone
 
 from reporter.i18n import native_name, offered, text_direction
 from reporter.services.guidance import emergency_first
@@ -57,7 +57,33 @@ def sms_body(summary) -> str:
     return " ".join(parts)
 
 
+def counter_texts() -> dict[str, dict[str, str]]:
+    """The character counter's sentences for each plural category of the page's language
+    (CLDR's, as the browser's Intl.PluralRules names them), with "{n}" where app.js puts the
+    number, formatted for the language. Each category is rendered through the catalogue with a
+    number of that category, so the catalogue's own plural forms are used."""
+    locale = get_locale() or Locale("en")
+    samples: dict[str, int] = {}
+    for n in range(200):
+        samples.setdefault(locale.plural_form(n), n)
+    return {
+        category: {
+            "left": ngettext(
+                "You have %(count)s character left",
+                "You have %(count)s characters left",
+                n,
+                count="{n}",
+            ),
+            "over": ngettext(
+                "%(count)s character too many", "%(count)s characters too many", n, count="{n}"
+            ),
+        }
+        for category, n in samples.items()
+    }
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["counter_texts"] = counter_texts
     app.jinja_env.filters["sms_body"] = sms_body
     app.jinja_env.filters["emergency_first"] = emergency_first
     app.jinja_env.filters["ltr"] = left_to_right

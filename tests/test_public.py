@@ -112,7 +112,6 @@ def test_errors_are_summarised_linked_and_keep_everything_typed(client):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"station": "Leicesterr"}, "station"),
         ({"station": None, "postcode": None, "place": None}, "postcode"),
         ({"signs": [], "description": ""}, "description"),
         ({"signs": ["room-paid-cash"]}, "signs-0"),  # a hotel sign on the railway form
@@ -127,11 +126,6 @@ def test_each_bad_answer_gets_a_clear_error_on_its_field(client, changes, field)
     page = read(post_report(client, **changes))
     assert f"#{field}" in page.error_summary_links()
     assert not stored_reports()
-
-
-def test_a_misspelt_station_suggests_the_right_one(client):
-    page = read(post_report(client, station="Leicestr"))
-    assert "Leicester (LEI)" in page.text
 
 
 def test_contact_details_and_text_are_encrypted_at_rest(client):

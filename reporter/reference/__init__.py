@@ -121,10 +121,11 @@ class Reference:
     _station_names: dict[str, Station] = field(default_factory=dict, repr=False)
 
     def signs_for(self, sector_id: str) -> list[Sign]:
-        """The checklist for a setting: the general signs first, then the setting's own."""
+        """The checklist for a setting: the setting's own signs first (what this reporter is
+        most likely to see), then the campaign's general ones."""
         general = [s for s in self.signs.values() if s.general]
         own = [s for s in self.signs.values() if not s.general and sector_id in s.sectors]
-        return general + own
+        return own + general
 
     def region_of_force(self, force_id: str | None) -> Region | None:
         force = self.forces.get(force_id) if force_id else None
