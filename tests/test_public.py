@@ -187,6 +187,8 @@ def test_when_the_database_fails_the_reporter_still_sees_who_to_call(client, mon
     assert response.status_code == 503
     page = read(response)
     assert page.links().count("tel:999") >= 2
+    main = page.html.split('id="main"', 1)[1]
+    assert main.index('class="call-999" href="tel:999"') < main.index("Your report was not sent")
     assert "tel:0800555111" in page.links()
     assert VALID["description"] in page.html  # kept, ready to send again
     assert page.find_all("form", id="report-form")

@@ -108,7 +108,7 @@ def test_the_form_and_the_api_share_one_limit_of_stored_reports(limited_client):
     assert 0 < int(response.headers["Retry-After"]) <= 60
     body = response.get_json()
     assert set(body["errors"]) == {"rate_limit"}
-    assert [a["id"] for a in body["guidance"]["authorities"]][0] == "police-101"
+    assert body["guidance"]["authorities"][0]["id"] == "police-101"
 
 
 def test_the_api_429_is_documented_in_the_shape_of_other_errors(app):
