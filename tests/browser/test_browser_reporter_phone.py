@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import DESCRIPTION, PHONE
+from browser_support import DESCRIPTION, PHONE, axe_violations, describe_violations
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -35,6 +35,8 @@ def test_with_a_child_in_danger_the_999_call_is_on_the_first_screen(reporter, la
     thanks = page.get_by_role("heading", level=1).bounding_box()
     assert box["y"] < thanks["y"]
     expect(page.get_by_role("heading", name=person.t("After you have called 999"))).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
     person.screenshot("outcome-danger")
 
 
@@ -64,6 +66,8 @@ def test_a_misspelt_station_is_offered_as_choices_to_tap(reporter, javascript):
     assert person.send().status == 200  # back only because the danger question is unanswered
     suggestion = page.get_by_role("radio", name=re.compile(r"^Leicester \(LEI\)"))
     expect(suggestion).to_be_visible()
+    violations = axe_violations(page) if javascript else []
+    assert not violations, describe_violations(violations)
     if not javascript:
         person.screenshot("station-suggestions")
     suggestion.check()
