@@ -129,3 +129,13 @@ def test_the_outcome_shows_when_in_british_format(client):
         client, sector="rail", station="LEI", signs=["hiding"], seen_at="2026-11-23T14:30"
     )
     assert "23 November 2026, 14:30" in page.text
+
+
+def test_the_api_guidance_speaks_of_after_999_when_a_child_is_in_danger(client):
+    answer = client.get("/api/v1/guidance?sector=rail&danger=true").get_json()
+    sentences = {a["id"]: a["when"] for a in answer["authorities"]}
+    assert sentences["btp-text-61016"] == REF.authorities["btp-text-61016"].after_999
+    calm = client.get("/api/v1/guidance?sector=rail&danger=false").get_json()
+    assert (
+        "no one is in danger" in {a["id"]: a["when"] for a in calm["authorities"]}["btp-text-61016"]
+    )

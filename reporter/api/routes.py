@@ -16,7 +16,7 @@ from reporter.api.payload import (
     read_report,
 )
 from reporter.i18n import offered, select_locale
-from reporter.routing import Decision
+from reporter.routing import URGENT, Decision
 from reporter.services.guidance import guidance_for, reference
 from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import StorageError, submit_report
@@ -34,7 +34,7 @@ def guidance_json(decision: Decision) -> dict:
                 "phone": a.phone,
                 "sms": a.sms,
                 "link": a.link,
-                "when": _(a.when),
+                "when": _(a.when_for(decision.priority == URGENT)),  # urgent: in danger
             }
             for a in decision.authorities
         ],
