@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from reporter import campaign
 from reporter import config as config_module
 from reporter import resilience
 from reporter.crypto import DataCipher, development_key
@@ -44,7 +45,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     )
 
     # Reference data is checked here: the app does not start on inconsistent data.
-    app.extensions["reporter_reference"] = get_reference()
+    app.extensions[campaign.EXTENSION] = get_reference()
     app.extensions["reporter_postcodes"] = PostcodeIndex.from_file()
     app.extensions["reporter_cipher"] = DataCipher(app.config["REPORTER_DATA_KEY"])
 

@@ -15,6 +15,7 @@ from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db, limiter
 from reporter.i18n import text_direction
 
@@ -79,7 +80,7 @@ def _retry_after_seconds() -> int:
 
 def render_error(status: int, retry_after: int | None = None):
     title, body = _messages().get(status, _messages()[500])
-    ref = current_app.extensions["reporter_reference"]
+    ref = campaign_data()
     contacts = [ref.authorities[a] for a in DANGER_CONTACTS]
     if request.path.startswith("/api/"):
         payload = {"error": title, "authorities": [a.id for a in contacts]}

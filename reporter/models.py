@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from reporter.codes import OPEN_STATUSES, Priority, Role, Status, sql_in
 from reporter.extensions import db
 
 
@@ -29,9 +30,9 @@ def utcnow() -> datetime:
 
 
 # The queue sorts by urgency, then newest: a number, so one index can serve the sort.
-URGENCY = {"urgent": 2, "high": 1, "normal": 0}
+URGENCY = {priority.value: priority.urgency for priority in Priority}
 # The predicate of the partial indexes on open reports; queries for open reports use it verbatim.
-OPEN_REPORTS = "status IN ('new', 'triaged', 'referred')"
+OPEN_REPORTS = sql_in("status", OPEN_STATUSES)
 
 
 def _urgency_of_row(context) -> int:
@@ -49,15 +50,15 @@ class Report(db.Model):
     partner: Mapped[str | None] = mapped_column(String(64))
     sector: Mapped[str] = mapped_column(String(32))
     danger: Mapped[bool]
-    priority: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    priority: Mapped[str] = mapped_column(String(8))  # a Priority
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)
     region_id: Mapped[str | None] = mapped_column(String(32))
-    region_source: Mapped[str] = mapped_column(String(16))
+    region_source: Mapped[str] = mapped_column(String(16))  # a RegionSource
     queue: Mapped[str] = mapped_column(String(32))
     postcode_district: Mapped[str | None] = mapped_column(String(4))
     station_crs: Mapped[str | None] = mapped_column(String(3))
     seen_at: Mapped[datetime | None]
-    consent: Mapped[str] = mapped_column(String(16))  # share, confidential or anonymous
+    consent: Mapped[str] = mapped_column(String(16))  # a Consent
     reporter_young: Mapped[bool] = mapped_column(default=False)
     authorities: Mapped[list[str]] = mapped_column(JSON)
     postcode_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -137,7 +138,7 @@ class StaffUser(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # always lower case
     name: Mapped[str | None] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id
-    role: Mapped[str] = mapped_column(String(16))  # admin, national or officer
+    role: Mapped[str] = mapped_column(String(16))  # a Role
     active: Mapped[bool] = mapped_column(default=True)
     totp_required: Mapped[bool] = mapped_column(default=False)
     totp_enabled: Mapped[bool] = mapped_column(default=False)
@@ -150,7 +151,7 @@ class StaffUser(db.Model):
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffRegion.region_id"
     )
 
-    __table_args__ = (CheckConstraint("role IN ('admin', 'national', 'officer')", name="role"),)
+    __table_args__ = (CheckConstraint(sql_in("role", tuple(Role)), name="role"),)
 
     @property
     def region_ids(self) -> list[str]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale, gettext
 
+from reporter.campaign import campaign_data
+from reporter.codes import CODES
 from reporter.i18n import native_name, offered, text_direction
 
 
@@ -38,6 +40,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ltr"] = left_to_right
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["translated"] = translated
+    # Codes and their labels (codes.py): `Status.CLOSED`, `Consent.label_for(report.consent)`.
+    app.jinja_env.globals.update(CODES)
 
     @app.context_processor
     def inject():
@@ -48,5 +52,5 @@ def init_app(app: Flask) -> None:
             "languages": [(code, native_name(code)) for code in offered()],
             "switch_language_url": switch_language_url,
             "language_name": lambda code: f"{Locale.parse(code).english_name} ({code})",
-            "ref": current_app.extensions["reporter_reference"],
+            "ref": campaign_data(),
         }

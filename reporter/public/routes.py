@@ -8,11 +8,12 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import gettext as _
 from flask_babel import refresh
 
+from reporter.campaign import campaign_data
 from reporter.extensions import limiter
 from reporter.i18n import remember_choice
 from reporter.public import bp
 from reporter.public.forms import ReportForm
-from reporter.services.guidance import guidance_for, reference
+from reporter.services.guidance import guidance_for
 from reporter.services.reports import (
     StorageError,
     decrypt_field,
@@ -29,11 +30,11 @@ def report_rate_limit() -> str:
 
 
 def _form(**kwargs) -> ReportForm:
-    return ReportForm(ref=reference(), **kwargs)
+    return ReportForm(ref=campaign_data(), **kwargs)
 
 
 def _render_form(form: ReportForm, status: int = 200, notice: str | None = None):
-    sector = reference().sectors[form.sector.data]
+    sector = campaign_data().sectors[form.sector.data]
     return render_template("public/report.html", form=form, sector=sector, notice=notice), status
 
 
@@ -46,7 +47,7 @@ def index():
 @limiter.shared_limit(report_rate_limit, scope="reports", methods=["POST"])
 def report():
     sector = request.values.get("sector")
-    if sector not in reference().sectors:
+    if sector not in campaign_data().sectors:
         return render_template("public/choose_sector.html")
     form = _form(data={"sector": sector}) if request.method == "GET" else _form()
     if request.method == "GET":
@@ -79,7 +80,7 @@ def report():
         return render_template(
             "public/unsaved.html",
             form=form,
-            sector=reference().sectors[facts.sector],
+            sector=campaign_data().sectors[facts.sector],
             decision_authorities=decision.authorities,
             danger=facts.danger,
         ), 503
@@ -89,7 +90,7 @@ def report():
 
 def render_expired_form():
     """The CSRF token expired or was missing: keep every answer and ask to send again."""
-    if request.form.get("sector") not in reference().sectors:
+    if request.form.get("sector") not in campaign_data().sectors:
         return render_template("public/choose_sector.html"), 400
     form = _form()
     notice = _("This page was open for a long time. Check your answers and send them again.")
@@ -102,7 +103,7 @@ def outcome():
     stored = find_report(reference_code) if reference_code else None
     if stored is None:
         return redirect(url_for("public.report"))
-    ref = reference()
+    ref = campaign_data()
     where = None
     if stored.station_crs in ref.stations:
         where = ref.stations[stored.station_crs].name

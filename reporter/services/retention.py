@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from reporter.codes import Status
 from reporter.extensions import db
 from reporter.models import Report, ReportEvent, ReportSearchToken, utcnow
 from reporter.services import audit
@@ -23,7 +24,7 @@ def _closed_before(cutoff: datetime):
     """Reports whose closing is older than the cutoff and whose content is still there."""
     closed_at = (
         select(ReportEvent.report_id, func.max(ReportEvent.created_at).label("at"))
-        .where(ReportEvent.kind == "status", ReportEvent.to_value == "closed")
+        .where(ReportEvent.kind == "status", ReportEvent.to_value == Status.CLOSED)
         .group_by(ReportEvent.report_id)
         .subquery()
     )
@@ -31,7 +32,7 @@ def _closed_before(cutoff: datetime):
         select(Report)
         .join(closed_at, closed_at.c.report_id == Report.id)
         .where(
-            Report.status == "closed",
+            Report.status == Status.CLOSED,
             Report.content_purged_at.is_(None),
             closed_at.c.at < cutoff,
         )

@@ -18,18 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
 
+from reporter.codes import Role
 from reporter.extensions import db
 from reporter.models import StaffRegion, StaffUser, utcnow
 from reporter.reference import REGION_IDS
 from reporter.services import audit
-from reporter.services.access import ADMIN, NATIONAL, OFFICER
 from reporter.services.sessions import revoke_user_sessions
 
-ROLES = {
-    ADMIN: "Admin: everything, and manages staff accounts",
-    NATIONAL: "National team: every region and the national queue",
-    OFFICER: "Prevention officer: their own region or regions",
-}
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
 TOTP_ISSUER = "LookCloser triage"
@@ -115,14 +110,14 @@ def password_matches(user: StaffUser, password: str) -> bool:
 
 def check_role(role: str, regions: list[str]) -> list[str]:
     """The regions to store for a role: officers need at least one, others have none."""
-    if role not in ROLES:
+    if role not in tuple(Role):
         raise StaffError(f"Unknown role {role!r}.", "role")
     unknown = sorted(set(regions) - set(REGION_IDS))
     if unknown:
         raise StaffError(f"Unknown region {', '.join(unknown)}.", "regions")
-    if role == OFFICER and not regions:
+    if role == Role.OFFICER and not regions:
         raise StaffError("An officer needs at least one region.", "regions")
-    if role != OFFICER and regions:
+    if role != Role.OFFICER and regions:
         raise StaffError(
             "Only officers have regions: admins and national staff see them all.", "regions"
         )
@@ -179,7 +174,7 @@ def change_access(
     """Change role, regions or the second-factor rule. Ends the user's sessions when anything
     that governs access changed. Returns whether anything changed."""
     regions = check_role(role, regions)
-    if actor is not None and user.id == actor.id and role != ADMIN:
+    if actor is not None and user.id == actor.id and role != Role.ADMIN:
         raise StaffError("You cannot take away your own admin role.", "role")
     before = (user.role, user.region_ids, user.totp_required)
     after = (role, regions, totp_required)

@@ -7,10 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.services import audit, reference_admin, staff
-from reporter.services.guidance import reference
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error, day_range
@@ -35,7 +35,7 @@ def _user_or_404(user_id: int) -> StaffUser:
 @admin_only
 def users():
     everyone = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    page = render_template("triage/users.html", users=everyone, roles=staff.ROLES)
+    page = render_template("triage/users.html", users=everyone)
     audit.record("users_viewed", actor=current_staff())
     db.session.commit()
     return page
@@ -44,7 +44,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_only
 def new_user():
-    form = UserForm(ref=reference())
+    form = UserForm(ref=campaign_data())
     if form.validate_on_submit():
         password = staff.new_password()
         try:
@@ -74,7 +74,7 @@ def new_user():
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = UserEditForm(
-        ref=reference(),
+        ref=campaign_data(),
         data={
             "name": user.name,
             "role": user.role,
@@ -168,7 +168,7 @@ def audit_log():
 @bp.route("/reference", methods=["GET", "POST"])
 @admin_only
 def force_regions():
-    form = ForceRegionForm(ref=reference())
+    form = ForceRegionForm(ref=campaign_data())
     if form.validate_on_submit():
         try:
             moved = reference_admin.move_force(
@@ -178,7 +178,7 @@ def force_regions():
             db.session.rollback()
             add_error(form[refused.field], str(refused))
         else:
-            ref = reference()
+            ref = campaign_data()
             force, region = ref.forces[form.force.data].name, ref.regions[form.region.data].name
             flash(
                 f"{force} is now in {region}, for reports received from now on."

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from flask import Response, abort, request, stream_with_context, url_for
 from werkzeug.exceptions import NotFound
 
+from reporter.campaign import campaign_data
 from reporter.services import export
-from reporter.services.guidance import reference as reference_data
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import UK
@@ -33,7 +33,7 @@ def export_csv():
     contact = request.args.get("contact") == "1"
     if contact and not export.may_export_contact(staff):
         raise NotFound()
-    ref = reference_data()
+    ref = campaign_data()
     form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
     chosen = queue_filter(form, staff)
     if form.errors:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Report, StaffUser
 from reporter.reference import Reference
@@ -17,7 +18,6 @@ from reporter.services.access import (
     sees_every_queue,
     visible_report,
 )
-from reporter.services.guidance import reference as reference_data
 from reporter.services.queue import Cursor, QueueFilter, queue_page, related_reports
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
@@ -65,7 +65,7 @@ def queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
 @bp.get("/")
 def queue():
     staff = current_staff()
-    ref = reference_data()
+    ref = campaign_data()
     form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
     chosen = queue_filter(form, staff)
     after = Cursor.decode(request.args.get("after"))
@@ -118,7 +118,7 @@ def _fill_choices(form: FlaskForm, report: Report, ref: Reference) -> None:
 
 def _render_report(report: Report, failed: FlaskForm | None = None, problem=None, status=200):
     staff = current_staff()
-    ref = reference_data()
+    ref = campaign_data()
     page = render_template(
         "triage/report.html",
         detail=triage.report_detail(report, ref),
@@ -144,7 +144,7 @@ def _act(reference: str, form: FlaskForm, do, done: str):
     """Run an action from a posted form: the report is found (or 404) before the form is read."""
     staff = current_staff()
     found = visible_report(staff, reference)
-    _fill_choices(form, found, reference_data())
+    _fill_choices(form, found, campaign_data())
     if form.validate_on_submit():
         try:
             do(found, staff, form)
@@ -213,6 +213,6 @@ def add_note(reference: str):
 @bp.post("/reports/<reference>/reroute")
 def reroute(reference: str):
     def do(r, staff, form):
-        triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, reference_data())
+        triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, campaign_data())
 
     return _act(reference, RerouteForm(), do, "The report is moved to another queue.")

@@ -15,10 +15,10 @@ from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Optional
 
 from reporter import charts
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.services import audit
 from reporter.services import trends as trends_service
-from reporter.services.guidance import reference as reference_data
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import UK, add_error, read_day
@@ -96,7 +96,7 @@ def _charts(result: trends_service.Trends, period: str) -> dict:
 @bp.get("/trends")
 def trends():
     staff = current_staff()
-    ref = reference_data()
+    ref = campaign_data()
     regions = region_choices(staff, ref)
     form = TrendsForm(request.args)
     form.region.choices = choices([("", "All my regions"), *regions])
