@@ -8,9 +8,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from reporter import campaign
+from reporter import campaign, resilience
 from reporter import config as config_module
-from reporter import resilience
 from reporter.crypto import DataCipher, development_key
 from reporter.extensions import babel, csrf, db, limiter, migrate
 from reporter.i18n import available_locales, select_locale

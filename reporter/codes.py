@@ -81,9 +81,18 @@ class RegionSource(LabelledCode):
     STAFF = "staff", "a member of staff, who re-routed it"
 
 
+# Reports with no region wait in the national queue, which national staff work.
+NATIONAL_QUEUE = "national"
+NATIONAL_QUEUE_LABEL = "National queue (no region)"
+
+
 def sql_in(column: str, codes: tuple[str, ...]) -> str:
     """`column IN ('a', 'b')`, for partial indexes and check constraints (codes only)."""
     return f"{column} IN ({', '.join(repr(str(code)) for code in codes)})"
 
 
-CODES = {cls.__name__: cls for cls in (Status, Priority, Role, Consent, RegionSource)}
+CODES: dict[str, object] = {
+    **{cls.__name__: cls for cls in (Status, Priority, Role, Consent, RegionSource)},
+    "NATIONAL_QUEUE": NATIONAL_QUEUE,
+    "NATIONAL_QUEUE_LABEL": NATIONAL_QUEUE_LABEL,
+}

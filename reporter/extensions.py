@@ -1,5 +1,6 @@
 """Extension objects, unbound: create_app() binds them to an app."""
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,3 +29,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def report_rate_limit() -> str:
+    """Reports per client address, the form and the API together (REPORT_RATE_LIMIT)."""
+    return current_app.config["REPORT_RATE_LIMIT"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
+from flask_wtf.csrf import CSRFError
 
 from reporter.campaign import campaign_data
-from reporter.extensions import limiter
+from reporter.errors import render_error
+from reporter.extensions import limiter, report_rate_limit
 from reporter.i18n import remember_choice
 from reporter.public import bp
 from reporter.public.forms import ReportForm
@@ -23,10 +25,6 @@ from reporter.services.reports import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def report_rate_limit() -> str:
-    return current_app.config["REPORT_RATE_LIMIT"]
 
 
 def _form(**kwargs) -> ReportForm:
@@ -88,8 +86,12 @@ def report():
     return redirect(url_for("public.outcome"), code=303)
 
 
-def render_expired_form():
-    """The CSRF token expired or was missing: keep every answer and ask to send again."""
+@bp.errorhandler(CSRFError)
+def csrf_error(_error):
+    """On the form, an expired or missing CSRF token keeps every answer and asks to send
+    again."""
+    if request.endpoint != "public.report":
+        return render_error(400)
     if request.form.get("sector") not in campaign_data().sectors:
         return render_template("public/choose_sector.html"), 400
     form = _form()

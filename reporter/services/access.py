@@ -15,10 +15,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 from werkzeug.exceptions import NotFound
 
-from reporter.codes import Role
+from reporter.codes import NATIONAL_QUEUE, Role
 from reporter.extensions import db
 from reporter.models import Report, StaffRegion, StaffUser
-from reporter.routing import NATIONAL_QUEUE
 
 SEES_EVERY_QUEUE = frozenset({Role.ADMIN, Role.NATIONAL})
 

@@ -76,6 +76,19 @@ def record(
     return event
 
 
+def viewed(
+    action: str,
+    *,
+    actor: StaffUser,
+    report: Report | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Record that a member of staff read something, in its own transaction: reading reports
+    and lists is audited even though it changes nothing."""
+    record(action, actor=actor, report=report, detail=detail)
+    db.session.commit()
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     action: str | None = None

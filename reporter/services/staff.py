@@ -23,7 +23,7 @@ from reporter.extensions import db
 from reporter.models import StaffRegion, StaffUser, utcnow
 from reporter.reference import REGION_IDS
 from reporter.services import audit
-from reporter.services.sessions import revoke_user_sessions
+from reporter.services.sessions import revoke_session, revoke_user_sessions, start_session
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
@@ -232,8 +232,35 @@ def reset_password(user: StaffUser, actor: StaffUser | None) -> str:
     return password
 
 
-def record_login(user: StaffUser, now: datetime | None = None) -> None:
-    user.last_login_at = now or utcnow()
+def get_user(user_id: int | None) -> StaffUser | None:
+    return db.session.get(StaffUser, user_id) if user_id is not None else None
+
+
+def all_users() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+# --- signing in and out (each one transaction with its audit row) -------------------------
+
+
+def sign_in(user: StaffUser, *, second_factor: bool) -> str:
+    """Start a session for a user who passed every check; returns the cookie's token."""
+    token = start_session(user.id)
+    user.last_login_at = utcnow()
+    audit.record("sign_in", actor=user, detail={"second_factor": second_factor})
+    db.session.commit()
+    return token
+
+
+def sign_in_failed(user: StaffUser | None, reason: str) -> None:
+    audit.record("sign_in_failed", actor=user, detail={"reason": reason})
+    db.session.commit()
+
+
+def sign_out(user: StaffUser, token: str | None) -> None:
+    revoke_session(token)
+    audit.record("sign_out", actor=user)
+    db.session.commit()
 
 
 # --- second factor (TOTP, RFC 6238) -------------------------------------------------------

@@ -16,11 +16,11 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from reporter.codes import RegionSource, Status
+from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL, RegionSource, Status
 from reporter.extensions import db
 from reporter.models import Report, ReportEvent, StaffUser
 from reporter.reference import Authority, Reference, Region, Sign, Station
-from reporter.routing import NATIONAL_QUEUE, Decision, Facts
+from reporter.routing import Decision, Facts
 from reporter.services import audit
 from reporter.services.access import assignable_staff, can_act
 from reporter.services.guidance import guidance_for
@@ -185,7 +185,7 @@ def add_note(report: Report, actor: StaffUser, text: str | None) -> None:
 def reroute_targets(report: Report, ref: Reference) -> list[tuple[str, str]]:
     """Where a report may be re-routed: every other region, and the national queue."""
     targets = [(r.id, r.name) for r in ref.regions.values()]
-    targets.append((NATIONAL_QUEUE, "National queue (no region)"))
+    targets.append((NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL))
     return [(code, name) for code, name in targets if code != report.queue]
 
 

@@ -7,9 +7,9 @@ from flask import flash, redirect, render_template, url_for
 from reporter.extensions import db
 from reporter.services import staff
 from reporter.triage import bp
-from reporter.triage.auth import current_staff, qr_data_uri
+from reporter.triage.auth import current_staff, enrolment
 from reporter.triage.common import add_error
-from reporter.triage.forms import CodeForm, PasswordForm
+from reporter.triage.forms import PasswordForm
 
 
 @bp.get("/account")
@@ -38,19 +38,9 @@ def enrol_totp():
     user = current_staff()
     if user.totp_enabled:
         return redirect(url_for("triage.account"))
-    secret = staff.pending_totp_secret(user)
-    form = CodeForm()
-    if form.validate_on_submit():
-        if staff.confirm_totp(user, form.code.data):
-            flash("The second factor is on. You will need a code each time you sign in.")
-            return redirect(url_for("triage.account"), code=303)
-        add_error(form.code, "That code is not right. Wait for a new code and try again.")
-    uri = staff.totp_uri(user, secret)
-    return render_template(
-        "triage/enrol.html",
-        form=form,
-        secret=secret,
-        uri=uri,
-        qr=qr_data_uri(uri),
-        action=url_for("triage.enrol_totp"),
-    ), (400 if form.errors else 200)
+
+    def enrolled():
+        flash("The second factor is on. You will need a code each time you sign in.")
+        return redirect(url_for("triage.account"), code=303)
+
+    return enrolment(user, "triage.enrol_totp", enrolled)

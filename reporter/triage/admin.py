@@ -4,7 +4,6 @@ For anyone but an admin they do not exist."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
@@ -25,7 +24,7 @@ from reporter.triage.forms import (
 
 
 def _user_or_404(user_id: int) -> StaffUser:
-    user = db.session.get(StaffUser, user_id)
+    user = staff.get_user(user_id)
     if user is None:
         raise NotFound()
     return user
@@ -34,10 +33,8 @@ def _user_or_404(user_id: int) -> StaffUser:
 @bp.get("/users")
 @admin_only
 def users():
-    everyone = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    page = render_template("triage/users.html", users=everyone)
-    audit.record("users_viewed", actor=current_staff())
-    db.session.commit()
+    page = render_template("triage/users.html", users=staff.all_users())
+    audit.viewed("users_viewed", actor=current_staff())
     return page
 
 
@@ -160,8 +157,7 @@ def audit_log():
         next_url=url_for("triage.audit_log", **args, before=last_id) if last_id else None,
         first_url=url_for("triage.audit_log", **args) if chosen.before_id else None,
     )
-    audit.record("audit_viewed", actor=current_staff())
-    db.session.commit()
+    audit.viewed("audit_viewed", actor=current_staff())
     return page
 
 
@@ -190,6 +186,5 @@ def force_regions():
         "triage/force_regions.html", form=form, rows=reference_admin.force_rows()
     )
     if request.method == "GET":
-        audit.record("reference_viewed", actor=current_staff())
-        db.session.commit()
+        audit.viewed("reference_viewed", actor=current_staff())
     return page, (400 if form.errors else 200)

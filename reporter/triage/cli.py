@@ -14,7 +14,6 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from reporter.codes import Role
 from reporter.extensions import db
@@ -86,7 +85,7 @@ def _regions(user: StaffUser) -> str:
 @users_cli.command("list")
 def list_users():
     """List every account."""
-    for user in db.session.scalars(select(StaffUser).order_by(StaffUser.email)):
+    for user in staff.all_users():
         state = "active" if user.active else "deactivated"
         factor = "2FA on" if user.totp_enabled else ("2FA required" if user.totp_required else "")
         last = f"last sign-in {user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else ""

@@ -7,7 +7,7 @@ it is the app's usual 404, as for any page that is not theirs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Response, abort, request, stream_with_context, url_for
 from werkzeug.exceptions import NotFound
@@ -16,13 +16,13 @@ from reporter.campaign import campaign_data
 from reporter.services import export
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import UK
+from reporter.triage.common import queue_filter, region_choices
 from reporter.triage.forms import QueueFilterForm
-from reporter.triage.routes import queue_filter, region_choices
+from reporter.uktime import uk_today
 
 
 def filename(contact: bool, now: datetime | None = None) -> str:
-    today = (now or datetime.now(UTC)).astimezone(UK).date()
+    today = uk_today(now)
     kind = "reports-with-contact-details" if contact else "reports"
     return f"lookcloser-{kind}-{today:%Y-%m-%d}.csv"
 

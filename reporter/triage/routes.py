@@ -7,21 +7,18 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from reporter.campaign import campaign_data
-from reporter.extensions import db
-from reporter.models import Report, StaffUser
+from reporter.models import Report
 from reporter.reference import Reference
-from reporter.routing import NATIONAL_QUEUE
 from reporter.services import audit, triage
 from reporter.services.access import (
     assignable_staff,
     can_see,
-    sees_every_queue,
     visible_report,
 )
-from reporter.services.queue import Cursor, QueueFilter, queue_page, related_reports
+from reporter.services.queue import Cursor, queue_page, related_reports
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import add_error, day_range
+from reporter.triage.common import add_error, queue_filter, region_choices
 from reporter.triage.forms import (
     AssignForm,
     CloseForm,
@@ -32,34 +29,6 @@ from reporter.triage.forms import (
     RerouteForm,
     choices,
 )
-
-
-def region_choices(staff: StaffUser, ref: Reference) -> list[tuple[str, str]]:
-    if sees_every_queue(staff):
-        regions = [(r.id, r.name) for r in ref.regions.values()]
-        return [*regions, (NATIONAL_QUEUE, "National queue (no region)")]
-    return [(r, ref.regions[r].name) for r in staff.region_ids if r in ref.regions]
-
-
-def _chosen(field) -> str | None:
-    return field.data or None if not field.errors else None
-
-
-def queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
-    form.validate()
-    since, until = day_range(form.date_from, form.date_to)
-    search = _chosen(form.q)
-    return QueueFilter(
-        status=_chosen(form.status) or "open",
-        priority=_chosen(form.priority),
-        sector=_chosen(form.sector),
-        sign=_chosen(form.sign),
-        since=since,
-        until=until,
-        queue=_chosen(form.region),
-        search=search.strip() if search else None,
-        assigned_to_id=staff.id if form.mine.data else None,
-    )
 
 
 @bp.get("/")
@@ -82,10 +51,9 @@ def queue():
         first_url=url_for("triage.queue", **args) if after else None,
     )
     # Committed after rendering: a commit expires the rows, and reloading them costs a query each.
-    audit.record(
+    audit.viewed(
         "queue_viewed", actor=staff, detail={**chosen.describe(), "later_page": bool(after)}
     )
-    db.session.commit()
     return page
 
 
@@ -130,8 +98,7 @@ def _render_report(report: Report, failed: FlaskForm | None = None, problem=None
         next_statuses=triage.TRANSITIONS.get(report.status, ()),
         agencies=triage.AGENCIES,
     )
-    audit.record("report_viewed", actor=staff, report=report)
-    db.session.commit()
+    audit.viewed("report_viewed", actor=staff, report=report)
     return page, status
 
 
