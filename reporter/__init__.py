@@ -38,7 +38,9 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
         app.config["REPORTER_DATA_KEY"] = development_key(Path(app.instance_path))
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Flask types wsgi_app as a method; wrapping it is Flask's documented way to add
+        # WSGI middleware.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.config["REPORTER_LOCALES"] = available_locales(
         Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     )

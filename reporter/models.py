@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -21,7 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from reporter.codes import OPEN_STATUSES, Priority, Role, Status, sql_in
-from reporter.extensions import db
+from reporter.extensions import Base, db
+
+# Flask-SQLAlchemy makes db.Model at run time from our declarative Base; the type checker sees
+# the Base it is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -39,7 +47,7 @@ def _urgency_of_row(context) -> int:
     return URGENCY.get(context.get_current_parameters().get("priority"), 0)
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,7 +124,7 @@ class Report(db.Model):
         return [s.sign_id for s in self.signs]
 
 
-class ReportSign(db.Model):
+class ReportSign(Model):
     """One ticked sign of a report: a row each, so staff can count and filter by sign."""
 
     __tablename__ = "report_signs"
@@ -129,7 +137,7 @@ class ReportSign(db.Model):
     report: Mapped[Report] = relationship(back_populates="signs")
 
 
-class StaffUser(db.Model):
+class StaffUser(Model):
     """A member of the programme's staff who signs in at /triage."""
 
     __tablename__ = "staff_users"
@@ -162,7 +170,7 @@ class StaffUser(db.Model):
         return f"{self.name} ({self.email})" if self.name else self.email
 
 
-class StaffRegion(db.Model):
+class StaffRegion(Model):
     """A region an officer covers: an officer may cover more than one."""
 
     __tablename__ = "staff_regions"
@@ -173,7 +181,7 @@ class StaffRegion(db.Model):
     region_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
-class StaffSession(db.Model):
+class StaffSession(Model):
     """A signed-in session. The cookie holds a random token; only its SHA-256 is stored, so a
     copy of this table cannot be replayed. A row ends when revoked or timed out."""
 
@@ -190,7 +198,7 @@ class StaffSession(db.Model):
     user: Mapped[StaffUser] = relationship(lazy="joined")
 
 
-class ReportEvent(db.Model):
+class ReportEvent(Model):
     """One entry of a report's timeline: a status change, referral, assignment, note or re-route.
     `from_value`/`to_value` hold codes (a status, a region id, an agency id, a user id); what staff
     wrote (a note, a reason, another agency's reference) is in `text_enc`, encrypted."""
@@ -211,7 +219,7 @@ class ReportEvent(db.Model):
     __table_args__ = (Index("ix_report_events_report_created", "report_id", "created_at"),)
 
 
-class ReportSearchToken(db.Model):
+class ReportSearchToken(Model):
     """Blind index over encrypted text: a keyed hash (HMAC-SHA256) of each normalised word of the
     place and of the full postcode. Staff can search without the text being stored in clear."""
 
@@ -223,7 +231,7 @@ class ReportSearchToken(db.Model):
     )
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, to which report: never what a report says. Append-only: no route edits
     it and database triggers (migration 0002) refuse UPDATE and DELETE. No foreign keys, so a row
     outlives the account and report it names, and nothing cascades into it."""
@@ -248,7 +256,7 @@ class AuditEvent(db.Model):
     )
 
 
-class ForceRegion(db.Model):
+class ForceRegion(Model):
     """An admin's override of the region a police force belongs to (reference/regions.toml).
     A row exists only while the force sits somewhere other than the file says; routing reads
     the file with these applied (services/reference_admin.py). The audit log keeps the codes of

@@ -102,7 +102,8 @@ class PostcodeIndex:
         tables = [data.get(name) for name in ("districts", "sectors", "postcodes")]
         if not all(isinstance(table, dict) for table in tables):
             raise ValueError(f"{path}: expected districts, sectors and postcodes tables")
-        return cls(*tables, source=str(data.get("source", "")))
+        districts, sectors, postcodes = tables
+        return cls(districts, sectors, postcodes, source=str(data.get("source", "")))
 
     def force_for(self, postcode: str) -> PostcodeMatch:
         """Resolve a postcode or outward code, in any case and spacing.
@@ -114,7 +115,7 @@ class PostcodeIndex:
         outward, _, inward = (normalised or "").partition(" ")
         if outward not in self.districts:
             return PostcodeMatch(force=None, known=False, level="district")
-        if inward:
+        if inward and normalised:
             if normalised in self.postcodes:
                 return PostcodeMatch(self.postcodes[normalised], known=True, level="postcode")
             sector = normalised[:-2]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel import Locale
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale, gettext
@@ -13,8 +15,7 @@ from reporter.i18n import native_name, offered, text_direction
 
 def switch_language_url(code: str) -> str:
     """This page again in another language (query string kept)."""
-    args = request.args.to_dict()
-    args["lang"] = code
+    args: dict[str, Any] = {**request.args.to_dict(), "lang": code}
     endpoint = request.endpoint if request.url_rule and request.method == "GET" else None
     return url_for(endpoint or "public.report", **(request.view_args or {}), **args)
 

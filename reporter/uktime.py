@@ -20,6 +20,6 @@ def in_uk(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(UK_TIME)
 
 
-def uk_today(now: datetime | None = None) -> date:
-    """Today's date in the UK; `now` is an aware moment, for tests."""
-    return (now or datetime.now(UTC)).astimezone(UK_TIME).date()
+def uk_today() -> date:
+    """Today's date in the UK."""
+    return datetime.now(UK_TIME).date()

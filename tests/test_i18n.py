@@ -8,7 +8,12 @@ from tests.pages import read
 
 OTHER_LOCALES = [code for code in LOCALES if code != "en"]
 RIGHT_TO_LEFT = {"ar", "ur", "ckb"}  # Arabic, Urdu and Sorani are written right to left
-PAGES = ["/", "/report?sector=rail", "/report?sector=delivery", "/no-such-page"]
+PAGES = [
+    ("/", 200),
+    ("/report?sector=rail", 200),
+    ("/report?sector=delivery", 200),
+    ("/no-such-page", 404),
+]
 
 
 def test_every_supported_language_is_offered(app):
@@ -16,10 +21,10 @@ def test_every_supported_language_is_offered(app):
 
 
 @pytest.mark.parametrize("code", OTHER_LOCALES)
-@pytest.mark.parametrize("path", PAGES)
-def test_every_public_page_is_in_the_chosen_language(client, app, code, path):
+@pytest.mark.parametrize(("path", "status"), PAGES)
+def test_every_public_page_is_in_the_chosen_language(client, app, code, path, status):
     separator = "&" if "?" in path else "?"
-    page = read(client.get(f"{path}{separator}lang={code}"))
+    page = read(client.get(f"{path}{separator}lang={code}"), status)
     html = page.find_all("html")[0]
     assert html["lang"] == code
     assert html["dir"] == ("rtl" if code in RIGHT_TO_LEFT else "ltr")

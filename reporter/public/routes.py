@@ -106,7 +106,7 @@ def outcome():
     if stored is None:
         return redirect(url_for("public.report"))
     ref = campaign_data()
-    where = None
+    where: str | None
     if stored.station_crs in ref.stations:
         where = ref.stations[stored.station_crs].name
     else:

@@ -31,6 +31,7 @@ AUTHORITY_IDS = (
 TAGS = frozenset({"criminal", "sexual", "abuse", "trafficking", "control"})
 ROUTE_CONDITIONS = frozenset({"danger", "railway", "sectors", "tags", "young"})
 DIALABLE = re.compile(r"^[0-9][0-9 ]{1,14}[0-9]$")
+STATION_SUGGESTIONS = 3  # stations offered for a name that is not quite right
 
 
 class ReferenceDataError(ValueError):
@@ -135,7 +136,8 @@ class Reference:
             return self.stations[key.upper()]
         return self._station_names.get(key)
 
-    def station_suggestions(self, text: str, limit: int = 3) -> list[Station]:
+    def station_suggestions(self, text: str) -> list[Station]:
+        limit = STATION_SUGGESTIONS
         import difflib
 
         key = " ".join(text.split()).casefold()
@@ -188,8 +190,8 @@ def _load_signs(data: dict, sectors: dict) -> dict[str, Sign]:
         sign_sectors = frozenset(sectors) if general else frozenset(raw["sectors"])
         if unknown := sign_sectors - set(sectors):
             raise ReferenceDataError(f"sign {raw['id']!r} names unknown sectors {sorted(unknown)}")
-        if unknown := set(raw.get("tags", ())) - TAGS:
-            raise ReferenceDataError(f"sign {raw['id']!r} has unknown tags {sorted(unknown)}")
+        if unknown_tags := set(raw.get("tags", ())) - TAGS:
+            raise ReferenceDataError(f"sign {raw['id']!r} has unknown tags {sorted(unknown_tags)}")
         signs.append(
             Sign(
                 id=raw["id"],

@@ -121,7 +121,6 @@ def queue_page(
     f: QueueFilter,
     ref: Reference,
     after: Cursor | None = None,
-    size: int = PAGE_SIZE,
 ) -> tuple[list[Report], Cursor | None]:
     """One page of the queue and the cursor of the next page (None on the last one)."""
     # The queue page shows neither signs nor the assignee's regions: do not load them.
@@ -132,9 +131,9 @@ def queue_page(
     if after:
         key = tuple_(Report.urgency, Report.created_at, Report.id)
         query = query.where(key < tuple_(after.urgency, after.created_at, after.id))
-    rows = list(db.session.scalars(query.limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
+    rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1)))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     return rows, (Cursor.after(rows[-1]) if more else None)
 
 

@@ -40,9 +40,10 @@ def _closed_before(cutoff: datetime):
     )
 
 
-def purge_closed(days: int, *, dry_run: bool = False, now: datetime | None = None) -> int:
+def purge_closed(days: int, *, dry_run: bool = False) -> int:
     """Remove the content of reports closed more than `days` ago. Returns how many."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    now = utcnow()
+    cutoff = now - timedelta(days=days)
     purged = 0
     while True:
         batch = db.session.scalars(_closed_before(cutoff).limit(BATCH)).all()
@@ -54,7 +55,7 @@ def purge_closed(days: int, *, dry_run: bool = False, now: datetime | None = Non
         for report in batch:
             report.description_enc = report.place_enc = None
             report.postcode_enc = report.contact_enc = None
-            report.content_purged_at = now or utcnow()
+            report.content_purged_at = now
             audit.record("content_purged", report=report, detail={"days": days})
         db.session.execute(
             update(ReportEvent).where(ReportEvent.report_id.in_(ids)).values(text_enc=None)

@@ -83,6 +83,7 @@ def check_credentials(email: str, password: str) -> tuple[StaffUser | None, str 
     """(user, None) when the password is right and the account active, else (user or None,
     reason). Always runs one argon2 verification, whatever the outcome."""
     user = find_user(email)
+    ok: bool
     try:
         ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
@@ -305,21 +306,21 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
-def verify_totp(user: StaffUser, code: str, now: datetime | None = None) -> bool:
+def verify_totp(user: StaffUser, code: str) -> bool:
     """Check a code and use it up: the same code (or an older one) never works twice."""
     secret = totp_secret(user)
     if secret is None:
         return False
-    step = _matching_step(secret, code, now or utcnow())
+    step = _matching_step(secret, code, utcnow())
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
     user.totp_last_step = step
     return True
 
 
-def confirm_totp(user: StaffUser, code: str, now: datetime | None = None) -> bool:
+def confirm_totp(user: StaffUser, code: str) -> bool:
     """Turn the second factor on once the user shows a code from the pending secret."""
-    if user.totp_enabled or not verify_totp(user, code, now):
+    if user.totp_enabled or not verify_totp(user, code):
         return False
     user.totp_enabled = True
     audit.record("totp_enabled", actor=user, subject=user)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL, RegionSource, Status
@@ -99,11 +100,14 @@ def _move(report: Report, to: Status) -> str:
     if to not in TRANSITIONS.get(was, ()):
         raise WorkflowError(f"A report that is {was} cannot become {to}.")
     if to != was:
-        done = db.session.execute(
-            update(Report)
-            .where(Report.id == report.id, Report.status == was)
-            .values(status=to)
-            .execution_options(synchronize_session=False)
+        done = cast(
+            CursorResult,
+            db.session.execute(
+                update(Report)
+                .where(Report.id == report.id, Report.status == was)
+                .values(status=to)
+                .execution_options(synchronize_session=False),
+            ),
         )
         if done.rowcount != 1:
             db.session.rollback()
@@ -273,7 +277,8 @@ def _summary(event: ReportEvent, users: dict[int, StaffUser], ref: Reference) ->
         label = "Reason for closing" if event.to_value == Status.CLOSED else ""
         return f"Status changed from {event.from_value} to {event.to_value}", label
     if event.kind == "referred":
-        return f"Referred to {AGENCIES.get(event.to_value, event.to_value)}", "Their reference"
+        agency = event.to_value or ""
+        return f"Referred to {AGENCIES.get(agency, agency)}", "Their reference"
     if event.kind == "assigned":
         if not event.to_value:
             return "Unassigned", ""

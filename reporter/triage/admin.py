@@ -12,7 +12,7 @@ from reporter.models import StaffUser
 from reporter.services import audit, reference_admin, staff
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, day_range
+from reporter.triage.common import add_error, day_range, query_args
 from reporter.triage.forms import (
     AuditFilterForm,
     EmptyForm,
@@ -148,7 +148,7 @@ def audit_log():
         before_id=int(before) if before.isdigit() else None,
     )
     rows, last_id = audit.audit_page(chosen)
-    args = {k: v for k, v in request.args.items() if k != "before"}
+    args = query_args("before")
     page = render_template(
         "triage/audit.html",
         form=form,

@@ -211,8 +211,8 @@ def login():
     next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         user, reason = check_credentials(form.email.data, form.password.data)
-        if reason is not None:
-            _fail(user, reason)
+        if reason is not None or user is None:
+            _fail(user, reason or "unknown_account")
             form.email.errors = [NOT_RIGHT]
             form.password.data = ""
         elif user.totp_enabled:

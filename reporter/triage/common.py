@@ -4,7 +4,9 @@ errors on form fields, the layout's filters."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from flask import request
 from wtforms import Field
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
@@ -48,6 +50,11 @@ def day_range(start: Field, end: Field) -> tuple[datetime | None, datetime | Non
     since = uk_midnight(first) if first else None
     until = uk_midnight(last + timedelta(days=1)) if last else None
     return since, until
+
+
+def query_args(*leaving_out: str) -> dict[str, Any]:
+    """This page's query string, without the named arguments (a page position, say)."""
+    return {k: v for k, v in request.args.items() if k not in leaving_out}
 
 
 def add_error(field: Field, message: str) -> None:

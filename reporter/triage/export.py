@@ -7,8 +7,6 @@ it is the app's usual 404, as for any page that is not theirs.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Response, abort, request, stream_with_context, url_for
 from werkzeug.exceptions import NotFound
 
@@ -16,13 +14,13 @@ from reporter.campaign import campaign_data
 from reporter.services import export
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import queue_filter, region_choices
+from reporter.triage.common import query_args, queue_filter, region_choices
 from reporter.triage.forms import QueueFilterForm
 from reporter.uktime import uk_today
 
 
-def filename(contact: bool, now: datetime | None = None) -> str:
-    today = uk_today(now)
+def filename(contact: bool) -> str:
+    today = uk_today()
     kind = "reports-with-contact-details" if contact else "reports"
     return f"lookcloser-{kind}-{today:%Y-%m-%d}.csv"
 
@@ -54,7 +52,7 @@ def export_csv():
 @bp.app_template_global()
 def queue_export_url(contact: bool = False) -> str:
     """The export of the queue page being shown: its filters, without its page position."""
-    args = {k: v for k, v in request.args.items() if k not in ("after", "contact")}
+    args = query_args("after", "contact")
     if contact:
         args["contact"] = "1"
     return url_for("triage.export_csv", **args)

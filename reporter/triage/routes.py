@@ -18,7 +18,7 @@ from reporter.services.access import (
 from reporter.services.queue import Cursor, queue_page, related_reports
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import add_error, queue_filter, region_choices
+from reporter.triage.common import add_error, query_args, queue_filter, region_choices
 from reporter.triage.forms import (
     AssignForm,
     CloseForm,
@@ -39,7 +39,7 @@ def queue():
     chosen = queue_filter(form, staff)
     after = Cursor.decode(request.args.get("after"))
     rows, next_cursor = queue_page(staff, chosen, ref, after)
-    args = {k: v for k, v in request.args.items() if k != "after"}
+    args = query_args("after")
     page = render_template(
         "triage/queue.html",
         form=form,
