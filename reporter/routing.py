@@ -14,7 +14,6 @@ from typing import Protocol
 from reporter.codes import NATIONAL_QUEUE, Priority, RegionSource
 from reporter.reference import Authority, Reference, Region, Route
 
-PRIORITIES = tuple(Priority)  # TODO(health): api/openapi.py reads it; drop after the rebase
 # A postcode written inside free text, such as "outside the chip shop, LE1 6RN".
 POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})\b", re.IGNORECASE)
 

@@ -15,11 +15,11 @@ from reporter.api.payload import (
     read_json,
     read_report,
 )
-from reporter.extensions import limiter
+from reporter.campaign import campaign_data
+from reporter.extensions import limiter, report_rate_limit
 from reporter.i18n import offered, select_locale
-from reporter.public.routes import report_rate_limit
 from reporter.routing import Decision
-from reporter.services.guidance import guidance_for, reference
+from reporter.services.guidance import guidance_for
 from reporter.services.reports import StorageError, submit_report
 
 
@@ -49,7 +49,7 @@ def _errors(errors: dict[str, str], status: int = 400):
 @bp.get("/guidance")
 def guidance():
     try:
-        facts = read_guidance_query(request.args, reference())
+        facts = read_guidance_query(request.args, campaign_data())
     except PayloadErrors as invalid:
         return _errors(invalid.errors)
     return guidance_json(guidance_for(facts))
@@ -69,7 +69,7 @@ def create_report():
     language = _language(language_of(body))
     with force_locale(language):
         try:
-            new = read_report(body, reference(), language=language, source="api")
+            new = read_report(body, campaign_data(), language=language, source="api")
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
         decision = guidance_for(new.facts)
@@ -86,4 +86,4 @@ def create_report():
 
 @bp.get("/openapi.json")
 def openapi():
-    return openapi_document(reference())
+    return openapi_document(campaign_data())

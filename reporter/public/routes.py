@@ -60,6 +60,7 @@ def report():
         return _render_form(form)
 
     new = form.report
+    assert new is not None  # validate() built it
     facts = new.facts
     decision = guidance_for(facts)
     if form.website.data:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import current_app
 
 from reporter.routing import Decision, Facts, decide
-from reporter.services.reference_admin import campaign_data as reference  # noqa: F401 TODO(health): api/routes.py; drop after the rebase
 from reporter.services.reference_admin import effective_reference
 
 
