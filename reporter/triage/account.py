@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from reporter.extensions import db
 from reporter.services import staff
 from reporter.triage import bp
 from reporter.triage.auth import current_staff, enrolment
-from reporter.triage.common import add_error
+from reporter.triage.common import add_error, form_page
 from reporter.triage.forms import PasswordForm
 
 
@@ -25,12 +24,11 @@ def change_password():
         try:
             staff.change_password(user, form.current_password.data, form.new_password.data)
         except staff.StaffError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "new_password"], str(refused))
         else:
             flash("Your password is changed. Sign in again with the new one.")
             return redirect(url_for("triage.login"), code=303)
-    return render_template("triage/password.html", form=form), (400 if form.errors else 200)
+    return form_page("triage/password.html", form)
 
 
 @bp.route("/account/totp", methods=["GET", "POST"])

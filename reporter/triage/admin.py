@@ -7,12 +7,11 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
-from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.services import audit, reference_admin, staff
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, day_range, query_args
+from reporter.triage.common import add_error, day_range, form_page, query_args
 from reporter.triage.forms import (
     AuditFilterForm,
     EmptyForm,
@@ -57,13 +56,10 @@ def new_user():
                 actor=current_staff(),
             )
         except staff.StaffError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "email"], str(refused))
         else:
             return render_template("triage/password_shown.html", user=user, password=password)
-    return render_template("triage/user_form.html", form=form, user=None), (
-        400 if form.errors else 200
-    )
+    return form_page("triage/user_form.html", form, user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -90,14 +86,11 @@ def edit_user(user_id: int):
                 actor=current_staff(),
             )
         except staff.StaffError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "role"], str(refused))
         else:
             flash("Changes saved. Their sessions have ended." if changed else "Nothing changed.")
             return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
-    return render_template(
-        "triage/user_form.html", form=form, user=user, buttons=EmptyForm(formdata=None)
-    ), (400 if form.errors else 200)
+    return form_page("triage/user_form.html", form, user=user, buttons=EmptyForm(formdata=None))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -171,7 +164,6 @@ def force_regions():
                 form.force.data, form.region.data, actor=current_staff(), reason=form.reason.data
             )
         except reference_admin.ReferenceAdminError as refused:
-            db.session.rollback()
             add_error(form[refused.field], str(refused))
         else:
             ref = campaign_data()
@@ -182,9 +174,7 @@ def force_regions():
                 else f"{force} is already in {region}. Nothing changed."
             )
             return redirect(url_for("triage.force_regions"), code=303)
-    page = render_template(
-        "triage/force_regions.html", form=form, rows=reference_admin.force_rows()
-    )
+    page = form_page("triage/force_regions.html", form, rows=reference_admin.force_rows())
     if request.method == "GET":
         audit.viewed("reference_viewed", actor=current_staff())
-    return page, (400 if form.errors else 200)
+    return page

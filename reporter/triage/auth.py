@@ -46,6 +46,7 @@ from reporter.services.staff import (
     verify_totp,
 )
 from reporter.triage import bp
+from reporter.triage.common import form_page
 from reporter.triage.forms import CodeForm, LoginForm
 
 SESSION_KEY = "staff_session"
@@ -262,15 +263,14 @@ def enrolment(user: StaffUser, endpoint: str, enrolled, refused=None):
             refused()
         form.code.errors = [CODE_NOT_RIGHT]
     uri = totp_uri(user, secret)
-    page = render_template(
+    return form_page(
         "triage/enrol.html",
-        form=form,
+        form,
         secret=secret,
         uri=uri,
         qr=qr_data_uri(uri),
         action=url_for(endpoint),
     )
-    return page, (400 if form.errors else 200)
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import request
+from flask import render_template, request
 from wtforms import Field
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
@@ -55,6 +55,11 @@ def day_range(start: Field, end: Field) -> tuple[datetime | None, datetime | Non
 def query_args(*leaving_out: str) -> dict[str, Any]:
     """This page's query string, without the named arguments (a page position, say)."""
     return {k: v for k, v in request.args.items() if k not in leaving_out}
+
+
+def form_page(template: str, form, **context) -> tuple[str, int]:
+    """A page with a form: 400 when the form has errors, so a refusal is never a success."""
+    return render_template(template, form=form, **context), (400 if form.errors else 200)
 
 
 def add_error(field: Field, message: str) -> None:
