@@ -1,5 +1,7 @@
 """Extension objects, unbound: create_app() binds them to an app."""
 
+from typing import cast
+
 from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -7,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that Alembic migrations can drop and alter them on every database.
@@ -34,3 +36,8 @@ limiter = Limiter(key_func=get_remote_address)
 def report_rate_limit() -> str:
     """Reports per client address, the form and the API together (REPORT_RATE_LIMIT)."""
     return current_app.config["REPORT_RATE_LIMIT"]
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the current transaction; how many rows it changed."""
+    return cast(CursorResult, db.session.execute(statement)).rowcount

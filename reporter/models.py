@@ -279,7 +279,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # gave up after OUTBOX_MAX_ATTEMPTS; `flask outbox retry-failed` re-queues
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An email to staff, written in the same transaction as what it is about (an urgent report,
     the daily summary) and sent by the outbox worker (services/outbox.py). A worker claims a
     message by setting the lease; the result is kept: when it was sent, how many attempts, and

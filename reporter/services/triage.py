@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL, RegionSource, Status
-from reporter.extensions import db
+from reporter.extensions import db, rows_changed
 from reporter.models import Report, ReportEvent, StaffUser
 from reporter.reference import Authority, Reference, Region, Sign, Station
 from reporter.routing import Decision, Facts
@@ -100,16 +99,13 @@ def _move(report: Report, to: Status) -> str:
     if to not in TRANSITIONS.get(was, ()):
         raise WorkflowError(f"A report that is {was} cannot become {to}.")
     if to != was:
-        done = cast(
-            CursorResult,
-            db.session.execute(
-                update(Report)
-                .where(Report.id == report.id, Report.status == was)
-                .values(status=to)
-                .execution_options(synchronize_session=False),
-            ),
+        done = rows_changed(
+            update(Report)
+            .where(Report.id == report.id, Report.status == was)
+            .values(status=to)
+            .execution_options(synchronize_session=False)
         )
-        if done.rowcount != 1:
+        if done != 1:
             db.session.rollback()
             raise WorkflowError("Someone else changed this report just now. Check it again.")
         set_committed_value(report, "status", to)
