@@ -31,9 +31,9 @@ from sqlalchemy.engine import make_url
 
 from bench._timing import measure, row
 from reporter import create_app
+from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
 from reporter.models import OPEN_REPORTS, URGENCY, Report, StaffRegion, StaffUser
-from reporter.routing import NATIONAL_QUEUE
 from reporter.services.queue import PAGE_SIZE, QueueFilter, queue_page
 from reporter.services.sessions import start_session
 from reporter.services.staff import hash_password

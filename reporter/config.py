@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reporter.uktime import UK_TIME_ZONE
+
 INSTANCE_DIR = Path(
     os.environ.get("REPORTER_INSTANCE_DIR", Path(__file__).parent.parent / "instance")
 )
@@ -93,7 +95,7 @@ class Config:
     # Closed reports keep their content this long, then `retention purge` removes it.
     REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "730"))
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_DEFAULT_TIMEZONE = UK_TIME_ZONE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")
 
 

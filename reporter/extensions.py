@@ -1,5 +1,7 @@
 """Extension objects, unbound: create_app() binds them to an app."""
 
+from typing import cast
+
 from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -7,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that Alembic migrations can drop and alter them on every database.
@@ -45,3 +47,8 @@ limiter = Limiter(
     application_limits=[post_flood_limit],
     application_limits_exempt_when=not_a_post,
 )
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the current transaction; how many rows it changed."""
+    return cast(CursorResult, db.session.execute(statement)).rowcount

@@ -116,8 +116,11 @@ class PostcodeIndex:
         tables = [data.get(name) for name in ("districts", "sectors", "postcodes")]
         if not all(isinstance(table, dict) for table in tables):
             raise ValueError(f"{path}: expected districts, sectors and postcodes tables")
+        districts, sectors, postcodes = tables
         councils = {k: v for k, v in data.items() if k.startswith("council_")}
-        return cls(*tables, source=str(data.get("source", "")), councils=councils)
+        return cls(
+            districts, sectors, postcodes, source=str(data.get("source", "")), councils=councils
+        )
 
     def council_for(self, postcode: str) -> CouncilMatch | None:
         """The council for most of the postcode's sector (or district); None when unknown."""
@@ -139,7 +142,7 @@ class PostcodeIndex:
         outward, _, inward = (normalised or "").partition(" ")
         if outward not in self.districts:
             return PostcodeMatch(force=None, known=False, level="district")
-        if inward:
+        if inward and normalised:
             if normalised in self.postcodes:
                 return PostcodeMatch(self.postcodes[normalised], known=True, level="postcode")
             sector = normalised[:-2]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel import Locale
 from babel.dates import format_date, format_time
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import get_locale, gettext, ngettext, to_user_timezone
 
+from reporter.campaign import campaign_data
+from reporter.codes import CODES
 from reporter.i18n import native_name, offered, text_direction
 from reporter.services.guidance import emergency_first
 
 
 def switch_language_url(code: str) -> str:
     """This page again in another language (query string kept)."""
-    args = request.args.to_dict()
-    args["lang"] = code
+    args: dict[str, Any] = {**request.args.to_dict(), "lang": code}
     endpoint = request.endpoint if request.url_rule and request.method == "GET" else None
     return url_for(endpoint or "public.report", **(request.view_args or {}), **args)
 
@@ -89,6 +92,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ltr"] = left_to_right
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["translated"] = translated
+    # Codes and their labels (codes.py): `Status.CLOSED`, `Consent.label_for(report.consent)`.
+    app.jinja_env.globals.update(CODES)
 
     @app.context_processor
     def inject():
@@ -99,5 +104,5 @@ def init_app(app: Flask) -> None:
             "languages": [(code, native_name(code)) for code in offered()],
             "switch_language_url": switch_language_url,
             "language_name": lambda code: f"{Locale.parse(code).english_name} ({code})",
-            "ref": current_app.extensions["reporter_reference"],
+            "ref": campaign_data(),
         }

@@ -10,9 +10,9 @@ from functools import cache
 
 from flask import current_app
 
+from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
 from reporter.models import Report, ReportSign, StaffRegion, StaffUser, utcnow
-from reporter.routing import NATIONAL_QUEUE
 from reporter.services.reports import new_reference
 from reporter.services.staff import hash_password, normalise_email
 

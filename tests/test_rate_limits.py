@@ -60,9 +60,8 @@ def test_the_third_stored_report_in_a_minute_gets_429_with_retry_after_and_numbe
     for _ in range(2):
         assert limited_client.post("/report", data=FORM).status_code == 303
     response = limited_client.post("/report", data=FORM)
-    assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 60
-    page = read(response)
+    page = read(response, 429)
     assert {"tel:999", "tel:101", "tel:0800555111"} <= set(page.links())
     assert "try again in 1 minute" in page.text
 
@@ -70,7 +69,7 @@ def test_the_third_stored_report_in_a_minute_gets_429_with_retry_after_and_numbe
 def test_the_429_page_keeps_every_answer_for_sending_later(limited_client):
     for _ in range(2):
         limited_client.post("/report", data=FORM)
-    page = read(limited_client.post("/report", data=FORM))
+    page = read(limited_client.post("/report", data=FORM), 429)
     assert FORM["description"] in page.html
     assert page.find_all("input", name="postcode", value="LE1 6RN")
     assert page.find_all("input", name="signs", value="many-calls", checked="")
@@ -81,7 +80,7 @@ def test_the_429_page_keeps_every_answer_for_sending_later(limited_client):
 def test_a_limited_reporter_with_a_child_in_danger_sees_999_first(limited_client):
     for _ in range(2):
         limited_client.post("/report", data=FORM)
-    page = read(limited_client.post("/report", data={**FORM, "danger": "yes"}))
+    page = read(limited_client.post("/report", data={**FORM, "danger": "yes"}), 429)
     first_link_in_main = page.html.split('id="main"')[1].split('href="')[1].split('"')[0]
     assert first_link_in_main == "tel:999"
 
@@ -141,7 +140,7 @@ def test_a_flood_of_posts_is_limited_and_the_form_keeps_its_answers(limited):
     response = client.post("/report", data=FORM)
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 60
-    page = read(response)
+    page = read(response, 429)
     assert FORM["description"] in page.html
     assert "tel:999" in page.links()
     api = client.post("/api/v1/reports", json=API)

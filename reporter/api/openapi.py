@@ -9,10 +9,12 @@ counts as one character; `seen_at` must be in the last year and not in the futur
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from reporter.codes import Consent, Priority
 from reporter.i18n import offered as offered_languages
 from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
 from reporter.reference import Reference
-from reporter.routing import PRIORITIES
 from reporter.services import intake
 from reporter.services.reports import REFERENCE_ALPHABET
 
@@ -44,7 +46,7 @@ def _schemas(ref: Reference) -> dict:
             "required": ["region", "priority", "authorities"],
             "properties": {
                 "region": {"oneOf": [{"$ref": "#/components/schemas/Region"}, {"type": "null"}]},
-                "priority": {"enum": list(PRIORITIES)},
+                "priority": {"enum": [p.value for p in Priority]},
                 "authorities": {
                     "type": "array",
                     "minItems": 1,
@@ -92,6 +94,8 @@ CLEANED = intake.CONTROL
 BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"
 VISIBLE = rf"[^{SPACE_CHARS}{CLEANED}]"
 SEEN_AT_FORMAT = "uk-local-time"
+# The email check's pattern, minus the control characters that cleaning would remove.
+EMAIL_PATTERN = intake.EMAIL.pattern.replace(r"[^@\s]", rf"[^@{SPACE_CHARS}{CLEANED}]")
 CONTACT = "contact"
 
 
@@ -117,7 +121,7 @@ def _field_schema(spec: intake.Field, ref: Reference) -> dict:
     return schema
 
 
-_TEXT_RULES = {
+_TEXT_RULES: dict[str, Callable[[Reference], dict]] = {
     "postcode": lambda ref: {"pattern": _blank_or(ACCEPTED_PATTERN), "examples": ["LE1 6RN"]},
     "station": lambda ref: {
         "description": "a station's 3-letter CRS code (its exact name is accepted too)",
@@ -136,8 +140,6 @@ _TEXT_RULES = {
         "Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",
     },
 }
-# The email check's pattern, minus the control characters that cleaning would remove.
-EMAIL_PATTERN = intake.EMAIL.pattern.replace(r"[^@\s]", rf"[^@{SPACE_CHARS}{CLEANED}]")
 
 
 def _given(name: str, schema: dict) -> dict:
@@ -157,7 +159,7 @@ def _contact_schema(ref: Reference) -> dict:
             {"type": "null"},
             {
                 "properties": {
-                    "consent": {"enum": ["anonymous", None]},
+                    "consent": {"enum": [Consent.ANONYMOUS.value, None]},
                     "name": blank,
                     "phone": blank,
                     "email": blank,
@@ -165,7 +167,9 @@ def _contact_schema(ref: Reference) -> dict:
             },
             {
                 "required": ["consent"],
-                "properties": {"consent": {"enum": ["share", "confidential"]}},
+                "properties": {
+                    "consent": {"enum": [Consent.SHARE.value, Consent.CONFIDENTIAL.value]}
+                },
                 "anyOf": [
                     _given(name, {"type": "string", "pattern": VISIBLE})
                     for name in ("phone", "email")

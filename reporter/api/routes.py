@@ -15,9 +15,11 @@ from reporter.api.payload import (
     read_json,
     read_report,
 )
+from reporter.campaign import campaign_data
+from reporter.codes import Priority
 from reporter.i18n import offered, select_locale
-from reporter.routing import URGENT, Decision
-from reporter.services.guidance import guidance_for, reference
+from reporter.routing import Decision
+from reporter.services.guidance import guidance_for
 from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import StorageError, submit_report
 
@@ -34,7 +36,7 @@ def guidance_json(decision: Decision) -> dict:
                 "phone": a.phone,
                 "sms": a.sms,
                 "link": a.link,
-                "when": _(a.when_for(decision.priority == URGENT)),  # urgent: in danger
+                "when": _(a.when_for(decision.priority == Priority.URGENT)),  # urgent: in danger
             }
             for a in decision.authorities
         ],
@@ -48,7 +50,7 @@ def _errors(errors: dict[str, str], status: int = 400):
 @bp.get("/guidance")
 def guidance():
     try:
-        facts = read_guidance_query(request.args, reference())
+        facts = read_guidance_query(request.args, campaign_data())
     except PayloadErrors as invalid:
         return _errors(invalid.errors)
     return guidance_json(guidance_for(facts))
@@ -67,7 +69,7 @@ def create_report():
     language = _language(language_of(body))
     with force_locale(language):
         try:
-            new = read_report(body, reference(), language=language, source="api")
+            new = read_report(body, campaign_data(), language=language, source="api")
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
         decision = guidance_for(new.facts)
@@ -89,4 +91,4 @@ def create_report():
 
 @bp.get("/openapi.json")
 def openapi():
-    return openapi_document(reference())
+    return openapi_document(campaign_data())

@@ -18,19 +18,19 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from reporter.codes import Consent
 from reporter.reference import Reference
 from reporter.services import intake
 from reporter.services.reports import NewReport
 
-# The settings whose form asks for a station (the others describe the place or give a postcode).
-STATION_SECTORS = frozenset({"rail", "bus-coach"})
-
+# The reporter's words for each consent (codes.Consent has the staff's).
 CONSENT_CHOICES = [
-    SelectChoice("anonymous", _l("Stay anonymous: do not ask for my details")),
+    SelectChoice(Consent.ANONYMOUS.value, _l("Stay anonymous: do not ask for my details")),
     SelectChoice(
-        "confidential", _l("Keep my details private: only the LookCloser team may contact me")
+        Consent.CONFIDENTIAL.value,
+        _l("Keep my details private: only the LookCloser team may contact me"),
     ),
-    SelectChoice("share", _l("Share my details: the police may contact me too")),
+    SelectChoice(Consent.SHARE.value, _l("Share my details: the police may contact me too")),
 ]
 
 
@@ -57,7 +57,7 @@ class ReportForm(FlaskForm):
     consent = RadioField(
         _l("Your details"),
         choices=CONSENT_CHOICES,
-        default="anonymous",
+        default=Consent.ANONYMOUS.value,
         validate_choice=False,
     )
     name = StringField(_l("Your name"))
@@ -74,7 +74,7 @@ class ReportForm(FlaskForm):
         self.unrecognised_station: str | None = None
         self.station_suggestions: list = []
         sector = self.sector.data
-        self.asks_station = sector in STATION_SECTORS
+        self.asks_station = sector in ref.sectors and ref.sectors[sector].asks_station
         self.signs.choices = (
             [SelectChoice(s.id, s.label) for s in ref.signs_for(sector)]
             if sector in ref.sectors

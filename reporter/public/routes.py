@@ -8,12 +8,15 @@ import math
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
+from flask_wtf.csrf import CSRFError
 
+from reporter.campaign import campaign_data
+from reporter.errors import render_error, retry_after_seconds
 from reporter.i18n import remember_choice
 from reporter.public import bp
 from reporter.public.forms import ReportForm
 from reporter.routing import Facts
-from reporter.services.guidance import guidance_for, reference, summary_for
+from reporter.services.guidance import guidance_for, summary_for
 from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import (
     StorageError,
@@ -27,11 +30,11 @@ log = logging.getLogger(__name__)
 
 
 def _form(**kwargs) -> ReportForm:
-    return ReportForm(ref=reference(), **kwargs)
+    return ReportForm(ref=campaign_data(), **kwargs)
 
 
 def _render_form(form: ReportForm, status: int = 200, notice: str | None = None):
-    sector = reference().sectors[form.sector.data]
+    sector = campaign_data().sectors[form.sector.data]
     return render_template("public/report.html", form=form, sector=sector, notice=notice), status
 
 
@@ -57,7 +60,7 @@ def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int
     html = render_template(
         "public/unsaved.html",
         form=form,
-        sector=reference().sectors[form.sector.data],
+        sector=campaign_data().sectors[form.sector.data],
         decision_authorities=authorities,
         danger=danger,
         title=title,
@@ -71,11 +74,11 @@ def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int
 
 def render_limited_form(retry_after: int):
     """Every POST from this address is over the flood limit: keep the answers as for a report."""
-    if request.form.get("sector") not in reference().sectors:
+    if request.form.get("sector") not in campaign_data().sectors:
         return None
     form = _form()
     danger = form.danger.data == "yes"
-    if form.validate():
+    if form.validate() and form.report is not None:
         authorities = guidance_for(form.report.facts).authorities
     else:
         authorities = guidance_for(Facts(sector=form.sector.data, danger=danger)).authorities
@@ -85,7 +88,7 @@ def render_limited_form(retry_after: int):
 @bp.route("/report", methods=["GET", "POST"])
 def report():
     sector = request.values.get("sector")
-    if sector not in reference().sectors:
+    if sector not in campaign_data().sectors:
         return render_template("public/choose_sector.html")
     form = _form(data={"sector": sector}) if request.method == "GET" else _form()
     if request.method == "GET":
@@ -100,6 +103,7 @@ def report():
         return _render_form(form)
 
     new = form.report
+    assert new is not None  # validate() built it
     facts = new.facts
     decision = guidance_for(facts)
     if form.website.data:
@@ -123,13 +127,27 @@ def report():
     return redirect(url_for("public.outcome"), code=303)
 
 
-def render_expired_form():
-    """The CSRF token expired or was missing: keep every answer and ask to send again."""
-    if request.form.get("sector") not in reference().sectors:
+@bp.errorhandler(CSRFError)
+def csrf_error(_error):
+    """On the form, an expired or missing CSRF token keeps every answer and asks to send
+    again."""
+    if request.endpoint != "public.report":
+        return render_error(400)
+    if request.form.get("sector") not in campaign_data().sectors:
         return render_template("public/choose_sector.html"), 400
     form = _form()
     notice = _("This page was open for a long time. Check your answers and send them again.")
     return _render_form(form, status=400, notice=notice)
+
+
+@bp.errorhandler(429)
+def too_many_posts(_error):
+    """Over the flood limit: on the form, keep the answers as for a report, with who to call."""
+    if request.endpoint == "public.report" and request.method == "POST":
+        page = render_limited_form(retry_after_seconds())
+        if page is not None:
+            return page
+    return render_error(429)
 
 
 @bp.get("/report/done")
@@ -138,7 +156,7 @@ def outcome():
     stored = find_report(reference_code) if reference_code else None
     if stored is None:
         return redirect(url_for("public.report"))
-    ref = reference()
+    ref = campaign_data()
     ticked = {s.sign_id for s in stored.signs}
     summary = summary_for(
         stored.reference,

@@ -20,12 +20,12 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import Select, func, select
 
+from reporter.codes import Role
 from reporter.crypto import DataKeyError
 from reporter.extensions import db
 from reporter.models import Report, StaffUser
 from reporter.reference import Reference
 from reporter.services import audit
-from reporter.services.access import ADMIN, NATIONAL
 from reporter.services.queue import QueueFilter, queue_query
 from reporter.services.reports import decrypt_field
 
@@ -39,7 +39,7 @@ COLUMNS = (
 CONTACT_COLUMNS = ("contact_name", "contact_phone", "contact_email", "consent")
 # Officers work one region's cases through the app; bulk copies of who reported what are for
 # the national team and admins only.
-CONTACT_ROLES = frozenset({ADMIN, NATIONAL})
+CONTACT_ROLES = frozenset({Role.ADMIN, Role.NATIONAL})
 BATCH_SIZE = 500  # rows fetched, and sent, at a time
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from flask import current_app
 
+from reporter.campaign import campaign_data
 from reporter.reference import Authority
 from reporter.routing import Decision, Facts, decide
 from reporter.services.reference_admin import effective_reference
-from reporter.services.reference_admin import file_reference as reference
 
 EMERGENCY = "emergency-999"
 
@@ -57,7 +57,7 @@ def summary_for(
     seen_at: datetime | None,
     sign_ids: list[str] | tuple[str, ...] = (),
 ) -> Summary:
-    ref = reference()
+    ref = campaign_data()
     postcodes = current_app.extensions["reporter_postcodes"]
     station = ref.stations.get(station_crs) if station_crs else None
     force_id = station.force if station else None

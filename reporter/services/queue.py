@@ -14,14 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, exists, or_, select, text, tuple_
 from sqlalchemy.orm import lazyload, selectinload
 
+from reporter.codes import Status
 from reporter.extensions import db
 from reporter.models import OPEN_REPORTS, URGENCY, Report, ReportSign, StaffUser
 from reporter.reference import Reference
 from reporter.services.access import report_scope
 from reporter.services.search import search_clause
 
-STATUSES = ("new", "triaged", "referred", "closed")
-PRIORITIES = ("urgent", "high", "normal")
 PAGE_SIZE = 50
 RELATED_WINDOW = timedelta(days=14)
 RELATED_LIMIT = 20
@@ -87,9 +86,9 @@ def queue_query(user: StaffUser, f: QueueFilter, ref: Reference) -> Select:
     query = select(Report).where(report_scope(user))
     if f.status == "open":
         query = query.where(text(OPEN_REPORTS))  # verbatim, so the partial indexes apply
-    elif f.status in STATUSES:
+    elif f.status in tuple(Status):
         query = query.where(Report.status == f.status)
-        if f.status != "closed":
+        if f.status != Status.CLOSED:
             # Also state the partial indexes' condition: a bound `status = ?` does not imply
             # it, and SQLite would otherwise scan the full index (2.7 ms -> 0.08 ms measured).
             query = query.where(text(OPEN_REPORTS))
@@ -122,7 +121,6 @@ def queue_page(
     f: QueueFilter,
     ref: Reference,
     after: Cursor | None = None,
-    size: int = PAGE_SIZE,
 ) -> tuple[list[Report], Cursor | None]:
     """One page of the queue and the cursor of the next page (None on the last one)."""
     # The queue page shows neither signs nor the assignee's regions: do not load them.
@@ -133,9 +131,9 @@ def queue_page(
     if after:
         key = tuple_(Report.urgency, Report.created_at, Report.id)
         query = query.where(key < tuple_(after.urgency, after.created_at, after.id))
-    rows = list(db.session.scalars(query.limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
+    rows = list(db.session.scalars(query.limit(PAGE_SIZE + 1)))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     return rows, (Cursor.after(rows[-1]) if more else None)
 
 

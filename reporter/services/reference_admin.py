@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import ForceRegion, StaffUser, utcnow
 from reporter.reference import Reference
@@ -36,11 +37,6 @@ class ReferenceAdminError(ValueError):
     def __init__(self, message: str, field: str):
         super().__init__(message)
         self.field = field
-
-
-def file_reference() -> Reference:
-    """The reference data as the files say, loaded at start-up."""
-    return current_app.extensions["reporter_reference"]
 
 
 def with_force_regions(ref: Reference, overrides: Iterable[tuple[str, str]]) -> Reference:
@@ -64,7 +60,7 @@ def effective_reference() -> Reference:
     """The reference data with admins' moves applied: one small SELECT; the Reference is rebuilt
     only when the moves change (memoised per process, per app). If the database fails, the file's
     reference, so guidance never depends on storage."""
-    base = file_reference()
+    base = campaign_data()
     try:
         overrides = _read_overrides()
     except SQLAlchemyError as exc:
@@ -100,7 +96,7 @@ class ForceRow:
 def force_rows() -> list[ForceRow]:
     """Every force with its region now, and the file's region, in the order of the file.
     Reads the database: the admin page must not fall back silently."""
-    ref = file_reference()
+    ref = campaign_data()
     cipher = current_app.extensions["reporter_cipher"]
     moved = {row.force_id: row for row in db.session.scalars(select(ForceRegion))}
     rows = []
@@ -128,7 +124,7 @@ def move_force(force_id: str, region_id: str, actor: StaffUser, reason: str | No
     """Put a police force in another region, for every report routed from now on. Reports
     already stored keep their queue. Moving a force back to the file's region removes the
     override. False when the force is already there. One transaction with its audit row."""
-    ref = file_reference()
+    ref = campaign_data()
     if force_id not in ref.forces:
         raise ReferenceAdminError("Choose a police force.", "force")
     if region_id not in ref.regions:

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from reporter.codes import Consent
 from reporter.crypto import DataCipher
 from reporter.extensions import db
 from reporter.models import Report, ReportSign
@@ -40,7 +41,7 @@ class Contact:
 @dataclass(frozen=True)
 class NewReport:
     facts: Facts
-    consent: str = "anonymous"
+    consent: str = Consent.ANONYMOUS
     description: str | None = None
     place: str | None = None
     seen_at: datetime | None = None
@@ -62,7 +63,7 @@ def cipher() -> DataCipher:
 def _build(new: NewReport, decision: Decision, reference: str) -> Report:
     seal = cipher().encrypt
     contact = None
-    if new.consent != "anonymous":
+    if new.consent != Consent.ANONYMOUS:
         contact = json.dumps(new.contact.__dict__, ensure_ascii=False)
     facts = new.facts
     return Report(
