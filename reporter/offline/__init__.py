@@ -1,8 +1,9 @@
 """Works on a weak signal: the service worker and web app manifest, static files under
 content-hashed addresses with long cache lifetimes, and compressed responses.
 
-The pages' own script (static/js/offline.js) keeps drafts and the outbox on the phone; the
-server's part of "sent once" is the idempotency key (services/idempotency.py).
+The pages' script (static/js/offline.js) keeps the draft on the phone; the worker
+(templates/offline/sw.js) keeps the outbox of reports waiting for signal. The server's part of
+"sent once" is the idempotency key (services/idempotency.py).
 """
 
 from __future__ import annotations
@@ -76,7 +77,6 @@ def service_worker():
         "offline/sw.js",
         version=worker_version(),
         assets=[static_url(name) for name in PRECACHED],
-        outbox=static_url("js/offline.js"),
         sectors=list(current_app.extensions["reporter_reference"].sectors),
         locales=list(offered()),
     )

@@ -32,9 +32,7 @@ def stored(app) -> list[Report]:
 def wait_until_kept(page, sectors: int) -> None:
     """The worker controls the page and has kept the chooser and every setting's form."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
-        "async n => (await (await caches.open('pages')).keys()).length >= n", arg=sectors + 1
-    )
+    kept_pages(page, sectors + 1)
 
 
 def test_a_report_sent_with_no_signal_is_kept_then_sent_once(reporter):
@@ -117,6 +115,24 @@ def test_after_one_visit_the_forms_open_with_no_signal_at_all(reporter):
     ).to_be_visible()
 
 
+def test_a_form_opened_from_the_phone_is_sent_after_its_session_has_gone(reporter):
+    """The kept pages were fetched without cookies, so their CSRF token fits no session: the
+    worker sends such a report again with a fresh token, and it is stored once."""
+    person = reporter()
+    person.open_form("rail")
+    wait_until_kept(person.page, len(person.ref.sectors))
+    context = person.page.context
+    context.clear_cookies()
+    context.set_offline(True)
+    person.page.goto(person.server.url + "/report?sector=rail")
+    expect(person.page.locator("html")).to_have_attribute("data-offline-copy", "")
+    context.set_offline(False)
+    person.fill_rail_report(person.signs("rail", 1))
+    assert person.send().status == 200
+    reference = person.reference_shown()
+    assert [r.reference for r in stored(person.server.app)] == [reference]
+
+
 def test_on_slow_3g_the_form_is_usable_and_accessible(reporter, capsys):
     person = reporter()
     page = person.page
@@ -132,3 +148,11 @@ def test_on_slow_3g_the_form_is_usable_and_accessible(reporter, capsys):
         print(f"\n  slow 3G: the form was usable after {usable:.1f} s")
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
+
+
+def kept_pages(page, count: int, timeout: float = 60) -> None:
+    """Wait until the worker's cache holds `count` pages."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate("async () => (await (await caches.open('pages')).keys()).length") < count:
+        assert time.monotonic() < deadline, "the service worker did not keep the pages"
+        page.wait_for_timeout(100)

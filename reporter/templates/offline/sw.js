@@ -11,9 +11,37 @@ var LOCALES = {{ locales|tojson }};
 var STATIC = "static-" + VERSION;
 var PAGES = "pages";
 var META = "meta";
-importScripts({{ outbox|tojson }});
-var pageFor = lookcloser.pageFor;
-var outbox = lookcloser.outbox;
+
+// The outbox: reports sent with no signal, kept in this phone's IndexedDB until they go.
+function withOutbox(mode, work) {
+  return new Promise(function (resolve, reject) {
+    var open = indexedDB.open("lookcloser", 1);
+    open.onupgradeneeded = function () { open.result.createObjectStore("outbox", {keyPath: "key"}); };
+    open.onerror = function () { reject(open.error); };
+    open.onsuccess = function () {
+      var db = open.result, tx = db.transaction("outbox", mode);
+      var request = work(tx.objectStore("outbox"));
+      tx.oncomplete = function () { db.close(); resolve(request.result); };
+      tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+    };
+  });
+}
+var outbox = {
+  put: function (item) { return withOutbox("readwrite", function (s) { return s.put(item); }); },
+  get: function (key) { return withOutbox("readonly", function (s) { return s.get(key); }); },
+  all: function () { return withOutbox("readonly", function (s) { return s.getAll(); }); },
+  remove: function (key) { return withOutbox("readwrite", function (s) { return s.delete(key); }); }
+};
+
+// The blank page for a setting in a language: the one address under which it is kept.
+function pageFor(sector, lang) {
+  var query = sector ? "sector=" + encodeURIComponent(sector) + "&" : "";
+  return (sector ? "/report?" : "/?") + query + "lang=" + encodeURIComponent(lang || "en");
+}
+
+function syncLater() {
+  return self.registration.sync ? self.registration.sync.register("send-reports") : null;
+}
 
 function remembered(name) {
   return caches.open(META).then(function (cache) { return cache.match("/offline/" + name); })
@@ -80,10 +108,27 @@ self.addEventListener("activate", function (event) {
   }));
 });
 
+// What the pages ask: keep a language's pages, queue a report, drop a report the server has
+// answered (sent before `at`), forget one whose sending the reporter has seen. The answer is
+// always every report still on the phone.
 self.addEventListener("message", function (event) {
-  if (event.data && event.data.keep) {
-    event.waitUntil(Promise.all([warm(event.data.keep), remember("lang", event.data.keep)]));
+  var data = event.data || {}, reply = event.ports[0], work = Promise.resolve();
+  if (data.keep) {
+    work = Promise.all([warm(data.keep), remember("lang", data.keep)]);
+  } else if (data.queue) {
+    work = outbox.put(data.queue).then(syncLater);
+  } else if (data.send) {
+    work = flush();
+  } else if (data.forget) {
+    work = outbox.remove(data.forget);
+  } else if (data.answered) {
+    work = outbox.get(data.answered).then(function (item) {
+      if (item && item.at <= data.at) { return outbox.remove(item.key); }
+    });
   }
+  event.waitUntil(work.catch(function () {}).then(outbox.all).then(function (items) {
+    if (reply) { reply.postMessage(items); }
+  }));
 });
 
 function fromPhone(url) {
@@ -107,26 +152,55 @@ function page(event, url) {
   }).catch(function () { return fromPhone(url); });
 }
 
-// A report sent with no signal: kept on the phone, and the reporter is told so.
+// A fresh page's CSRF token, for this browser's session as it is now.
+function freshToken(sector, lang) {
+  return fetch(pageFor(sector, lang), {credentials: "same-origin", cache: "no-store"})
+    .then(function (response) { return response.text(); })
+    .then(function (html) { return (/name="csrf_token" value="([^"]*)"/.exec(html) || ["", ""])[1]; });
+}
+
+// `redirect`: "manual" when the answer goes to a page, which then follows the redirect itself.
+function post(fields, token, lang, redirect) {
+  var body = new URLSearchParams();
+  fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+  body.set("csrf_token", token);
+  return fetch("/report?lang=" + encodeURIComponent(lang),
+               {method: "POST", body: body, credentials: "same-origin", redirect: redirect});
+}
+
+// A report sent from the form. With no signal it is kept on the phone and the reporter is told
+// so. A page the worker kept may carry a token from an old session: refused for that (400),
+// it is sent once more with a fresh token (its idempotency key keeps it to one report).
 function sendOrKeep(request) {
   var copy = request.clone();
-  return fetch(request).catch(function () {
-    return Promise.all([copy.formData(), remembered("lang")]).then(function (found) {
-      var body = found[0], lang = found[1] || "en", sector = body.get("sector") || "";
-      if (body.get("switch_lang")) {
-        return Response.redirect(pageFor(sector, body.get("switch_lang")), 303);
-      }
-      var fields = [];
-      body.forEach(function (value, name) {
-        if (name !== "csrf_token" && typeof value === "string") { fields.push([name, value]); }
+  var fields = copy.formData().then(function (body) {
+    var list = [];
+    body.forEach(function (value, name) {
+      if (name !== "csrf_token" && typeof value === "string") { list.push([name, value]); }
+    });
+    return list;
+  });
+  return Promise.all([fetch(request), remembered("lang")]).then(function (found) {
+    var response = found[0], lang = found[1] || "en";
+    if (response.status !== 400) { return response; }
+    return fields.then(function (list) {
+      var sector = (list.filter(function (p) { return p[0] === "sector"; })[0] || [0, ""])[1];
+      return freshToken(sector, lang).then(function (token) {
+        return post(list, token, lang, "manual");
       });
-      var key = body.get("idempotency_key");
-      if (!key || SECTORS.indexOf(sector) < 0) { return Response.error(); }
-      var item = {key: key, sector: sector, lang: lang, at: Date.now(), fields: fields};
-      return outbox.put(item).then(function () {
-        return self.registration.sync && self.registration.sync.register("send-reports");
-      }).catch(function () {}).then(function () {
-        return Response.redirect(pageFor(sector, lang), 303);
+    });
+  }).catch(function () {
+    return Promise.all([fields, remembered("lang")]).then(function (found) {
+      var list = found[0], lang = found[1] || "en", value = {};
+      list.forEach(function (pair) { value[pair[0]] = pair[1]; });
+      if (value.switch_lang) {
+        return Response.redirect(pageFor(value.sector, value.switch_lang), 303);
+      }
+      if (!value.idempotency_key || SECTORS.indexOf(value.sector) < 0) { return Response.error(); }
+      var item = {key: value.idempotency_key, sector: value.sector, lang: lang, at: Date.now(),
+                  fields: list};
+      return outbox.put(item).then(syncLater).catch(function () {}).then(function () {
+        return Response.redirect(pageFor(value.sector, lang), 303);
       });
     });
   });
@@ -153,41 +227,46 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-// Background Sync: the signal is back. A reporter looking at the form sends from the page,
-// so they see the reference or what to correct; otherwise the worker sends on its own.
+// Sending what waits on the phone: from Background Sync, or when a page sees the signal back.
+// One at a time, each with its key, so a report that goes twice is still stored once.
 function sendOne(item) {
-  return lookcloser.freshToken(item).then(function (token) {
-    var body = new URLSearchParams();
-    item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
-    body.set("csrf_token", token);
-    return fetch("/report?lang=" + encodeURIComponent(item.lang),
-                 {method: "POST", body: body, credentials: "same-origin"});
+  return freshToken(item.sector, item.lang).then(function (token) {
+    return post(item.fields, token, item.lang, "follow");
   }).then(function (response) {
-    if (!(response.ok && new URL(response.url).pathname === "/report/done")) { return; }
-    return response.text().then(function (html) {
-      var reference = /LC-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(html);
-      item.sent = true;
-      item.reference = reference ? reference[0] : "";
-      return outbox.put(item);  // the page clears the draft and shows the reference
+      if (response.status === 429 || response.status >= 500) {
+        throw new Error("not now");  // kept; Background Sync tries again later
+      }
+      if (!(response.ok && new URL(response.url).pathname === "/report/done")) {
+        item.refused = true;  // answers the server would not take: the page shows why
+        return outbox.put(item);
+      }
+      return response.text().then(function (html) {
+        var reference = /LC-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(html);
+        item.sent = true;
+        item.reference = reference ? reference[0] : "";
+        return outbox.put(item);  // the next page clears the draft and shows the reference
+      });
     });
-  });
+}
+
+var flushing = null;
+function flush() {
+  if (!flushing) {
+    flushing = outbox.all().then(function (items) {
+      return items.filter(function (item) { return !item.sent && !item.refused; })
+        .reduce(function (done, item) {
+          return done.then(function () { return sendOne(item); });
+        }, Promise.resolve());
+    }).then(function () { flushing = null; }, function (error) { flushing = null; throw error; });
+  }
+  return flushing;
 }
 
 self.addEventListener("sync", function (event) {
   if (event.tag !== "send-reports") { return; }
-  event.waitUntil(self.clients.matchAll({type: "window"}).then(function (windows) {
-    var open = windows.filter(function (w) {
-      var path = new URL(w.url).pathname;
-      return w.visibilityState === "visible" && (path === "/" || path.indexOf("/report") === 0);
-    });
-    if (open.length) {
-      open.forEach(function (w) { w.postMessage("send-reports"); });
-      return;
-    }
-    return outbox.all().then(function (items) {
-      return items.filter(function (item) { return !item.sent; }).reduce(function (done, item) {
-        return done.then(function () { return sendOne(item); });
-      }, Promise.resolve());
-    });
+  event.waitUntil(flush().then(function () {
+    return self.clients.matchAll({type: "window"});
+  }).then(function (windows) {
+    windows.forEach(function (w) { w.postMessage("sent"); });
   }));
 });
