@@ -100,11 +100,7 @@ def test_after_one_visit_the_forms_open_with_no_signal_at_all(reporter):
 
     context.set_offline(True)
     page = context.new_page()
-    for path, heading in [
-        ("/", None),
-        ("/report?sector=hotel", None),
-        ("/report?sector=rail", None),
-    ]:
+    for path in ("/", "/report?sector=hotel", "/report?sector=rail"):
         page.goto(person.server.url + path)
         expect(page.locator("html")).to_have_attribute("lang", "cy")
         expect(page.locator('header a[href="tel:999"]')).to_be_visible()

@@ -1,140 +1,85 @@
-// Weak signal, nothing lost (the form works without this file). The draft stays in this phone's
-// localStorage until sent; a report sent with no signal waits in the worker's outbox (/sw.js).
+// Weak signal, nothing lost (the form works without this file). The draft stays on this phone
+// until sent; a report sent with no signal is kept by the worker (/sw.js) and sent later.
 (function () {
   "use strict";
-  var sw = navigator.serviceWorker, lang = document.documentElement.lang, store = null;
-  var form = document.getElementById("report-form"), waiting = false, PENDING = "lc-pending";
-  var SKIP = {csrf_token: 1, website: 1, idempotency_key: 1, sector: 1, submit: 1, button: 1};
-  try { store = localStorage; store.getItem(PENDING); } catch (e) { return; }
-  var sector = form && form.elements.sector.value, DRAFT = "lc-draft:" + sector;
-
+  var sw = navigator.serviceWorker, form = document.getElementById("report-form");
+  var store, sector = form && form.elements.sector.value, DRAFT = "lc-draft:" + sector;
+  try { store = localStorage; store.getItem(DRAFT); } catch (e) { return; }
   function show(id) {
-    var el = document.getElementById(id);
-    if (el) { el.hidden = false; }
+    var el = document.getElementById(id) || document.createElement("p");
+    el.hidden = false;
     return el;
   }
   function read(name) {
-    try { return JSON.parse(store.getItem(name)); } catch (e) { return null; }
+    try { return JSON.parse(store.getItem(name)) || {}; } catch (e) { return {}; }
   }
-  function page(s, l) {
-    return (s ? "/report?sector=" + s + "&" : "/?") + "lang=" + l;
-  }
-  function ask(message) {  // the worker answers with every report on the phone
-    return new Promise(function (resolve, reject) {
-      if (!sw || !sw.controller) { return reject(); }
-      var channel = new MessageChannel();
-      channel.port1.onmessage = function (event) { resolve(event.data); };
-      sw.controller.postMessage(message, [channel.port2]);
-    });
-  }
-  function saved() {
-    waiting = true;
-    var notice = show("saved-notice");
-    if (notice) { notice.focus(); }
-  }
-  function pend(key) {
-    store.setItem(PENDING, JSON.stringify({key: key, draft: DRAFT, at: Date.now()}));
-  }
-  function check(items, tried) {
-    var sent = null;
-    items.forEach(function (item) {
-      var name = "lc-draft:" + item.sector, draft = read(name);
-      if (item.sent || item.refused) { ask({forget: item.key}); }
-      if (item.sent) {
-        sent = item;
-        if (draft && draft.key === item.key) { store.removeItem(name); }
-      } else if (item.sector === sector) {
-        if (item.refused) { form.submit(); }  // the server says what to correct
-        else if (tried || !navigator.onLine) { saved(); }
-      }
-    });
-    if (sent && waiting) { location.assign("/report/done"); }
-    var notice = sent && show("sent-notice");
-    if (notice) { notice.querySelector("strong").textContent = sent.reference; }
-    if (!tried && navigator.onLine && items.some(function (i) { return !i.sent && !i.refused; })) {
-      ask({send: 1}).then(function (after) { check(after, true); }, function () {});
-    }
-  }
+  var sent = store.getItem("lc-sent");  // the outcome page means it was stored: its draft goes
+  store.removeItem("lc-sent");
+  if (sent && location.pathname === "/report/done") { store.removeItem(sent); }
 
-  var pending = read(PENDING);
-  store.removeItem(PENDING);
-  if (pending && location.pathname === "/report/done") { store.removeItem(pending.draft); }
-  function status() {  // after a send the server has answered: the worker drops that copy
-    ask(pending ? {answered: pending.key, at: pending.at} : {}).then(check, function () {});
-    pending = null;
+  // How the reports kept on the phone stand; `send`: try to send them first.
+  function status(send) {
+    if (!sw || !sw.controller) { return; }
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (event) {
+      var answer = event.data;
+      answer.sent.forEach(function (item) {
+        if (read("lc-draft:" + item.sector).key === item.key) { store.removeItem("lc-draft:" + item.sector); }
+        location.assign("/report/done");  // its reference, and who to contact
+      });
+      if (answer.refused.indexOf(sector) >= 0) {
+        form.submit();  // the server says what to correct, every answer kept
+      } else if (answer.waiting.indexOf(sector) >= 0 && (send || !navigator.onLine)) {
+        show("saved-notice").focus();
+      }
+      if (!send && navigator.onLine && answer.waiting.length) { status(true); }
+    };
+    sw.controller.postMessage({status: 1, send: send}, [channel.port2]);
   }
   if (sw) {
     addEventListener("load", function () {
       sw.register("/sw.js").then(function () { return sw.ready; }).then(function (registration) {
-        registration.active.postMessage({keep: lang});
-      }).catch(function () {});
+        registration.active.postMessage({keep: document.documentElement.lang});
+      }, function () {});
     });
-    sw.addEventListener("message", status);
-    sw.addEventListener("controllerchange", status);
+    sw.onmessage = function () { status(); };
+    addEventListener("online", function () { status(true); });
     status();
   }
-  addEventListener("online", status);
   if (!form) { return; }
 
-  var key = form.elements.idempotency_key;
-  function controls(each) {
-    [].forEach.call(form.elements, function (el) {
-      if (el.name && !SKIP[el.name] && !SKIP[el.type]) { each(el); }
-    });
-  }
+  var key = form.elements.idempotency_key, controls = [].filter.call(form.elements, function (el) {
+    return !/^(csrf_token|website|idempotency_key|sector|switch_lang)?$/.test(el.name);
+  });
   function answers() {
-    var list = [];
-    controls(function (el) {
-      if (el.checked || !/checkbox|radio/.test(el.type)) { list.push([el.name, el.value]); }
-    });
-    return list;
+    return controls.filter(function (el) {
+      return el.checked || !/checkbox|radio/.test(el.type);
+    }).map(function (el) { return [el.name, el.value]; });
   }
   function save() {
     store.setItem(DRAFT, JSON.stringify({key: key.value, fields: answers()}));
   }
-
   // One key per report, made here and kept with the draft: sent twice, stored once.
-  var draft = read(DRAFT) || {fields: []}, values = {};
-  var blank = !answers().some(function (pair) { return pair[0] !== "consent" && pair[1]; });
-  if (blank && draft.key) {
-    draft.fields.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
-    controls(function (el) {
-      var given = values[el.name] || [];
+  var draft = read(DRAFT), given = JSON.stringify(draft.fields);
+  if (!answers().some(function (pair) { return pair[0] !== "consent" && pair[1]; })) {
+    controls.forEach(function (el) {
+      if (!draft.key) { return; }
       if (/checkbox|radio/.test(el.type)) {
-        el.checked = given.indexOf(el.value) >= 0;
+        el.checked = given.indexOf(JSON.stringify([el.name, el.value])) >= 0;
       } else {
-        el.value = given[0] || "";
+        el.value = (draft.fields.filter(function (p) { return p[0] === el.name; })[0] || [0, ""])[1];
         el.dispatchEvent(new Event("input"));
       }
     });
-  }
-  if (blank) {
     var bytes = crypto.getRandomValues(new Uint8Array(18));
     key.value = draft.key || btoa(String.fromCharCode.apply(null, bytes)).replace(/[+/]/g, "_");
   }
   save();
-  form.addEventListener("input", save);
-  form.addEventListener("change", save);
+  form.oninput = form.onchange = save;
+  form.addEventListener("submit", function () { store.setItem("lc-sent", DRAFT); });
   show("draft-notice");
-  var clear = document.getElementById("draft-clear");
-  if (clear) {
-    clear.addEventListener("click", function () {
-      store.removeItem(DRAFT);
-      location.replace(page(sector, lang));
-    });
-  }
-
-  form.addEventListener("submit", function (event) {
-    var by = event.submitter;
-    if (by && by.name === "switch_lang") { return; }  // with no signal, the worker answers
-    save();
-    if (!navigator.onLine && sw && sw.controller) {
-      event.preventDefault();
-      var fields = answers().concat([["sector", sector], ["idempotency_key", key.value]]);
-      ask({queue: {key: key.value, sector: sector, lang: lang, at: Date.now(), fields: fields}})
-        .then(saved, function () { form.submit(); });
-    } else {
-      pend(key.value);
-    }
-  });
+  show("draft-clear").onclick = function () {
+    store.removeItem(DRAFT);
+    location.replace("/report?sector=" + sector);
+  };
 })();

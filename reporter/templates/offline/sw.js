@@ -28,7 +28,6 @@ function withOutbox(mode, work) {
 }
 var outbox = {
   put: function (item) { return withOutbox("readwrite", function (s) { return s.put(item); }); },
-  get: function (key) { return withOutbox("readonly", function (s) { return s.get(key); }); },
   all: function () { return withOutbox("readonly", function (s) { return s.getAll(); }); },
   remove: function (key) { return withOutbox("readwrite", function (s) { return s.delete(key); }); }
 };
@@ -108,28 +107,30 @@ self.addEventListener("activate", function (event) {
   }));
 });
 
-// What the pages ask: keep a language's pages, queue a report, drop a report the server has
-// answered (sent before `at`), forget one whose sending the reporter has seen. The answer is
-// always every report still on the phone.
+// What the pages ask: keep a language's pages; or how the reports on the phone stand (after
+// trying to send them, with `send`). Each report sent or refused is told once, then dropped.
 self.addEventListener("message", function (event) {
-  var data = event.data || {}, reply = event.ports[0], work = Promise.resolve();
+  var data = event.data || {}, reply = event.ports[0];
   if (data.keep) {
-    work = Promise.all([warm(data.keep), remember("lang", data.keep)]);
-  } else if (data.queue) {
-    work = outbox.put(data.queue).then(syncLater);
-  } else if (data.send) {
-    work = flush();
-  } else if (data.forget) {
-    work = outbox.remove(data.forget);
-  } else if (data.answered) {
-    work = outbox.get(data.answered).then(function (item) {
-      if (item && item.at <= data.at) { return outbox.remove(item.key); }
-    });
+    event.waitUntil(Promise.all([warm(data.keep), remember("lang", data.keep)]));
+  } else if (data.status && reply) {
+    event.waitUntil((data.send ? flush() : Promise.resolve()).catch(function () {}).then(summary)
+      .then(function (answer) { reply.postMessage(answer); }));
   }
-  event.waitUntil(work.catch(function () {}).then(outbox.all).then(function (items) {
-    if (reply) { reply.postMessage(items); }
-  }));
 });
+
+function summary() {
+  var answer = {sent: [], refused: [], waiting: []};
+  return outbox.all().then(function (items) {
+    return Promise.all(items.map(function (item) {
+      if (item.sent || item.refused) {
+        answer[item.sent ? "sent" : "refused"].push(item.sent ? item : item.sector);
+        return outbox.remove(item.key);
+      }
+      answer.waiting.push(item.sector);
+    }));
+  }).then(function () { return answer; });
+}
 
 function fromPhone(url) {
   return remembered("lang").then(function (last) {
