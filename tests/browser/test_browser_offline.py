@@ -129,6 +129,24 @@ def test_a_form_opened_from_the_phone_is_sent_after_its_session_has_gone(reporte
     assert [r.reference for r in stored(person.server.app)] == [reference]
 
 
+def test_the_worker_never_sends_a_form_posted_from_another_site(reporter):
+    """Sending again with a fresh token is only for our own pages: CSRF still holds."""
+    person = reporter()
+    person.open_form("rail")
+    wait_until_kept(person.page, len(person.ref.sectors))
+    attacker = person.page.context.new_page()
+    attacker.set_content(
+        f'<form method="post" action="{person.server.url}/report">'
+        '<input name="sector" value="rail"><input name="danger" value="no">'
+        '<input name="description" value="forged"><input name="consent" value="anonymous">'
+        '<input name="idempotency_key" value="forged-key-from-elsewhere"></form>'
+    )
+    with attacker.expect_navigation() as navigation:
+        attacker.evaluate("document.forms[0].submit()")
+    assert navigation.value.status == 400
+    assert stored(person.server.app) == []
+
+
 def test_on_slow_3g_the_form_is_usable_and_accessible(reporter, capsys):
     person = reporter()
     page = person.page

@@ -172,7 +172,7 @@ function post(fields, token, lang, redirect) {
 // A report sent from the form. With no signal it is kept on the phone and the reporter is told
 // so. A page the worker kept may carry a token from an old session: refused for that (400),
 // it is sent once more with a fresh token (its idempotency key keeps it to one report).
-function sendOrKeep(request) {
+function sendOrKeep(request, clientId) {
   var copy = request.clone();
   var fields = copy.formData().then(function (body) {
     var list = [];
@@ -183,7 +183,8 @@ function sendOrKeep(request) {
   });
   return Promise.all([fetch(request), remembered("lang")]).then(function (found) {
     var response = found[0], lang = found[1] || "en";
-    if (response.status !== 400) { return response; }
+    // Only for a form of one of our own pages: a cross-site POST stays refused (CSRF).
+    if (response.status !== 400 || !clientId) { return response; }
     return fields.then(function (list) {
       var sector = (list.filter(function (p) { return p[0] === "sector"; })[0] || [0, ""])[1];
       return freshToken(sector, lang).then(function (token) {
@@ -212,7 +213,7 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) { return; }
   if (request.method === "POST") {
     if (request.mode === "navigate" && url.pathname === "/report") {
-      event.respondWith(sendOrKeep(request));
+      event.respondWith(sendOrKeep(request, event.clientId));
     }
     return;
   }
