@@ -57,7 +57,7 @@ function keep(cache, url, lang) {
   return fetch(url, {credentials: "omit", cache: "no-store"}).then(function (response) {
     if (!response.ok) { return; }
     return response.text().then(function (html) {
-      // Marks a copy opened from the phone: its script fetches a fresh token before sending.
+      // Marks a page opened from the phone rather than from the server.
       html = html.replace("<html ", "<html data-offline-copy ");
       return cache.put(url, new Response(html, {headers: {
         "Content-Type": "text/html; charset=utf-8", "Content-Language": lang}}));
