@@ -24,8 +24,9 @@ def new_key() -> str:
 
 
 def check_key(raw: str | None) -> str | None:
-    """The key, or None when there is none; IntakeError when it is not one we accept."""
-    if raw is None or raw == "":
+    """The key, or None when none was sent; IntakeError when it is not one we accept (an
+    empty key too: a sender that means to send one must not silently send none)."""
+    if raw is None:
         return None
     if not _KEY.match(raw):
         raise IntakeError(
