@@ -79,8 +79,10 @@ function fetchPages(lang) {
     var cache = found[0], langs = found[1] || {};
     if (langs[lang] === VERSION) { return; }
     var urls = [pageFor("", lang)].concat(SECTORS.map(function (s) { return pageFor(s, lang); }));
-    return Promise.all(urls.map(function (url) { return keep(cache, url, lang); }))
-      .then(function () { return remembered("langs"); })
+    // One page after another: a phone on a weak signal is not flooded while its reporter types.
+    return urls.reduce(function (done, url) {
+      return done.then(function () { return keep(cache, url, lang); });
+    }, Promise.resolve()).then(function () { return remembered("langs"); })
       .then(function (now) {
         now = now || {};
         now[lang] = VERSION;
