@@ -66,6 +66,9 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     csrf.exempt(api_bp)
     for module in (errors, i18n, security, templating):
         module.init_app(app)
+    from reporter import offline
+
+    offline.init_app(app)
 
     from reporter import cli, triage
 

@@ -94,6 +94,11 @@ class Config:
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.
     REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "730"))
+    # Pages, CSS and JS are compressed (brotli, else gzip): a page costs a third of its size on
+    # a phone. The API's JSON is small and read by partners' servers: sent as it is.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/manifest+json"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = UK_TIME_ZONE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")

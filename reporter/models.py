@@ -79,6 +79,9 @@ class Report(Model):
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
     )
+    # Chosen by the sender (the phone for the form, the partner's app for the API): a report
+    # sent again with the same key, even at the same moment, is stored once (services/reports).
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     assigned_to: Mapped[StaffUser | None] = relationship()
     signs: Mapped[list[ReportSign]] = relationship(
@@ -89,6 +92,7 @@ class Report(Model):
         Index("ix_reports_queue_created", "queue", "created_at"),
         Index("ix_reports_district_created", "postcode_district", "created_at"),
         Index("ix_reports_station_created", "station_crs", "created_at"),
+        Index("uq_reports_source_idempotency_key", "source", "idempotency_key", unique=True),
         # The triage queue: one region, most urgent then newest (keyset on the last three).
         Index("ix_reports_queue_urgency_created", "queue", "urgency", "created_at", "id"),
         # The same across every region, for national staff.

@@ -15,7 +15,7 @@ from reporter.codes import Consent, Priority
 from reporter.i18n import offered as offered_languages
 from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
 from reporter.reference import Reference
-from reporter.services import intake
+from reporter.services import idempotency, intake
 from reporter.services.reports import REFERENCE_ALPHABET
 
 
@@ -225,6 +225,18 @@ def new_report_schema(ref: Reference) -> dict:
     }
 
 
+_IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "pattern": idempotency.KEY_PATTERN},
+    "description": (
+        "A random key the sender makes for each report and sends again on every retry. "
+        "The same key twice stores one report and answers the same reference both times."
+    ),
+}
+
+
 def _response(description: str, schema: str) -> dict:
     ref = {"$ref": f"#/components/schemas/{schema}"}
     return {"description": description, "content": {"application/json": {"schema": ref}}}
@@ -284,6 +296,7 @@ def openapi_document(ref: Reference) -> dict:
             "/reports": {
                 "post": {
                     "summary": "Make a report",
+                    "parameters": [_IDEMPOTENCY_KEY],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -294,7 +307,10 @@ def openapi_document(ref: Reference) -> dict:
                     },
                     "responses": {
                         "201": _response("Stored, with guidance", "Created"),
-                        "400": _response("Invalid report, or a body that is not JSON", "Errors"),
+                        "400": _response(
+                            "Invalid report or Idempotency-Key, or a body that is not JSON",
+                            "Errors",
+                        ),
                         "413": _response("The body is over 64 KiB", "Problem"),
                         "415": _response("The body is not application/json", "Errors"),
                         "429": _too_many_reports(),

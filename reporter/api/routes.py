@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,9 +21,10 @@ from reporter.campaign import campaign_data
 from reporter.codes import Priority
 from reporter.i18n import offered, select_locale
 from reporter.routing import Decision
+from reporter.services import idempotency
 from reporter.services.guidance import guidance_for
 from reporter.services.report_limits import count_stored_report, seconds_until_allowed
-from reporter.services.reports import StorageError, submit_report
+from reporter.services.reports import StorageError, decision_of, submit_report
 
 
 def guidance_json(decision: Decision) -> dict:
@@ -69,7 +72,10 @@ def create_report():
     language = _language(language_of(body))
     with force_locale(language):
         try:
+            key = idempotency.check_key(request.headers.get(idempotency.HEADER))
             new = read_report(body, campaign_data(), language=language, source="api")
+        except idempotency.IntakeError as invalid:
+            return _errors({idempotency.HEADER: str(invalid.message)})
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
         decision = guidance_for(new.facts)
@@ -79,12 +85,14 @@ def create_report():
             body = {"errors": {"rate_limit": message}, "guidance": guidance}
             return jsonify(body), 429, {"Retry-After": str(retry_after)}
         try:
-            stored = submit_report(new, decision)
+            stored = submit_report(replace(new, idempotency_key=key), decision)
         except StorageError:
             # Not stored, but the reporter must still be told who to contact.
             return jsonify(
                 {"errors": {"storage": _("Your report was not saved.")}, "guidance": guidance}
             ), 503
+        # Sent again with the same key: the same answer as the first time.
+        guidance = guidance_json(decision_of(stored))
     count_stored_report()
     return jsonify({"reference": stored.reference, "guidance": guidance}), 201
 

@@ -63,6 +63,8 @@ class ReportForm(FlaskForm):
     name = StringField(_l("Your name"))
     phone = StringField(_l("Phone number"))
     email = StringField(_l("Email address"))
+    # Made on the phone (or by the server without script): the same report sent twice is one.
+    idempotency_key = HiddenField()
     # Honeypot: hidden from people, filled in by bots.
     website = StringField(_l("Leave this empty"))
 

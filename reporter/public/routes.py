@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from reporter.i18n import remember_choice
 from reporter.public import bp
 from reporter.public.forms import ReportForm
 from reporter.routing import Facts
+from reporter.services import idempotency
 from reporter.services.guidance import guidance_for, summary_for
 from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import (
@@ -36,6 +38,14 @@ def _form(**kwargs) -> ReportForm:
 def _render_form(form: ReportForm, status: int = 200, notice: str | None = None):
     sector = campaign_data().sectors[form.sector.data]
     return render_template("public/report.html", form=form, sector=sector, notice=notice), status
+
+
+def _idempotency_key(form: ReportForm) -> str | None:
+    """A hidden field the reporter cannot correct: a malformed key is dropped, not refused."""
+    try:
+        return idempotency.check_key(form.idempotency_key.data)
+    except idempotency.IntakeError:
+        return None
 
 
 @bp.get("/")
@@ -90,9 +100,11 @@ def report():
     sector = request.values.get("sector")
     if sector not in campaign_data().sectors:
         return render_template("public/choose_sector.html")
-    form = _form(data={"sector": sector}) if request.method == "GET" else _form()
     if request.method == "GET":
-        return _render_form(form)
+        return _render_form(
+            _form(data={"sector": sector, "idempotency_key": idempotency.new_key()})
+        )
+    form = _form()
 
     if switch_to := request.form.get("switch_lang"):
         # Changing language mid-form: show the same answers in the new language.
@@ -102,8 +114,8 @@ def report():
     if not form.validate():
         return _render_form(form)
 
-    new = form.report
-    assert new is not None  # validate() built it
+    assert form.report is not None  # validate() built it
+    new = replace(form.report, idempotency_key=_idempotency_key(form))
     facts = new.facts
     decision = guidance_for(facts)
     if form.website.data:
