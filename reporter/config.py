@@ -92,6 +92,12 @@ class Config:
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.
     REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "730"))
+    # Pages the same for every visitor (the empty form, the chooser) are rendered once per
+    # process (reporter/page_cache.py); off where templates change while the app runs.
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    # Admins' moves of police forces are read at most this often per process; a move made in a
+    # process applies there at once, in the others within this many seconds.
+    FORCE_REGIONS_CACHE_SECONDS = float(os.environ.get("FORCE_REGIONS_CACHE_SECONDS", "10"))
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")
@@ -101,6 +107,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = _env_bool("FLASK_DEBUG", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PAGE_CACHE = False
 
 
 class TestingConfig(Config):
@@ -112,6 +119,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SESSION_COOKIE_SECURE = False
     REPORTER_DATA_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # tests only
+    # Per-process caches are off (one app may serve many tests); tests of them turn them on.
+    PAGE_CACHE = False
+    FORCE_REGIONS_CACHE_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

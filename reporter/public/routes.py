@@ -9,7 +9,8 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from reporter.i18n import remember_choice
+from reporter.i18n import offered, remember_choice
+from reporter.page_cache import shared_page
 from reporter.public import bp
 from reporter.public.forms import ReportForm
 from reporter.routing import Facts
@@ -84,12 +85,18 @@ def render_limited_form(retry_after: int):
 
 @bp.route("/report", methods=["GET", "POST"])
 def report():
+    sectors = reference().sectors
     sector = request.values.get("sector")
-    if sector not in reference().sectors:
-        return render_template("public/choose_sector.html")
-    form = _form(data={"sector": sector}) if request.method == "GET" else _form()
+    if sector not in sectors:
+        return shared_page(
+            lambda: render_template("public/choose_sector.html"), {"lang": offered()}
+        )
     if request.method == "GET":
-        return _render_form(form)
+        return shared_page(
+            lambda: _render_form(_form(data={"sector": sector}))[0],
+            {"sector": sectors, "lang": offered()},
+        )
+    form = _form()
 
     if switch_to := request.form.get("switch_lang"):
         # Changing language mid-form: show the same answers in the new language.
