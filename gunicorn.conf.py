@@ -46,6 +46,9 @@ forwarded_allow_ips = ""
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms pid=%(p)s'
 errorlog = "-"
+# Signals control the server (HUP reloads, TERM stops); gunicorn's control socket would sit in
+# one path per user, shared by every instance on the machine.
+control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
