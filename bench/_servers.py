@@ -1,5 +1,6 @@
-"""Production-like servers for the HTTP benchmarks: a fresh PostgreSQL database built by the
-migrations, the production settings, and gunicorn with the project's own gunicorn.conf.py."""
+"""Production-like servers for the HTTP benchmarks (and tests/test_instances.py): a fresh
+PostgreSQL database built by the migrations, the production settings, and gunicorn with the
+project's own gunicorn.conf.py."""
 
 from __future__ import annotations
 
@@ -42,18 +43,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fresh_database() -> str:
-    """Drop and create BENCH_POSTGRES_URL's database; its SQLAlchemy URL."""
+def fresh_database(url: str = POSTGRES_URL) -> str:
+    """Drop and create the database of `url` (postgresql://...); the same URL."""
     import psycopg
 
-    server, name = POSTGRES_URL.rsplit("/", 1)
+    server, name = url.rsplit("/", 1)
     try:
         with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as error:
         raise NotMeasured(f"PostgreSQL at {server} is not reachable ({error})") from error
-    return POSTGRES_URL
+    return url
 
 
 def fresh_redis() -> str:
@@ -67,29 +68,34 @@ def fresh_redis() -> str:
     return REDIS_URL
 
 
-def production_env(database_url: str, report_limit: str = RAISED_LIMIT, **extra: str) -> dict:
-    """The settings production refuses to start without, set as an operator would."""
+def production_env(
+    database_url: str, report_limit: str | None = RAISED_LIMIT, redis_url: str = REDIS_URL, **extra
+) -> dict:
+    """The settings production refuses to start without, set as an operator would; the report
+    limit raised unless `report_limit` is None (production's own)."""
+    limit = {} if report_limit is None else {"REPORT_RATE_LIMIT": report_limit}
     return {
         **os.environ,
         "REPORTER_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(48),
         "REPORTER_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_STORAGE_URI": redis_url,
         # No report in the benchmarks is urgent, so no alert is sent; production needs the name.
         "MAIL_SERVER": "127.0.0.1",
         "REPORTER_BASE_URL": "https://reporter.bench.invalid",
-        "REPORT_RATE_LIMIT": report_limit,
+        **limit,
         "REPORTER_PROXY_COUNT": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         **extra,
     }
 
 
-def migrate(env: dict) -> None:
+def migrate(env: dict, cwd: Path = ROOT) -> None:
+    """`flask db upgrade` to the head of the code in `cwd`."""
     subprocess.run(
         [BIN / "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         check=True,
         capture_output=True,
@@ -118,34 +124,53 @@ class Server:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int | None = None, ready: str = "/healthz") -> Iterator:
-    """gunicorn -c gunicorn.conf.py APP on a free port, until the block ends. The access log
-    goes to a file, as in production, so its cost is measured too."""
+def gunicorn(
+    app: str, env: dict, workers: int | None = None, ready: str = "/healthz", cwd: Path = ROOT
+) -> Iterator[Server]:
+    """gunicorn -c gunicorn.conf.py APP (the code in `cwd`) on a free port, until the block
+    ends. The access log goes to a file, as in production, so its cost is measured too."""
+    with gunicorns(1, app, env, workers, ready, cwd) as (server,):
+        yield server
+
+
+@contextmanager
+def gunicorns(
+    count: int, app: str, env: dict, workers: int | None = None, ready: str = "/healthz",
+    cwd: Path = ROOT,
+) -> Iterator[tuple[Server, ...]]:  # fmt: skip
+    """`count` instances of the same app, started together (each boots while the others do)."""
+    servers = []
+    try:
+        for _ in range(count):
+            servers.append(_start(app, env, workers, cwd))
+        for server in servers:
+            _wait_ready(server, ready)
+        yield tuple(servers)
+    finally:
+        for server in servers:
+            server.process.send_signal(signal.SIGINT)  # quick: no request is left to finish
+        for server in servers:
+            try:
+                server.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+                server.process.wait()
+            shutil.rmtree(server.log_dir, ignore_errors=True)
+
+
+def _start(app: str, env: dict, workers: int | None, cwd: Path) -> Server:
     port = free_port()
     log_dir = Path(tempfile.mkdtemp(prefix="bench-gunicorn-"))
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     env["GUNICORN_ACCESS_LOG"] = str(log_dir / "access.log")
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py", app],
-        cwd=ROOT,
-        env=env,
-        stdout=open(log_dir / "out.log", "wb"),  # noqa: SIM115 (closed with the process)
-        stderr=subprocess.STDOUT,
-    )
-    server = Server(process, port, log_dir)
-    try:
-        _wait_ready(server, ready)
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(log_dir, ignore_errors=True)
+    with open(log_dir / "out.log", "wb") as log:
+        process = subprocess.Popen(
+            [BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py", app],
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    return Server(process, port, log_dir)
 
 
 def _wait_ready(server: Server, path: str, timeout: float = 60) -> None:

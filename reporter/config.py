@@ -59,6 +59,11 @@ class Config:
     # Number of proxies in front of the app whose X-Forwarded-For we trust (0 = none).
     PROXY_COUNT = int(os.environ.get("REPORTER_PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # a slow reporter must not lose the form; the session bounds it
+    # Over HTTPS, Flask-WTF also wants a Referer from this host, but our pages send none
+    # (Referrer-Policy: no-referrer, so no address leaks), and browsers then send no Referer
+    # either: every form posted in production was refused. The token in the session, with
+    # SameSite=Lax secure cookies, is the protection.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)

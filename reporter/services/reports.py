@@ -121,7 +121,7 @@ def _commit_without_reading_back() -> None:
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
-        session.commit()
+        db.session.commit()
     finally:
         session.expire_on_commit = expire
 
