@@ -130,6 +130,12 @@ def _keep_asking(base: str, stop: threading.Event, answers: list[int]) -> None:
         answers.append(phone.post_json(base, "/api/v1/reports", API).status)
 
 
+def _wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_a_migration_to_head_runs_while_the_previous_release_serves(tmp_path):
     database, redis_url = _services("migrations")
     old_code = tmp_path / "previous"
@@ -143,19 +149,19 @@ def test_a_migration_to_head_runs_while_the_previous_release_serves(tmp_path):
         with _servers.gunicorn("wsgi:app", env, workers=1, cwd=old_code) as old:
             asking = threading.Thread(target=_keep_asking, args=(old.url, stop, answers))
             asking.start()
-            time.sleep(0.5)
+            _wait_for(lambda: len(answers) >= 2)  # serving before
             started = time.monotonic()
             _migrate(database)  # to head, with this release's migrations, under load
             took = time.monotonic() - started
             served_during = len(answers)
-            time.sleep(0.5)
+            _wait_for(lambda: len(answers) >= served_during + 2)  # and after
             stop.set()
             asking.join(timeout=30)
             after = Visitor(_address()).post_json(old.url, "/api/v1/reports", API)
     finally:
         stop.set()
         shutil.rmtree(old_code, ignore_errors=True)
-    assert served_during > 0 and len(answers) > served_during, "the old release stopped serving"
+    assert len(answers) >= served_during + 2, "the old release stopped serving"
     assert set(answers) <= {200, 201}, f"errors while {newest} ran: {sorted(set(answers))}"
     assert after.status == 201, after.body[:300]
     assert took < 30
