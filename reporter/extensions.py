@@ -51,5 +51,9 @@ limiter = Limiter(
 def _reading_is_not_limited() -> bool:
     """Our limits guard what a request does (reports, sign-ins, the flood limit on POSTs), never
     the reading of a page: a GET, HEAD or OPTIONS skips the limiter's bookkeeping, a fifth of
-    the form page's time."""
+    the form page's time. Not while the store is down: the limiter notices it is back only on a
+    request it sees (`_storage_dead`, as reporter/resilience.py reads it)."""
+    if getattr(limiter, "_storage_dead", False):
+        return False
+    return request.method in ("GET", "HEAD", "OPTIONS")
     return request.method in ("GET", "HEAD", "OPTIONS")
