@@ -56,4 +56,3 @@ def _reading_is_not_limited() -> bool:
     if getattr(limiter, "_storage_dead", False):
         return False
     return request.method in ("GET", "HEAD", "OPTIONS")
-    return request.method in ("GET", "HEAD", "OPTIONS")
