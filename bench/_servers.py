@@ -73,10 +73,14 @@ def production_env(
 ) -> dict:
     """The settings production refuses to start without, set as an operator would; the report
     limit raised unless `report_limit` is None (production's own)."""
-    limit = {} if report_limit is None else {
-        "REPORT_RATE_LIMIT": report_limit,
-        "POST_FLOOD_LIMIT": report_limit,  # every POST from one address (wrk's) counts there
-    }
+    limit = (
+        {}
+        if report_limit is None
+        else {
+            "REPORT_RATE_LIMIT": report_limit,
+            "POST_FLOOD_LIMIT": report_limit,  # every POST from one address (wrk's) counts there
+        }
+    )
     return {
         **os.environ,
         "REPORTER_ENV": "production",
