@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help run test quick lint format compile extract update check-translations postcodes bench \
-        db-upgrade demo-data browser-deps fault-deps clean
+        db-upgrade demo-data browser-deps fault-deps bench-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -88,7 +88,12 @@ quick: compile ## The fast loop: the suite on SQLite without lint or browser tes
 postcodes: $(VENV)/.installed ## Rebuild reporter/reference/postcodes.json from the ONS data
 	$(BIN)/python scripts/build_postcodes.py
 
-bench: $(VENV)/.installed ## Run the benchmarks in bench/
+bench-deps: ## Debian's wrk, the load generator of the HTTP benchmarks
+	@command -v wrk >/dev/null || \
+	  { (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || \
+	    echo "!!! could not install wrk: the HTTP benchmarks will say NOT MEASURED"; }
+
+bench: $(VENV)/.installed bench-deps ## Run the benchmarks in bench/ (PostgreSQL and Redis: BENCH_POSTGRES_URL, BENCH_REDIS_URL)
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtual env, compiled translations and caches

@@ -61,6 +61,11 @@ class Config:
     # Number of proxies in front of the app whose X-Forwarded-For we trust (0 = none).
     PROXY_COUNT = int(os.environ.get("REPORTER_PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # a slow reporter must not lose the form; the session bounds it
+    # Over HTTPS, Flask-WTF also wants a Referer from this host, but our pages send none
+    # (Referrer-Policy: no-referrer, so no address leaks), and browsers then send no Referer
+    # either: every form posted in production was refused. The token in the session, with
+    # SameSite=Lax secure cookies, is the protection.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
@@ -99,6 +104,12 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/manifest+json"]
+    # Pages the same for every visitor (the empty form, the chooser) are rendered once per
+    # process (reporter/page_cache.py); off where templates change while the app runs.
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    # Admins' moves of police forces are read at most this often per process; a move made in a
+    # process applies there at once, in the others within this many seconds.
+    FORCE_REGIONS_CACHE_SECONDS = float(os.environ.get("FORCE_REGIONS_CACHE_SECONDS", "10"))
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = UK_TIME_ZONE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")
@@ -108,6 +119,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = _env_bool("FLASK_DEBUG", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PAGE_CACHE = False
 
 
 class TestingConfig(Config):
@@ -119,6 +131,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SESSION_COOKIE_SECURE = False
     REPORTER_DATA_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # tests only
+    # Per-process caches are off (one app may serve many tests); tests of them turn them on.
+    PAGE_CACHE = False
+    FORCE_REGIONS_CACHE_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

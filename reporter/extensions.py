@@ -52,3 +52,14 @@ limiter = Limiter(
 def rows_changed(statement: Executable) -> int:
     """Run an UPDATE or DELETE in the current transaction; how many rows it changed."""
     return cast(CursorResult, db.session.execute(statement)).rowcount
+
+
+@limiter.request_filter
+def _reading_is_not_limited() -> bool:
+    """Our limits guard what a request does (reports, sign-ins, the flood limit on POSTs), never
+    the reading of a page: a GET, HEAD or OPTIONS skips the limiter's bookkeeping, a fifth of
+    the form page's time. Not while the store is down: the limiter notices it is back only on a
+    request it sees (`_storage_dead`, as reporter/resilience.py reads it)."""
+    if getattr(limiter, "_storage_dead", False):
+        return False
+    return request.method in ("GET", "HEAD", "OPTIONS")

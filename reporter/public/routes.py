@@ -13,7 +13,8 @@ from flask_wtf.csrf import CSRFError
 
 from reporter.campaign import campaign_data
 from reporter.errors import render_error, retry_after_seconds
-from reporter.i18n import remember_choice
+from reporter.i18n import offered, remember_choice
+from reporter.page_cache import shared_page
 from reporter.public import bp
 from reporter.public.forms import ReportForm
 from reporter.routing import Facts
@@ -97,12 +98,19 @@ def render_limited_form(retry_after: int):
 
 @bp.route("/report", methods=["GET", "POST"])
 def report():
+    sectors = campaign_data().sectors
     sector = request.values.get("sector")
-    if sector not in campaign_data().sectors:
-        return render_template("public/choose_sector.html")
+    if sector not in sectors:
+        return shared_page(
+            lambda: render_template("public/choose_sector.html"), {"lang": offered()}
+        )
     if request.method == "GET":
-        return _render_form(
-            _form(data={"sector": sector, "idempotency_key": idempotency.new_key()})
+        # Each blank form carries its own idempotency key (a phone's script replaces it).
+        key = idempotency.new_key()
+        return shared_page(
+            lambda: _render_form(_form(data={"sector": sector, "idempotency_key": key}))[0],
+            {"sector": sectors, "lang": offered()},
+            personal=(key,),
         )
     form = _form()
 

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from reporter.codes import Role
 from reporter.crypto import DataKeyError
@@ -142,7 +143,7 @@ def start_export(user: StaffUser, f: QueueFilter, ref: Reference, *, contact: bo
     The audit row is committed here, before anything is sent."""
     if contact and not may_export_contact(user):
         raise PermissionError("contact details may not be exported by this user")
-    query = queue_query(user, f, ref)
+    query = queue_query(user, f, ref).options(selectinload(Report.assigned_to))
     rows = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     audit.record(
         "reports_exported",

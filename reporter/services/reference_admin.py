@@ -2,13 +2,15 @@
 
 reference/regions.toml says where each force sits; an admin may move a force to another region
 from the staff side (a `ForceRegion` row per moved force). Routing reads the file with those
-moves applied: `effective_reference()`. When the database does not answer, routing goes on with
-the file alone, so a reporter in danger is still told who to call.
+moves applied: `effective_reference()`, which reads the moves at most every few seconds per
+process. When the database does not answer, routing goes on with the file alone, so a reporter
+in danger is still told who to call.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -56,24 +58,36 @@ def _read_overrides() -> Overrides:
         return tuple((force_id, region_id) for force_id, region_id in db.session.execute(query))
 
 
+@dataclass(frozen=True)
+class _Memo:
+    base: Reference
+    overrides: Overrides
+    built: Reference
+    read_at: float
+
+
 def effective_reference() -> Reference:
-    """The reference data with admins' moves applied: one small SELECT; the Reference is rebuilt
-    only when the moves change (memoised per process, per app). If the database fails, the file's
-    reference, so guidance never depends on storage."""
+    """The reference data with admins' moves applied. The moves are read (one small SELECT) at
+    most every FORCE_REGIONS_CACHE_SECONDS per process, and the Reference is rebuilt only when
+    they change (memoised per process, per app). If the database fails, the file's reference,
+    so guidance never depends on storage."""
     base = campaign_data()
+    memo = current_app.extensions.get(_MEMO)
+    now = time.monotonic()
+    fresh_for = current_app.config["FORCE_REGIONS_CACHE_SECONDS"]
+    if memo and memo.base is base and now - memo.read_at < fresh_for:
+        return memo.built
     try:
         overrides = _read_overrides()
     except SQLAlchemyError as exc:
         db.session.rollback()
         log.error("force regions not read, using the files: %s", type(exc).__name__)
         return base
-    if not overrides:
-        return base
-    memo = current_app.extensions.get(_MEMO)
-    if memo and memo[0] is base and memo[1] == overrides:
-        return memo[2]
-    built = with_force_regions(base, overrides)
-    current_app.extensions[_MEMO] = (base, overrides, built)
+    if memo and memo.base is base and memo.overrides == overrides:
+        built = memo.built
+    else:
+        built = with_force_regions(base, overrides) if overrides else base
+    current_app.extensions[_MEMO] = _Memo(base, overrides, built, now)
     return built
 
 
@@ -166,4 +180,5 @@ def move_force(force_id: str, region_id: str, actor: StaffUser, reason: str | No
         "force_moved", actor=actor, detail={"force": force_id, "from": was, "to": region_id}
     )
     db.session.commit()
+    current_app.extensions.pop(_MEMO, None)  # this process routes by the move at once
     return True
