@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from flask import g, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound
 from wtforms import Field
 
 from reporter.triage import bp
 
 UK = ZoneInfo("Europe/London")
+FIRST_YEAR, LAST_YEAR = 1900, 9000
 
 
 def english_only() -> None:
@@ -46,9 +48,11 @@ def read_day(field: Field) -> date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(raw, fmt).date()
+            day = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        if FIRST_YEAR <= day.year <= LAST_YEAR:  # the day after and UTC both still exist
+            return day
     field.errors = [*field.errors, f"Enter {field.label.text.lower()} as a date, like 23/11/2026."]
     return None
 
@@ -81,11 +85,23 @@ MESSAGES = {
 
 def render_error(status: int, retry_after: int | None = None):
     title, body = MESSAGES[status]
-    html = render_template("triage/error.html", title=title, body=body, status=status)
+    # A 404 is one page for everyone, signed in or not, whatever their role: without the
+    # staff menu, whose links differ by role, it cannot tell one kind of 404 from another.
+    anonymous = {"staff": None, "staff_is_admin": False} if status == 404 else {}
+    html = render_template(
+        "triage/error.html", title=title, body=body, status=status, **anonymous
+    )
     response = (html, status)
     if retry_after:
         return (*response, {"Retry-After": str(retry_after)})
     return response
+
+
+@bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(unknown: str):
+    """Any other address under /triage: signed out, the sign-in page (as for every staff page);
+    signed in, the staff 404, the same page as for a report or account one may not see."""
+    raise NotFound()
 
 
 @bp.errorhandler(404)

@@ -17,8 +17,7 @@ from reporter.services.guidance import reference as reference_data
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import UK
-from reporter.triage.forms import QueueFilterForm
-from reporter.triage.routes import queue_filter, region_choices
+from reporter.triage.routes import queue_filter, queue_form
 
 
 def filename(contact: bool, now: datetime | None = None) -> str:
@@ -27,14 +26,18 @@ def filename(contact: bool, now: datetime | None = None) -> str:
     return f"lookcloser-{kind}-{today:%Y-%m-%d}.csv"
 
 
-@bp.get("/export.csv")
+@bp.route("/export.csv", methods=["GET", "POST"])
 def export_csv():
+    """GET for filters alone; POST when there is a search, which never goes in an address."""
     staff = current_staff()
-    contact = request.args.get("contact") == "1"
+    source = request.form if request.method == "POST" else request.args
+    contact = source.get("contact") == "1"
     if contact and not export.may_export_contact(staff):
         raise NotFound()
+    if request.method == "GET" and "q" in request.args:
+        abort(400)  # a search is posted; without it this export would hold more than asked
     ref = reference_data()
-    form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
+    form = queue_form(staff, ref)
     chosen = queue_filter(form, staff)
     if form.errors:
         # The queue page says what is wrong and offers no export until it is put right: an
@@ -52,12 +55,9 @@ def export_csv():
 
 
 @bp.app_template_global()
-def queue_export_url(contact: bool = False) -> str:
-    """The export of the queue page being shown: its filters, without its page position."""
-    args = {k: v for k, v in request.args.items() if k not in ("after", "contact")}
-    if contact:
-        args["contact"] = "1"
-    return url_for("triage.export_csv", **args)
+def queue_export_url(filters: dict[str, str], contact: bool = False) -> str:
+    """The export of the queue page being shown: its filters (no search), not its position."""
+    return url_for("triage.export_csv", **filters, **({"contact": "1"} if contact else {}))
 
 
 @bp.context_processor

@@ -4,6 +4,7 @@ redirect. A report the user may not see is a 404 before anything else is looked 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
 
 from reporter.extensions import db
@@ -18,7 +19,13 @@ from reporter.services.access import (
     visible_report,
 )
 from reporter.services.guidance import reference as reference_data
-from reporter.services.queue import Cursor, QueueFilter, queue_page, related_reports
+from reporter.services.queue import (
+    Cursor,
+    QueueFilter,
+    queue_page,
+    queue_places,
+    related_reports,
+)
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import add_error, day_range
@@ -62,24 +69,55 @@ def queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
     )
 
 
-@bp.get("/")
+def queue_form(staff: StaffUser, ref: Reference) -> QueueFilterForm:
+    """The queue's filters: from the query string, or from the body when a search is posted.
+
+    Search words never travel in a web address (it ends up in access logs and browser history):
+    a search is posted, and a `q` in a query string is ignored. The other filters name codes and
+    dates only, so they stay in the address, to bookmark and share."""
+    if request.method == "POST":
+        return QueueFilterForm(request.form, ref=ref, regions=region_choices(staff, ref))
+    return QueueFilterForm(
+        without_search(request.args), ref=ref, regions=region_choices(staff, ref)
+    )
+
+
+def without_search(args: MultiDict) -> MultiDict:
+    return MultiDict([(k, v) for k, v in args.items(multi=True) if k != "q"])
+
+
+def filter_args(form: QueueFilterForm) -> dict[str, str]:
+    """The filters that name no content, as asked for and understood, for links onward."""
+    return {
+        f.name: f.raw_data[0]
+        for f in form
+        if f.name != "q" and f.raw_data and f.raw_data[0] and not f.errors
+    }
+
+
+@bp.route("/", methods=["GET", "POST"])
 def queue():
     staff = current_staff()
     ref = reference_data()
-    form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
+    form = queue_form(staff, ref)
     chosen = queue_filter(form, staff)
-    after = Cursor.decode(request.args.get("after"))
+    args = filter_args(form)
+    if request.method == "POST" and not chosen.search and not form.errors:
+        # Nothing to keep out of the address: show the filters as an ordinary page.
+        return redirect(url_for("triage.queue", **args), code=303)
+    source = request.form if request.method == "POST" else request.args
+    after = Cursor.decode(source.get("after"))
     rows, next_cursor = queue_page(staff, chosen, ref, after)
-    args = {k: v for k, v in request.args.items() if k != "after"}
     page = render_template(
         "triage/queue.html",
         form=form,
         rows=rows,
+        places=queue_places(rows, ref),
         show_regions=len(form.region.choices) > 2,
-        next_url=url_for("triage.queue", **args, after=next_cursor.encode())
-        if next_cursor
-        else None,
-        first_url=url_for("triage.queue", **args) if after else None,
+        filters=args,
+        search=chosen.search,
+        next_after=next_cursor.encode() if next_cursor else None,
+        later_page=bool(after),
     )
     # Committed after rendering: a commit expires the rows, and reloading them costs a query each.
     audit.record(
