@@ -9,6 +9,8 @@ ONE_WEEK = 7 * 24 * 3600
 def init_app(app: Flask) -> None:
     @app.get("/favicon.ico", endpoint="favicon")
     def favicon():
-        return current_app.send_static_file("favicon.ico"), 200, {
-            "Cache-Control": f"public, max-age={ONE_WEEK}"
-        }
+        return (
+            current_app.send_static_file("favicon.ico"),
+            200,
+            {"Cache-Control": f"public, max-age={ONE_WEEK}"},
+        )

@@ -26,7 +26,6 @@ from reporter.triage.forms import (
     choices,
 )
 
-
 USER_ID_MAX = 2**31 - 1  # the column's range: a larger id is the same 404 as an unknown one
 AUDIT_ID = re.compile(r"[0-9]{1,18}")  # a `before=` beyond 64 bits is ignored, never an error
 
@@ -83,8 +82,10 @@ def _detail_part(key: str, value) -> str:
         if before == after:
             return ""
         if key in DETAIL_FLAGS:
-            return f"{DETAIL_FLAGS[key][1]} → {DETAIL_FLAGS[key][0]}" if after else (
-                f"{DETAIL_FLAGS[key][0]} → {DETAIL_FLAGS[key][1]}"
+            return (
+                f"{DETAIL_FLAGS[key][1]} → {DETAIL_FLAGS[key][0]}"
+                if after
+                else (f"{DETAIL_FLAGS[key][0]} → {DETAIL_FLAGS[key][1]}")
             )
         return f"{label}: {_detail_value(before)} → {_detail_value(after)}"
     if key in DETAIL_FLAGS:

@@ -88,9 +88,7 @@ def render_error(status: int, retry_after: int | None = None):
     # A 404 is one page for everyone, signed in or not, whatever their role: without the
     # staff menu, whose links differ by role, it cannot tell one kind of 404 from another.
     anonymous = {"staff": None, "staff_is_admin": False} if status == 404 else {}
-    html = render_template(
-        "triage/error.html", title=title, body=body, status=status, **anonymous
-    )
+    html = render_template("triage/error.html", title=title, body=body, status=status, **anonymous)
     response = (html, status)
     if retry_after:
         return (*response, {"Retry-After": str(retry_after)})

@@ -4,8 +4,8 @@ redirect. A report the user may not see is a 404 before anything else is looked 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 
 from reporter.extensions import db
 from reporter.models import Report, StaffUser

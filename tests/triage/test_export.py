@@ -7,8 +7,8 @@ import csv
 import io
 import logging
 import re
-from urllib.parse import parse_qsl
 from datetime import datetime, timedelta
+from urllib.parse import parse_qsl
 
 import pytest
 from sqlalchemy import create_engine, select

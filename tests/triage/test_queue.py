@@ -1,8 +1,8 @@
 """The queue: most urgent then newest, filters, search over encrypted places, keyset pages."""
 
 import re
-from urllib.parse import parse_qsl
 from datetime import datetime, timedelta
+from urllib.parse import parse_qsl
 
 from sqlalchemy import select, text
 
