@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 import time
+import traceback
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
@@ -97,7 +99,9 @@ def render_error(status: int, retry_after: int | None = None):
                 retry_minutes=minutes,
             )
         except Exception:  # the error page itself failed: the numbers must still show
-            log.exception("error page %s failed to render", status)
+            log.error(
+                "error page %s failed to render: %s", status, type(sys.exc_info()[1]).__name__
+            )
             html = fallback_page(contacts)
         response = current_app.make_response((html, status))
     if retry_after:
@@ -140,5 +144,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        log.exception("unexpected error on %s", request.endpoint)
+        # Where and what type, never the message: a message may quote what was typed.
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.error("unexpected %s on %s\n%s", type(error).__name__, request.endpoint, frames)
         return render_error(500)

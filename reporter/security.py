@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
             headers.setdefault(name, value)
         if wants_hsts():
             headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
-        if request.endpoint not in CACHEABLE_ENDPOINTS:
+        if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:
             # Pages may hold what a reporter wrote: never keep them in a shared cache or history.
             headers["Cache-Control"] = "no-store"
         return response

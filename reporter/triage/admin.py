@@ -108,7 +108,7 @@ def audit_detail(detail: dict | None) -> str:
 
 
 def _user_or_404(user_id: int) -> StaffUser:
-    user = db.session.get(StaffUser, user_id)
+    user = db.session.get(StaffUser, user_id) if user_id <= USER_ID_MAX else None
     if user is None:
         raise NotFound()
     return user
@@ -152,7 +152,7 @@ def new_user():
     )
 
 
-@bp.route(f"/users/<int(max={USER_ID_MAX}):user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
@@ -186,7 +186,7 @@ def edit_user(user_id: int):
     ), (400 if form.errors else 200)
 
 
-@bp.post(f"/users/<int(max={USER_ID_MAX}):user_id>/active")
+@bp.post("/users/<int:user_id>/active")
 @admin_only
 def set_active(user_id: int):
     user = _user_or_404(user_id)
@@ -200,7 +200,7 @@ def set_active(user_id: int):
     return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
 
 
-@bp.post(f"/users/<int(max={USER_ID_MAX}):user_id>/password")
+@bp.post("/users/<int:user_id>/password")
 @admin_only
 def reset_password(user_id: int):
     user = _user_or_404(user_id)
@@ -208,7 +208,7 @@ def reset_password(user_id: int):
     return render_template("triage/password_shown.html", user=user, password=password)
 
 
-@bp.post(f"/users/<int(max={USER_ID_MAX}):user_id>/totp")
+@bp.post("/users/<int:user_id>/totp")
 @admin_only
 def reset_totp(user_id: int):
     user = _user_or_404(user_id)
