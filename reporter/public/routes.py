@@ -84,7 +84,8 @@ def render_limited_form(retry_after: int):
 
 @bp.route("/report", methods=["GET", "POST"])
 def report():
-    sector = request.values.get("sector")
+    # The form's own sector when posted: one in the address as well must not be read instead.
+    sector = (request.form if request.method == "POST" else request.args).get("sector")
     if sector not in reference().sectors:
         return render_template("public/choose_sector.html")
     form = _form(data={"sector": sector}) if request.method == "GET" else _form()

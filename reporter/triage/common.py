@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import g, render_template
+from flask import g, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 from wtforms import Field
 
 from reporter.triage import bp
@@ -93,6 +93,14 @@ def render_error(status: int, retry_after: int | None = None):
     if retry_after:
         return (*response, {"Retry-After": str(retry_after)})
     return response
+
+
+@bp.before_request
+def refuse_nul_characters():
+    """Nobody types a NUL, and PostgreSQL cannot compare or store one in text: a form or query
+    holding one is a bad request (400), never a database error (503)."""
+    if any("\x00" in value for _key, values in request.values.lists() for value in values):
+        raise BadRequest()
 
 
 @bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
