@@ -29,7 +29,8 @@ install: $(VENV)/.installed ## Create the virtual env and install pinned require
 
 compile: $(VENV)/.installed ## Compile translations (.po -> .mo; .mo is never committed)
 	@if ls $(LOCALES_DIR)/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(BIN)/pybabel compile --statistics -d $(LOCALES_DIR) 2>&1 | tail -n 1; fi
+	  $(BIN)/pybabel -q compile -d $(LOCALES_DIR) && \
+	  echo "Translations compiled: $$(ls $(LOCALES_DIR)/*/LC_MESSAGES/messages.po | wc -l) languages besides English."; fi
 
 extract: $(VENV)/.installed ## Extract translatable strings into translations/messages.pot
 	$(BIN)/python -m babel.messages.frontend extract --no-location --omit-header --sort-output -F babel.cfg \
@@ -45,16 +46,19 @@ check-translations: $(VENV)/.installed ## Fail on a stale template, a missing/fu
 
 db-upgrade: $(VENV)/.installed ## Apply database migrations
 	@mkdir -p instance
-	$(FLASK) db upgrade
+	@out=$$($(FLASK) db upgrade 2>&1) || { echo "$$out"; exit 1; }; \
+	  echo "Database migrated: $$($(FLASK) db current 2>/dev/null | tail -n 1)"
 
-demo-data: db-upgrade ## Add demo reports and staff accounts (development only, once)
-	$(FLASK) demo-data --if-empty
-	$(FLASK) users demo
+# Staff first, so that the demo's urgent reports have someone to alert.
+demo-data: db-upgrade ## Add demo staff accounts and reports (development only, once)
+	@REPORTER_ENV=development $(FLASK) users demo
+	@REPORTER_ENV=development $(FLASK) demo-data --if-empty
 
+# --debug: development runs with Flask's debugger and reloader, as README says.
 run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT), with the outbox worker
 	@REPORTER_ENV=development $(FLASK) outbox work & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	  REPORTER_ENV=development $(FLASK) run --port $(PORT)
+	  REPORTER_ENV=development $(FLASK) run --debug --port $(PORT)
 
 lint: $(VENV)/.installed ## ruff lint and format check, and mypy type check (config in pyproject.toml)
 	$(BIN)/ruff check .
@@ -65,10 +69,20 @@ format: $(VENV)/.installed ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-browser-deps: ## Debian's Chromium for the browser tests (never a downloaded browser)
-	@command -v /usr/bin/chromium >/dev/null || \
-	  { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
-	    echo "!!! could not install chromium: browser tests will fail"; }
+# Debian's Noto fonts for every script the form is offered in: fonts-noto-core (42 MB) has
+# Latin, Cyrillic, Arabic (ar, ur, ckb), Bengali, Gurmukhi (pa) and Ethiopic (ti), so pages and
+# screenshots show letters, not boxes. (fonts-noto-extra, 334 MB, adds only weights.)
+BROWSER_FONTS := fonts-noto-core
+BROWSER_PACKAGES := chromium $(BROWSER_FONTS)
+
+browser-deps: ## Debian's Chromium and Noto fonts for the browser tests (never a downloaded browser)
+	@missing=$$(for p in $(BROWSER_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian: $$missing"; \
+	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } || \
+	    echo "!!! could not install $$missing: browser tests will fail or screenshots show boxes"; \
+	fi
 
 fault-deps: ## redis-server and PostgreSQL's initdb/pg_ctl for the fault-injection tests
 	@{ command -v redis-server && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || \

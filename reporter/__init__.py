@@ -56,7 +56,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
 
-    from reporter import errors, health, i18n, security, templating
+    from reporter import errors, favicon, health, i18n, security, templating
     from reporter.api import bp as api_bp
     from reporter.public import bp as public_bp
 
@@ -64,7 +64,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
     csrf.exempt(api_bp)
-    for module in (errors, i18n, security, templating):
+    for module in (errors, favicon, i18n, security, templating):
         module.init_app(app)
     from reporter import offline
 

@@ -6,6 +6,7 @@ import logging
 import random
 import signal
 import threading
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from reporter.campaign import campaign_data
 from reporter.extensions import db
-from reporter.models import Report
+from reporter.models import Report, utcnow
 from reporter.routing import Facts
 from reporter.services import notify, outbox, retention
 from reporter.services.guidance import guidance_for
@@ -31,6 +32,8 @@ DEMO_PLACES = [
     ("roadside-services", "CF10 1EP", None, "Boy made to work at the car wash in school hours."),
 ]
 
+
+DEMO_WEEKS = 8
 
 notify_cli = AppGroup("notify", help="Email alerts to staff (no report content).")
 
@@ -96,6 +99,7 @@ def init_app(app: Flask) -> None:
             return
         ref = campaign_data()
         rng = random.Random(7)  # noqa: S311 (repeatable demo data, not security)
+        now = utcnow()
         for i in range(count):
             sector, postcode, station, text = DEMO_PLACES[i % len(DEMO_PLACES)]
             signs = rng.sample([s.id for s in ref.signs_for(sector)], k=rng.randint(1, 3))
@@ -107,5 +111,8 @@ def init_app(app: Flask) -> None:
                 station=station,
             )
             new = NewReport(facts=facts, description=text, contact=Contact(), source="form")
-            submit_report(new, guidance_for(facts))
-        click.echo(f"Added {count} demo reports.")
+            stored = submit_report(new, guidance_for(facts))
+            # Spread over the last DEMO_WEEKS weeks, so that trends show a bar for each week.
+            stored.created_at = now - timedelta(minutes=rng.randint(0, DEMO_WEEKS * 7 * 24 * 60))
+        db.session.commit()
+        click.echo(f"Demo data: added {count} reports over the last {DEMO_WEEKS} weeks.")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 import time
+import traceback
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
@@ -89,7 +91,10 @@ def retry_after_seconds() -> int:
 
 
 def render_staff_error(status: int, title: str, body: str):
-    html = render_template("triage/error.html", title=title, body=body, status=status)
+    # A 404 is one page for everyone, signed in or not, whatever their role: without the
+    # staff menu, whose links differ by role, it cannot tell one kind of 404 from another.
+    anonymous = {"staff": None, "staff_is_admin": False} if status == 404 else {}
+    html = render_template("triage/error.html", title=title, body=body, status=status, **anonymous)
     return current_app.make_response((html, status))
 
 
@@ -115,7 +120,9 @@ def render_error(status: int):
                 retry_minutes=minutes,
             )
         except Exception:  # the error page itself failed: the numbers must still show
-            log.exception("error page %s failed to render", status)
+            log.error(
+                "error page %s failed to render: %s", status, type(sys.exc_info()[1]).__name__
+            )
             html = fallback_page(contacts)
         response = current_app.make_response((html, status))
     return response
@@ -138,5 +145,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        log.exception("unexpected error on %s", request.endpoint)
+        # Where and what type, never the message: a message may quote what was typed.
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.error("unexpected %s on %s\n%s", type(error).__name__, request.endpoint, frames)
         return render_error(500)

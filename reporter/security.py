@@ -1,23 +1,46 @@
-"""Response headers that keep reporters' pages private and free of third-party content."""
+"""Response headers that keep reporters' pages private and free of third-party content.
 
-from flask import Flask, request
+They are set in one place, after every request, so every response the app makes carries them:
+pages, error pages (the handlers' responses pass through here too), static files, the API,
+redirects and 404s for unknown addresses. Responses the app never makes (the proxy's own 502
+or its redirect from http to https) need the proxy to add them: README, "Operations".
+"""
+
+from flask import Flask, current_app, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+# Two years, the preload list's minimum; subdomains are not ours to bind.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000"
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+LOCAL_ENVIRONMENTS = frozenset({"development", "testing"})
+# Files that hold nothing a reporter wrote, and may be cached.
+CACHEABLE_ENDPOINTS = frozenset({"static", "triage.static", "favicon"})
+
+
+def wants_hsts() -> bool:
+    """Production always (the proxy speaks HTTPS to the phone even when it speaks HTTP to us);
+    elsewhere only over HTTPS, so a developer's http://127.0.0.1 is never pinned to HTTPS."""
+    return current_app.config["ENV_NAME"] not in LOCAL_ENVIRONMENTS or request.is_secure
 
 
 def init_app(app: Flask) -> None:
     @app.after_request
     def set_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if not request.path.startswith("/static/"):
+        for name, value in HEADERS.items():
+            headers.setdefault(name, value)
+        if wants_hsts():
+            headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+        if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:
             # Pages may hold what a reporter wrote: never keep them in a shared cache or history.
             headers["Cache-Control"] = "no-store"
         return response

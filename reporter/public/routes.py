@@ -99,7 +99,8 @@ def render_limited_form(retry_after: int):
 @bp.route("/report", methods=["GET", "POST"])
 def report():
     sectors = campaign_data().sectors
-    sector = request.values.get("sector")
+    # The form's own sector when posted: one in the address as well must not be read instead.
+    sector = (request.form if request.method == "POST" else request.args).get("sector")
     if sector not in sectors:
         return shared_page(
             lambda: render_template("public/choose_sector.html"), {"lang": offered()}

@@ -12,6 +12,8 @@ For later features (exports, notifications, statistics), build queries as
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import ColumnElement, false, select, true
 from werkzeug.exceptions import NotFound
 
@@ -19,6 +21,7 @@ from reporter.codes import NATIONAL_QUEUE, Role
 from reporter.extensions import db
 from reporter.models import Report, StaffRegion, StaffUser
 
+REFERENCE_SHAPE = re.compile(r"LC-[0-9A-Z]{4}-[0-9A-Z]{4}")
 SEES_EVERY_QUEUE = frozenset({Role.ADMIN, Role.NATIONAL})
 
 
@@ -57,7 +60,10 @@ def can_see(user: StaffUser, report: Report) -> bool:
 
 
 def visible_report(user: StaffUser, reference: str) -> Report:
-    """The report, if the user may see it; otherwise the very same 404 as for no report."""
+    """The report, if the user may see it; otherwise the very same 404 as for no report.
+    Anything not shaped like a reference is that 404 too, before the database sees it."""
+    if not REFERENCE_SHAPE.fullmatch(reference.upper()):
+        raise NotFound()
     report = db.session.scalar(
         select(Report).where(Report.reference == reference.upper(), report_scope(user))
     )

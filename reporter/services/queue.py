@@ -19,11 +19,13 @@ from reporter.extensions import db
 from reporter.models import OPEN_REPORTS, URGENCY, Report, ReportSign, StaffUser
 from reporter.reference import Reference
 from reporter.services.access import report_scope
+from reporter.services.reports import decrypt_field
 from reporter.services.search import search_clause
 
 PAGE_SIZE = 50
 RELATED_WINDOW = timedelta(days=14)
 RELATED_LIMIT = 20
+PLACE_CHARS = 60  # of a described place in the queue; the report page has it whole
 _CURSOR = re.compile(r"^([0-2])\.(\d{20})\.(\d{1,18})$")
 # What a queue page shows, and its cursor: a row's encrypted content is most of its bytes and
 # the queue never shows it. Reading any other attribute of a queue row raises, so a page that
@@ -32,6 +34,7 @@ QUEUE_COLUMNS = (
     Report.id, Report.reference, Report.created_at, Report.sector, Report.danger,
     Report.priority, Report.status, Report.region_id, Report.queue, Report.postcode_district,
     Report.station_crs, Report.urgency, Report.assigned_to_id,
+    Report.place_enc,  # the "Where" column shows the place described when there is no other
 )  # fmt: skip
 
 
@@ -146,6 +149,24 @@ def queue_page(
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return rows, (Cursor.after(rows[-1]) if more else None)
+
+
+def where(report: Report, ref: Reference) -> str:
+    """Where a report was made, in a few words for the queue: the station, the postcode
+    district, or the start of the place the reporter described (decrypted for the page)."""
+    if report.station_crs:
+        station = ref.stations.get(report.station_crs)
+        return f"{station.name} ({report.station_crs})" if station else report.station_crs
+    if report.postcode_district:
+        return report.postcode_district
+    place = " ".join((decrypt_field(report, "place") or "").split())
+    if not place:
+        return "Not given"
+    return place if len(place) <= PLACE_CHARS else place[: PLACE_CHARS - 1].rstrip() + "…"
+
+
+def queue_places(rows: list[Report], ref: Reference) -> dict[int, str]:
+    return {report.id: where(report, ref) for report in rows}
 
 
 def related_reports(user: StaffUser, report: Report) -> list[Report]:

@@ -3,6 +3,9 @@ For anyone but an admin they do not exist."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
@@ -11,7 +14,7 @@ from reporter.models import StaffUser
 from reporter.services import audit, reference_admin, staff
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, day_range, form_page, query_args
+from reporter.triage.common import add_error, day_range, form_page, query_args, uk_time
 from reporter.triage.forms import (
     AuditFilterForm,
     EmptyForm,
@@ -21,9 +24,89 @@ from reporter.triage.forms import (
     choices,
 )
 
+USER_ID_MAX = 2**31 - 1  # the column's range: a larger id is the same 404 as an unknown one
+AUDIT_ID = re.compile(r"[0-9]{1,18}")  # a `before=` beyond 64 bits is ignored, never an error
+
+# The audit log's details, in words. Keys are shown in this order; a key not named here is
+# shown as it is, so nothing recorded is ever hidden from the admin.
+DETAIL_LABELS = {
+    "reason": "reason", "status": "status", "priority": "priority", "sector": "setting",
+    "sign": "sign", "since": "received from", "until": "received before", "queue": "queue",
+    "agency": "referred to", "force": "police force", "from": "from", "to": "to",
+    "role": "role", "regions": "regions", "days": "closed for more than (days)",
+    "rows": "reports exported",
+}  # fmt: skip
+DETAIL_FLAGS = {  # key: (words when true, words when false)
+    "search": ("with a search (words not recorded)", "no search"),
+    "mine": ("only reports assigned to them", ""),
+    "later_page": ("a later page", "the first page"),
+    "contact": ("with contact details", "without contact details"),
+    "second_factor": ("with the second factor", "with a password only"),
+    "totp_required": ("second factor required", "second factor not required"),
+}
+DETAIL_VALUES = {
+    "unknown_account": "no such account", "bad_password": "wrong password",
+    "inactive": "account deactivated", "bad_code": "wrong code", "throttled": "too many attempts",
+    "open": "open (new, triaged or referred)", "any": "any status",
+}  # fmt: skip
+
+
+def _detail_value(value) -> str:
+    if value is None or value == "" or value == []:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_detail_value(v) for v in value)
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            return uk_time(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return DETAIL_VALUES.get(str(value), str(value))
+
+
+def _is_change(key: str, value) -> bool:
+    """`user_changed` records [before, after] (regions: two lists); `user_created` values."""
+    if not isinstance(value, list) or len(value) != 2:
+        return False
+    return key != "regions" or all(isinstance(v, list) for v in value)
+
+
+def _detail_part(key: str, value) -> str:
+    label = DETAIL_LABELS.get(key, key.replace("_", " "))
+    if key in ("role", "regions", "totp_required") and _is_change(key, value):
+        before, after = value
+        if before == after:
+            return ""
+        if key in DETAIL_FLAGS:
+            return (
+                f"{DETAIL_FLAGS[key][1]} → {DETAIL_FLAGS[key][0]}"
+                if after
+                else (f"{DETAIL_FLAGS[key][0]} → {DETAIL_FLAGS[key][1]}")
+            )
+        return f"{label}: {_detail_value(before)} → {_detail_value(after)}"
+    if key in DETAIL_FLAGS:
+        yes, no = DETAIL_FLAGS[key]
+        return yes if value else no
+    return f"{label}: {_detail_value(value)}"
+
+
+@bp.app_template_filter("audit_detail")
+def audit_detail(detail: dict | None) -> str:
+    """`{"search": true, "later_page": false}` -> "with a search (words not recorded); the first
+    page": what an admin reads, not how it is stored."""
+    if not detail:
+        return ""
+    order = [*DETAIL_LABELS, *DETAIL_FLAGS]
+    keys = sorted(detail, key=lambda k: (order.index(k) if k in order else len(order), k))
+    parts = [_detail_part(k, detail[k]) for k in keys]
+    text = "; ".join(p for p in parts if p)
+    return text[:1].upper() + text[1:]
+
 
 def _user_or_404(user_id: int) -> StaffUser:
-    user = staff.get_user(user_id)
+    user = staff.get_user(user_id) if user_id <= USER_ID_MAX else None
     if user is None:
         raise NotFound()
     return user
@@ -138,7 +221,7 @@ def audit_log():
         reference=form.reference.data or None,
         since=since,
         until=until,
-        before_id=int(before) if before.isdigit() else None,
+        before_id=int(before) if AUDIT_ID.fullmatch(before) else None,
     )
     rows, last_id = audit.audit_page(chosen)
     args = query_args("before")

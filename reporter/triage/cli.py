@@ -30,6 +30,9 @@ DEMO_USERS = [
     ("national@lookcloser.example", Role.NATIONAL, (), "national-demo-password"),
     ("east-midlands@lookcloser.example", Role.OFFICER, ("east-midlands",), "officer-demo-password"),
     ("london@lookcloser.example", Role.OFFICER, ("london",), "officer-demo-password"),
+    # Every region the demo reports reach has someone to alert (cli.DEMO_PLACES).
+    ("north-west@lookcloser.example", Role.OFFICER, ("north-west",), "officer-demo-password"),
+    ("wales@lookcloser.example", Role.OFFICER, ("wales",), "officer-demo-password"),
 ]
 
 
@@ -98,7 +101,8 @@ def demo_users():
     """Create the demo accounts (development only). Safe to run again."""
     if current_app.config["ENV_NAME"] != "development":
         raise click.ClickException("demo accounts are for development only")
-    click.echo("Demo staff accounts for http://127.0.0.1:5000/triage (development only):")
+    base = current_app.config["REPORTER_BASE_URL"].rstrip("/")
+    click.echo(f"Demo staff accounts for {base}/triage/ (development only):")
     for email, role, regions, password in DEMO_USERS:
         if staff.find_user(email) is None:
             staff.create_user(

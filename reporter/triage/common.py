@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import render_template, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, NotFound
 from wtforms import Field
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
@@ -17,6 +19,8 @@ from reporter.services.queue import QueueFilter
 from reporter.triage import bp
 from reporter.triage.forms import QueueFilterForm
 from reporter.uktime import in_uk, uk_midnight
+
+FIRST_YEAR, LAST_YEAR = 1900, 9000
 
 
 def uk_time(moment: datetime | None) -> str:
@@ -37,9 +41,11 @@ def read_day(field: Field) -> date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(raw, fmt).date()
+            day = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        if FIRST_YEAR <= day.year <= LAST_YEAR:  # the day after and UTC both still exist
+            return day
     field.errors = [*field.errors, f"Enter {field.label.text.lower()} as a date, like 23/11/2026."]
     return None
 
@@ -96,3 +102,44 @@ def queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
         search=search.strip() if search else None,
         assigned_to_id=staff.id if form.mine.data else None,
     )
+
+
+def queue_form(staff: StaffUser, ref: Reference) -> QueueFilterForm:
+    """The queue's filters: from the query string, or from the body when a search is posted.
+
+    Search words never travel in a web address (it ends up in access logs and browser history):
+    a search is posted, and a `q` in a query string is ignored. The other filters name codes and
+    dates only, so they stay in the address, to bookmark and share."""
+    if request.method == "POST":
+        return QueueFilterForm(request.form, ref=ref, regions=region_choices(staff, ref))
+    return QueueFilterForm(
+        without_search(request.args), ref=ref, regions=region_choices(staff, ref)
+    )
+
+
+def without_search(args: MultiDict) -> MultiDict:
+    return MultiDict([(k, v) for k, v in args.items(multi=True) if k != "q"])
+
+
+def filter_args(form: QueueFilterForm) -> dict[str, Any]:
+    """The filters that name no content, as asked for and understood, for links onward."""
+    return {
+        f.name: f.raw_data[0]
+        for f in form
+        if f.name != "q" and f.raw_data and f.raw_data[0] and not f.errors
+    }
+
+
+@bp.before_request
+def refuse_nul_characters():
+    """Nobody types a NUL, and PostgreSQL cannot compare or store one in text: a form or query
+    holding one is a bad request (400), never a database error (503)."""
+    if any("\x00" in value for _key, values in request.values.lists() for value in values):
+        raise BadRequest()
+
+
+@bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(unknown: str):
+    """Any other address under /triage: signed out, the sign-in page (as for every staff page);
+    signed in, the staff 404, the same page as for a report or account one may not see."""
+    raise NotFound()

@@ -7,6 +7,8 @@ it is the app's usual 404, as for any page that is not theirs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, request, stream_with_context, url_for
 from werkzeug.exceptions import NotFound
 
@@ -14,8 +16,7 @@ from reporter.campaign import campaign_data
 from reporter.services import export
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import query_args, queue_filter, region_choices
-from reporter.triage.forms import QueueFilterForm
+from reporter.triage.common import queue_filter, queue_form
 from reporter.uktime import uk_today
 
 
@@ -25,14 +26,18 @@ def filename(contact: bool) -> str:
     return f"lookcloser-{kind}-{today:%Y-%m-%d}.csv"
 
 
-@bp.get("/export.csv")
+@bp.route("/export.csv", methods=["GET", "POST"])
 def export_csv():
+    """GET for filters alone; POST when there is a search, which never goes in an address."""
     staff = current_staff()
-    contact = request.args.get("contact") == "1"
+    source = request.form if request.method == "POST" else request.args
+    contact = source.get("contact") == "1"
     if contact and not export.may_export_contact(staff):
         raise NotFound()
+    if request.method == "GET" and "q" in request.args:
+        abort(400)  # a search is posted; without it this export would hold more than asked
     ref = campaign_data()
-    form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
+    form = queue_form(staff, ref)
     chosen = queue_filter(form, staff)
     if form.errors:
         # The queue page says what is wrong and offers no export until it is put right: an
@@ -50,11 +55,9 @@ def export_csv():
 
 
 @bp.app_template_global()
-def queue_export_url(contact: bool = False) -> str:
-    """The export of the queue page being shown: its filters, without its page position."""
-    args = query_args("after", "contact")
-    if contact:
-        args["contact"] = "1"
+def queue_export_url(filters: dict[str, Any], contact: bool = False) -> str:
+    """The export of the queue page being shown: its filters (no search), not its position."""
+    args = {**filters, "contact": "1"} if contact else filters
     return url_for("triage.export_csv", **args)
 
 

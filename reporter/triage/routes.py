@@ -15,40 +15,49 @@ from reporter.services.access import (
     can_see,
     visible_report,
 )
-from reporter.services.queue import Cursor, queue_page, related_reports
+from reporter.services.queue import Cursor, queue_page, queue_places, related_reports
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import add_error, query_args, queue_filter, region_choices
+from reporter.triage.common import (
+    add_error,
+    filter_args,
+    queue_filter,
+    queue_form,
+)
 from reporter.triage.forms import (
     AssignForm,
     CloseForm,
     EmptyForm,
     NoteForm,
-    QueueFilterForm,
     ReferForm,
     RerouteForm,
     choices,
 )
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 def queue():
     staff = current_staff()
     ref = campaign_data()
-    form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
+    form = queue_form(staff, ref)
     chosen = queue_filter(form, staff)
-    after = Cursor.decode(request.args.get("after"))
+    args = filter_args(form)
+    if request.method == "POST" and not chosen.search and not form.errors:
+        # Nothing to keep out of the address: show the filters as an ordinary page.
+        return redirect(url_for("triage.queue", **args), code=303)
+    source = request.form if request.method == "POST" else request.args
+    after = Cursor.decode(source.get("after"))
     rows, next_cursor = queue_page(staff, chosen, ref, after)
-    args = query_args("after")
     page = render_template(
         "triage/queue.html",
         form=form,
         rows=rows,
+        places=queue_places(rows, ref),
         show_regions=len(form.region.choices) > 2,
-        next_url=url_for("triage.queue", **args, after=next_cursor.encode())
-        if next_cursor
-        else None,
-        first_url=url_for("triage.queue", **args) if after else None,
+        filters=args,
+        search=chosen.search,
+        next_after=next_cursor.encode() if next_cursor else None,
+        later_page=bool(after),
     )
     # Committed after rendering: a commit expires the rows, and reloading them costs a query each.
     audit.viewed(

@@ -1,5 +1,7 @@
 """The audit log: written with every action, readable by admins, changeable by nobody."""
 
+import re
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -98,3 +100,27 @@ def test_the_log_pages_by_keyset(client):
     assert "action=sign_in" in older and "before=" in older
     second = read(client.get(older))
     assert second.html.count("<tr>") == 31
+
+
+def test_the_details_column_is_in_words_not_stored_values(client):
+    admin = make_user(role="admin", email="ada@staff.example")
+    officer = make_user(email="olive@staff.example")
+    sign_in(client, officer)
+    client.post("/triage/", data={"q": "granby", "priority": "high"})
+    sign_in(client, admin)
+    client.post(
+        f"/triage/users/{officer.id}",
+        data={"role": "officer", "regions": ["east-midlands", "wales"], "totp_required": "y"},
+    )
+    page = read(client.get("/triage/audit"))
+    details = re.findall(r'data-label="Details"><span class="cell">([^<]*)<', page.html)
+    assert (
+        "Status: open (new, triaged or referred); priority: high; "
+        "with a search (words not recorded); the first page"
+    ) in details
+    assert (
+        f"Account #{officer.id}. Regions: east-midlands → east-midlands, wales; "
+        "second factor not required → second factor required"
+    ) in details
+    for raw in ("later_page", "True", "False", "search:", "totp_required", "['"):
+        assert raw not in page.html.split("<tbody>")[1], raw

@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import parse_qsl
 
 from sqlalchemy import select, text
 
@@ -16,7 +17,12 @@ from tests.triage.conftest import audit_rows, sign_in
 
 
 def listed(client, query: str = "") -> list[str]:
-    response = client.get(f"/triage/?{query}")
+    """The references the queue lists for `query`; a search (q) is posted, as the page does."""
+    args = dict(parse_qsl(query))
+    if "q" in args:
+        response = client.post("/triage/", data=args)
+    else:
+        response = client.get(f"/triage/?{query}")
     assert response.status_code == 200
     return re.findall(r'class="ref">(LC-[A-Z0-9-]+)<', response.get_data(as_text=True))
 
@@ -191,8 +197,71 @@ def test_a_damaged_cursor_starts_from_the_first_page(client):
 def test_every_view_of_the_queue_is_audited_without_the_search_words(client):
     officer = make_user()
     sign_in(client, officer)
-    client.get("/triage/?q=granby+street&priority=high")
+    client.post("/triage/", data={"q": "granby street", "priority": "high"})
     [row] = audit_rows("queue_viewed")
     assert row.actor_id == officer.id
     assert row.detail == {"status": "open", "priority": "high", "search": True, "later_page": False}
     assert "granby" not in str(row.detail).lower()
+
+
+def test_a_search_is_posted_and_never_reaches_a_web_address(client):
+    """Words searched for would land in access logs and browser history: the form posts them,
+    the pages that follow carry them in their bodies, and no link or redirect holds them."""
+    made = [make_report(place="Granby Street kiosk") for _ in range(55)]
+    sign_in(client, make_user())
+    page = read(client.get("/triage/"))
+    [search_form] = [f for f in page.find_all("form") if f.get("action") == "/triage/"]
+    assert search_form["method"] == "post"
+    first = client.post("/triage/", data={"q": "granby", "status": "open"})
+    assert first.status_code == 200
+    body = first.get_data(as_text=True)
+    for address in re.findall(r'(?:href|action)="([^"]*)"', body):
+        assert "granby" not in address.lower(), address
+    # The next page is a posted form carrying the search and the position.
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', body))
+    assert hidden["q"] == "granby" and hidden["after"]
+    second = client.post(
+        "/triage/", data={"q": "granby", "status": "open", "after": hidden["after"]}
+    )
+    seen = re.findall(r'class="ref">(LC-[A-Z0-9-]+)<', body)
+    seen += re.findall(r'class="ref">(LC-[A-Z0-9-]+)<', second.get_data(as_text=True))
+    assert sorted(seen) == sorted(r.reference for r in made)
+    assert "First page" in second.get_data(as_text=True)
+
+
+def test_filters_without_a_search_go_back_to_an_address_to_bookmark(client):
+    sign_in(client, make_user())
+    response = client.post("/triage/", data={"q": "  ", "priority": "high", "status": "any"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/triage/?status=any&priority=high"
+
+
+def test_a_search_in_an_address_is_ignored_and_an_export_of_one_refused(client):
+    kiosk = make_report(place="Behind the kiosk")
+    other = make_report(place="Bus shelter")
+    sign_in(client, make_user())
+    response = client.get("/triage/?q=kiosk")
+    assert response.status_code == 200
+    found = re.findall(r'class="ref">(LC-[A-Z0-9-]+)<', response.get_data(as_text=True))
+    assert set(found) == {kiosk.reference, other.reference}  # not searched: the box is empty
+    assert 'value="kiosk"' not in response.get_data(as_text=True)
+    assert client.get("/triage/export.csv?q=kiosk").status_code == 400
+
+
+def test_the_where_column_shows_the_station_the_district_or_the_place_described(client):
+    make_report(station="LEI")
+    make_report(postcode="S40 1AA")
+    make_report(place="Car park of the   Drovers Arms, behind the bins " + "x" * 80)
+    make_report(place=None)
+    sign_in(client, make_user())
+    page = read(client.get("/triage/"))
+    cells = re.findall(r'data-label="Where"><span class="cell">([^<]*)<', page.html)
+    assert sorted(cells) == sorted(
+        [
+            "Leicester (LEI)",
+            "S40",
+            "Car park of the Drovers Arms, behind the bins xxxxxxxxxxxxx…",
+            "Not given",
+        ]
+    )
+    assert "–" not in re.findall(r'<span class="cell">([^<]*)<', page.html)  # no bare dashes

@@ -288,3 +288,17 @@ def test_a_chart_with_nothing_to_show_says_so():
 def test_a_chart_id_must_be_a_plain_name():
     with pytest.raises(ValueError):
         charts.bar_chart([("a", 1)], chart_id='x" onload="', title="t", desc="d")
+
+
+def test_the_weekly_chart_starts_at_the_first_week_with_reports_and_the_table_has_them_all(
+    client,
+):
+
+    make_report(created_at=utcnow() - timedelta(days=8))
+    sign_in(client, make_user())
+    page = client.get("/triage/trends?weeks=26").get_data(as_text=True)
+    chart = page.split('id="chart-by-week-title"')[1].split("</svg>")[0]
+    assert chart.count("<rect") in (2, 3)  # last week and this one (and the one between)
+    table = page.split('id="by-week-caption"')[1].split("</table>")[0]
+    assert table.count("Week beginning") >= 26
+    assert 'class="table-wrap chart-wrap"' in page  # scrolled to the newest end on a phone

@@ -103,6 +103,8 @@ def test_demo_accounts_only_in_development_and_only_once(make_app):
             ("national", ()),
             ("officer", ("east-midlands",)),
             ("officer", ("london",)),
+            ("officer", ("north-west",)),
+            ("officer", ("wales",)),
         ]
         for line in first.output.splitlines()[1:]:
             email, password = line.split()[:2]
