@@ -28,6 +28,7 @@ from reporter.services.reports import (
     new_reference,
     submit_report,
 )
+from reporter.templating import squeeze_html
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ def _form(**kwargs) -> ReportForm:
 
 def _render_form(form: ReportForm, status: int = 200, notice: str | None = None):
     sector = campaign_data().sectors[form.sector.data]
-    return render_template("public/report.html", form=form, sector=sector, notice=notice), status
+    html = render_template("public/report.html", form=form, sector=sector, notice=notice)
+    return squeeze_html(html), status
 
 
 def _idempotency_key(form: ReportForm) -> str | None:
