@@ -42,7 +42,8 @@ class Facts:
 @dataclass(frozen=True)
 class Decision:
     region: Region | None
-    region_source: str  # postcode, station, place, site, partner, outside (England and Wales), unknown
+    # postcode, station, place, site, partner, outside (England and Wales), unknown
+    region_source: str
     queue: str
     priority: str
     authorities: tuple[Authority, ...]

@@ -11,6 +11,7 @@ from flask_babel import refresh
 from reporter.extensions import limiter
 from reporter.i18n import remember_choice
 from reporter.public import bp
+from reporter.public.entry import entry_presets, entry_site, through_site
 from reporter.public.forms import ReportForm
 from reporter.services.guidance import guidance_for, reference
 from reporter.services.reports import (
@@ -48,7 +49,8 @@ def report():
     sector = request.values.get("sector")
     if sector not in reference().sectors:
         return render_template("public/choose_sector.html")
-    form = _form(data={"sector": sector}) if request.method == "GET" else _form()
+    presets = entry_presets(entry_site())
+    form = _form(data={"sector": sector, **presets}) if request.method == "GET" else _form()
     if request.method == "GET":
         return _render_form(form)
 
@@ -60,7 +62,7 @@ def report():
     if not form.validate():
         return _render_form(form)
 
-    new = form.report
+    new = through_site(form.report, entry_site())
     facts = new.facts
     decision = guidance_for(facts)
     if form.website.data:
