@@ -52,6 +52,10 @@ class Config:
     RATELIMIT_STORE_TIMEOUT = float(os.environ.get("RATELIMIT_STORE_TIMEOUT", "0.5"))  # seconds
     # Reports per client address. Generous enough for a shared workplace network.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per 10 minutes;40 per day")
+    # Reports per partner API key: a partner's server sends for many riders from one address.
+    PARTNER_KEY_RATE_LIMIT = os.environ.get(
+        "PARTNER_KEY_RATE_LIMIT", "300 per 10 minutes;5000 per day"
+    )
     # Number of proxies in front of the app whose X-Forwarded-For we trust (0 = none).
     PROXY_COUNT = int(os.environ.get("REPORTER_PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # a slow reporter must not lose the form; the session bounds it

@@ -267,6 +267,8 @@ def openapi_document(ref: Reference) -> dict:
             "/reports": {
                 "post": {
                     "summary": "Make a report",
+                    # No key works; a partner's key records the partner (see partnerKey).
+                    "security": [{}, {"partnerKey": []}],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -278,6 +280,7 @@ def openapi_document(ref: Reference) -> dict:
                     "responses": {
                         "201": _response("Stored, with guidance", "Created"),
                         "400": _response("Invalid report, or a body that is not JSON", "Errors"),
+                        "401": _response("A wrong or revoked partner API key", "Errors"),
                         "413": _response("The body is over 64 KiB", "Problem"),
                         "415": _response("The body is not application/json", "Errors"),
                         "429": _response("Too many reports; see Retry-After", "Problem"),
@@ -286,5 +289,19 @@ def openapi_document(ref: Reference) -> dict:
                 }
             },
         },
-        "components": {"schemas": _schemas(ref)},
+        "components": {
+            "schemas": _schemas(ref),
+            "securitySchemes": {
+                "partnerKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": (
+                        "Optional. A partner's API key (made by the LookCloser team, shown "
+                        "once), as `Authorization: Bearer lck_...`. The report records the "
+                        "partner, and the rate limit counts per key, not per address. A wrong "
+                        "or revoked key gets 401."
+                    ),
+                }
+            },
+        },
     }

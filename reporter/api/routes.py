@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from reporter.api import bp
+from reporter.api import bp, keys
 from reporter.api.openapi import openapi_document
 from reporter.api.payload import (
     PayloadErrors,
@@ -17,7 +17,6 @@ from reporter.api.payload import (
 )
 from reporter.extensions import limiter
 from reporter.i18n import offered, select_locale
-from reporter.public.routes import report_rate_limit
 from reporter.routing import Decision
 from reporter.services.guidance import guidance_for, reference
 from reporter.services.reports import StorageError, submit_report
@@ -60,8 +59,12 @@ def _language(chosen) -> str:
 
 
 @bp.post("/reports")
-@limiter.shared_limit(report_rate_limit, scope="reports")
+@limiter.shared_limit(keys.report_limit, scope="reports", key_func=keys.report_limit_key)
 def create_report():
+    try:
+        key = keys.request_key()
+    except keys.KeyRejected:
+        return keys.unauthorized()
     try:
         body = read_json(request)
     except PayloadErrors as invalid:
@@ -72,6 +75,7 @@ def create_report():
             new = read_report(body, reference(), language=language, source="api")
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
+        new = keys.with_key(new, key)
         decision = guidance_for(new.facts)
         guidance = guidance_json(decision)
         try:

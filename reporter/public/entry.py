@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from flask import g, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,6 +23,7 @@ from reporter.services.guidance import reference
 from reporter.services.reports import NewReport
 
 log = logging.getLogger(__name__)
+_CACHE = "reporter.entry_site"
 
 
 def _lookup(code: str | None) -> tuple[Site | None, bool]:
@@ -52,11 +53,12 @@ def entry(code: str):
 
 def entry_site() -> Site | None:
     """The live site whose code the request carries (`entry`, in the query or the form)."""
-    if "entry_site" not in g:
+    environ = request.environ  # lives exactly as long as the request
+    if _CACHE not in environ:
         raw = request.values.get("entry")
         site = _lookup(raw)[0] if raw else None
-        g.entry_site = site if site is not None and site.live else None
-    return g.entry_site
+        environ[_CACHE] = site if site is not None and site.live else None
+    return environ[_CACHE]
 
 
 def entry_presets(site: Site | None) -> dict:
