@@ -209,6 +209,7 @@ class SiteDraft:
     region: Region | None = None
     line: int | None = None
     errors: list[str] = field(default_factory=list)
+    asked: str = ""  # the station or postcode as written, shown beside its errors
 
     @property
     def kind(self) -> str:
@@ -251,6 +252,7 @@ def check_site(
     station, postcode, sector = (
         (v or "").strip() or None for v in (station, postcode, sector)
     )  # fmt: skip
+    draft.asked = " / ".join(v for v in (station, postcode) if v)
     if not draft.label:
         draft.errors.append("The label is empty: give each site a name the partner knows.")
     elif len(draft.label) > LABEL_MAX_LENGTH:

@@ -26,7 +26,7 @@ from reporter.models import Partner, Site
 QR_ERROR = "h"
 QR_BORDER = 4  # modules of quiet zone around the code
 PNG_SCALE = 12  # pixels a module: about 4 cm across at 300 dpi for a short link
-POSTER_CSS = Path(__file__).parent.parent / "static" / "css" / "poster.css"
+CSS_DIR = Path(__file__).parent.parent / "static" / "css"
 SIZES = {"poster": "A4", "card": "A6"}
 
 
@@ -87,7 +87,10 @@ def words(lang: str, site: Site) -> Words:
                 "Scan the code with your phone camera to tell us. It takes about 2 minutes, "
                 "and you can stay anonymous."
             ),
-            no_camera=_("No camera? Go to %(address)s", address=short_address(site)),
+            # The address is isolated left to right, so a right-to-left sentence keeps it whole.
+            no_camera=_(
+                "No camera? Go to %(address)s", address=f"\u2066{short_address(site)}\u2069"
+            ),
             danger=_("If a child is in immediate danger, call 999"),
         )
 
@@ -100,6 +103,7 @@ def render_sheet(site: Site, kind: str, *, standalone: bool = False) -> str:
         languages.append(DEFAULT_LOCALE)
     texts = [words(lang, site) for lang in languages]
     first = texts[0]
+    stylesheets = ("poster.css", f"page-{SIZES[kind].lower()}.css")
     return render_template(
         "posters/sheet.html",
         site=site,
@@ -111,7 +115,10 @@ def render_sheet(site: Site, kind: str, *, standalone: bool = False) -> str:
         svg=qr_svg(site, f"QR code: {entry_url(site)}"),
         url=entry_url(site),
         standalone=standalone,
-        inline_css=POSTER_CSS.read_text(encoding="utf-8") if standalone else None,
+        stylesheets=stylesheets,
+        inline_css="\n".join((CSS_DIR / name).read_text("utf-8") for name in stylesheets)
+        if standalone
+        else None,
     )
 
 
