@@ -222,18 +222,20 @@ class SiteDraft:
         return self.postcode or "Anywhere"
 
 
-def region_of_place(station_crs: str | None, postcode: str | None, sector: str) -> Region | None:
+def region_of_place(
+    station_crs: str | None, postcode: str | None, sector: str, ref: Reference | None = None
+) -> Region | None:
     """A site's region, by the same routing code as a report's (postcode, then station)."""
     region, _source = resolve_region(
         Facts(sector=sector, postcode=postcode, station=station_crs),
-        effective_reference(),
+        ref or effective_reference(),
         current_app.extensions["reporter_postcodes"],
     )
     return region
 
 
-def site_region(site: Site) -> Region | None:
-    return region_of_place(site.station_crs, site.postcode, site.sector_id)
+def site_region(site: Site, ref: Reference | None = None) -> Region | None:
+    return region_of_place(site.station_crs, site.postcode, site.sector_id, ref)
 
 
 def check_site(
@@ -244,10 +246,12 @@ def check_site(
     postcode: str | None = None,
     sector: str | None = None,
     taken: set[str] | None = None,
+    ref: Reference | None = None,
 ) -> SiteDraft:
     """Every problem with one site, in `draft.errors`. `taken` holds the labels (casefolded)
-    already used: the partner's sites and earlier rows of the same file."""
-    ref = effective_reference()
+    already used: the partner's sites and earlier rows of the same file. `ref`: the effective
+    reference data, read once for a whole file."""
+    ref = ref or effective_reference()
     draft = SiteDraft(label=" ".join((label or "").split()))
     station, postcode, sector = (
         (v or "").strip() or None for v in (station, postcode, sector)
@@ -287,6 +291,7 @@ def check_site(
             draft.station.crs if draft.station else None,
             draft.postcode,
             draft.sector or partner.sector,
+            ref,
         )
     return draft
 
@@ -449,6 +454,7 @@ def preview_import(partner: Partner, data: bytes) -> ImportPreview:
     preview = ImportPreview()
     rows = _read_csv(data, preview)
     taken = _taken_labels(partner)
+    ref = effective_reference()
     for row in rows or ():
         draft = check_site(
             partner,
@@ -457,6 +463,7 @@ def preview_import(partner: Partner, data: bytes) -> ImportPreview:
             postcode=row.get("postcode"),
             sector=row.get("sector"),
             taken=taken,
+            ref=ref,
         )
         draft.line = row["_line"]
         if draft.label:

@@ -12,6 +12,7 @@ from reporter.services import audit, entries, partner_keys, posters
 from reporter.services import partners as service
 from reporter.services.access import sees_every_queue
 from reporter.services.guidance import reference
+from reporter.services.reference_admin import effective_reference
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error
@@ -70,10 +71,11 @@ def new_partner():
 
 def _render_partner(partner: Partner, status: int = 200, **forms):
     ref = reference()
+    routing_ref = effective_reference()  # read once for every site
     return render_template(
         "triage/partner.html",
         partner=partner,
-        sites=[(site, service.site_region(site)) for site in partner.sites],
+        sites=[(site, service.site_region(site, routing_ref)) for site in partner.sites],
         keys=partner_keys.keys_of(partner),
         details=forms.get("details")
         or PartnerForm(
@@ -173,7 +175,10 @@ def import_sites(partner_id: int):
     """Upload a CSV file: every row is checked and shown; nothing is created until the whole
     file is valid and the admin confirms. The confirmation sends the same file again."""
     partner = _partner_or_404(partner_id)
-    request.max_content_length = service.IMPORT_MAX_BYTES * 3  # the file, and its echo
+    # A large partner's file is bigger than any other request: the file, or its echo when
+    # confirmed (a form field), may be up to IMPORT_MAX_BYTES (with room for escaping).
+    request.max_content_length = service.IMPORT_MAX_BYTES * 3
+    request.max_form_memory_size = service.IMPORT_MAX_BYTES * 2
     form = ImportForm()
     preview = None
     if request.method == "POST" and form.validate():

@@ -142,6 +142,19 @@ def test_the_import_previews_every_row_then_imports_on_confirmation(client, admi
     assert [e.action for e in audit_rows("sites_imported")] == ["sites_imported"]
 
 
+def test_a_large_partners_file_imports_through_the_page(client, admin):
+    partner = make_partner(sector="delivery")
+    rows = "".join(f'"Depot number {n} (north yard, gate B)",,LE1 6RN\n' for n in range(3000))
+    data = f"label,station,postcode\n{rows}".encode()
+    assert len(data) > 100_000  # far above the limit of any other request
+    url = f"/triage/partners/{partner.id}/import"
+    page = read(client.post(url, data={"file": (io.BytesIO(data), "sites.csv")}))
+    assert "Ready to import 3000 sites" in page.text
+    (content,) = page.find_all("input", name="content")
+    assert client.post(url, data={"content": content["value"], "confirm": "yes"}).status_code == 303
+    assert site_count() == 3000
+
+
 def test_an_import_with_errors_shows_each_and_offers_no_import(client, admin):
     partner = make_partner(sector="rail")
     data = GOOD + "Platform 1,XXQ,\nLeicester depot,,LE1 6RN\n"
