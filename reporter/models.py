@@ -76,6 +76,7 @@ class Report(db.Model):
     )
 
     assigned_to: Mapped[StaffUser | None] = relationship()
+    site: Mapped[Site | None] = relationship()
     signs: Mapped[list[ReportSign]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -268,3 +268,16 @@ def test_results_show_scans_reports_and_share_per_site(client):
     page = read(client.get("/triage/partners/results?weeks=4"))
     assert "Northern Trains: 4 scans, 2 reports (50%), of which 1 through its API keys" in page.text
     assert audit_rows("entry_results_viewed")[0].detail == {"weeks": 4}
+
+
+def test_the_report_page_says_which_partner_and_site_a_report_came_through(client):
+    site = make_site(make_partner(name="Northern Trains"), label="Leeds, staff room")
+    report = make_report(region="east-midlands")
+    report.partner, report.partner_id, report.site_id = "Northern Trains", site.partner_id, site.id
+    db.session.commit()
+    sign_in(client, make_user(role="officer"))
+    page = read(client.get(f"/triage/reports/{report.reference}"))
+    assert (
+        f"partner Northern Trains, through the entry link of its site “Leeds, staff room” ({site.code})"
+        in page.text
+    )
