@@ -108,3 +108,26 @@ def init_app(app: Flask) -> None:
             new = NewReport(facts=facts, description=text, contact=Contact(), source="form")
             submit_report(new, guidance_for(facts))
         click.echo(f"Added {count} demo reports.")
+        _demo_partners()
+
+
+DEMO_PARTNERS = [
+    ("Demo Rail Operator", "rail", "pl", None, [("Leeds station, staff room", "LDS", None)]),
+    ("Demo Couriers", "delivery", "ro", "east-midlands", [("Riders anywhere", None, None)]),
+    ("Demo Hotels", "hotel", "es", None, [("Manchester Piccadilly hotel", None, "M1 1AE")]),
+]
+
+
+def _demo_partners() -> None:
+    """A few partners with sites, so that entry links and posters can be tried at once."""
+    from reporter.services import partners, posters
+
+    for name, sector, language, region, sites in DEMO_PARTNERS:
+        if partners.find_partner(name):
+            continue
+        partner = partners.create_partner(
+            partners.PartnerDetails(name=name, sector=sector, language=language, region_id=region)
+        )
+        for label, station, postcode in sites:
+            site = partners.add_site(partner, label=label, station=station, postcode=postcode)
+            click.echo(f"Demo entry link ({name}, {label}): {posters.entry_url(site)}")
