@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import EntryScan, Report
-from reporter.services import entries, partners
+from reporter.services import entries, partners, site_import
 from reporter.services.reports import REFERENCE_ALPHABET
 from tests.factories import make_partner, make_site
 from tests.pages import read
@@ -176,5 +176,5 @@ def test_codes_are_short_from_the_reference_alphabet_and_unique():
 def test_many_sites_of_one_import_get_distinct_codes():
     partner = make_partner(sector="delivery")
     rows = "\n".join(f"Depot {n},," for n in range(400))
-    preview, sites = partners.import_sites(partner, f"label,station,postcode\n{rows}\n".encode())
+    preview, sites = site_import.import_sites(partner, f"label,station,postcode\n{rows}\n".encode())
     assert preview.valid and len({s.code for s in sites}) == 400

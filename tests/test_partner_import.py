@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import AuditEvent, Partner, Site
-from reporter.services import partners
+from reporter.services import partners, site_import
 from tests.factories import make_partner, make_site
 
 GOOD = (
@@ -32,7 +32,7 @@ def site_count() -> int:
 def preview(text: str | bytes, partner=None):
     partner = partner or make_partner(sector="rail")
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return partners.preview_import(partner, data)
+    return site_import.preview_import(partner, data)
 
 
 def test_a_valid_file_shows_each_row_with_its_place_and_region():
@@ -69,7 +69,7 @@ def test_a_valid_file_shows_each_row_with_its_place_and_region():
 def test_a_bad_row_is_reported_and_nothing_is_imported(line, expected):
     partner = make_partner(sector="rail")
     data = (GOOD + line + "\n").encode()
-    result, sites = partners.import_sites(partner, data)
+    result, sites = site_import.import_sites(partner, data)
     assert not result.valid and sites == []
     bad = [r for r in result.rows if r.errors]
     assert len(bad) == 1 and bad[0].line == 5
@@ -111,13 +111,13 @@ def test_a_file_from_a_spreadsheet_with_a_byte_order_mark_and_crlf_is_read():
 
 
 def test_a_too_large_file_is_refused():
-    data = b"label,station,postcode\n" + b"x" * partners.IMPORT_MAX_BYTES
+    data = b"label,station,postcode\n" + b"x" * site_import.IMPORT_MAX_BYTES
     assert "larger than" in preview(data).problems[0]
 
 
 def test_a_valid_import_creates_every_site_at_once_and_is_audited():
     partner = make_partner(sector="rail")
-    result, sites = partners.import_sites(partner, GOOD.encode())
+    result, sites = site_import.import_sites(partner, GOOD.encode())
     assert result.valid and len(sites) == 3 and site_count() == 3
     (event,) = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "sites_imported")

@@ -8,7 +8,7 @@ from werkzeug.exceptions import NotFound
 
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, Site
-from reporter.services import audit, entries, partner_keys, posters
+from reporter.services import audit, entries, partner_keys, posters, site_import
 from reporter.services import partners as service
 from reporter.services.access import sees_every_queue
 from reporter.services.guidance import reference
@@ -177,15 +177,15 @@ def import_sites(partner_id: int):
     partner = _partner_or_404(partner_id)
     # A large partner's file is bigger than any other request: the file, or its echo when
     # confirmed (a form field), may be up to IMPORT_MAX_BYTES (with room for escaping).
-    request.max_content_length = service.IMPORT_MAX_BYTES * 3
-    request.max_form_memory_size = service.IMPORT_MAX_BYTES * 2
+    request.max_content_length = site_import.IMPORT_MAX_BYTES * 3
+    request.max_form_memory_size = site_import.IMPORT_MAX_BYTES * 2
     form = ImportForm()
     preview = None
     if request.method == "POST" and form.validate():
         if request.form.get("confirm") == "yes" and form.content.data:
             data = form.content.data.encode("utf-8")
             try:
-                preview, sites = service.import_sites(partner, data, actor=current_staff())
+                preview, sites = site_import.import_sites(partner, data, actor=current_staff())
             except service.PartnerError as refused:
                 db.session.rollback()
                 add_error(form.file, str(refused))
@@ -195,7 +195,7 @@ def import_sites(partner_id: int):
                     return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
         elif form.file.data:
             data = form.file.data.read()
-            preview = service.preview_import(partner, data)
+            preview = site_import.preview_import(partner, data)
             if preview.valid:
                 form.content.data = data.decode("utf-8-sig")
         else:
@@ -207,7 +207,7 @@ def import_sites(partner_id: int):
         form=form,
         preview=preview,
         kinds=service.KINDS,
-        columns=service.CSV_COLUMNS,
+        columns=site_import.CSV_COLUMNS,
     ), status
 
 

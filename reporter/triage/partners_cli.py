@@ -18,7 +18,7 @@ from reporter.extensions import db
 from reporter.i18n import LOCALES
 from reporter.models import Partner
 from reporter.reference import REGION_IDS, SECTOR_IDS
-from reporter.services import partner_keys, posters
+from reporter.services import partner_keys, posters, site_import
 from reporter.services import partners as service
 
 partners_cli = AppGroup("partners", help="Partners, their sites and entry links.")
@@ -68,12 +68,12 @@ def import_command(partner_key, file, dry_run):
     """Import sites from a CSV file (columns label,station,postcode[,sector]). Every line is
     checked first; nothing is imported unless the whole file is valid."""
     partner = _partner(partner_key)
-    data = file.read(service.IMPORT_MAX_BYTES + 1)
+    data = file.read(site_import.IMPORT_MAX_BYTES + 1)
     if dry_run:
-        preview, sites = service.preview_import(partner, data), []
+        preview, sites = site_import.preview_import(partner, data), []
     else:
         try:
-            preview, sites = service.import_sites(partner, data)
+            preview, sites = site_import.import_sites(partner, data)
         except service.PartnerError as refused:
             db.session.rollback()
             raise click.ClickException(str(refused)) from refused
