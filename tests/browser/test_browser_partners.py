@@ -41,6 +41,10 @@ def paper_size(pdf: bytes) -> tuple[int, int]:
 def sign_in(page: Page, server, email: str) -> None:
     from tests.factories import PASSWORD
 
+    # Printing and screenshots of whole pages are slow on a busy machine: more room than the
+    # suite's 5 s, for these staff pages only.
+    page.set_default_timeout(20_000)
+
     page.goto(server.url + "/triage/login")
     page.get_by_role("textbox", name="Email address", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
