@@ -11,8 +11,8 @@ LOCALES_DIR := translations
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format compile extract update check-translations postcodes bench \
-        db-upgrade demo-data browser-deps fault-deps qr-deps clean
+.PHONY: help run test quick lint format compile extract update check-translations postcodes bench \
+        db-upgrade demo-data browser-deps fault-deps bench-deps qr-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -56,9 +56,10 @@ run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  REPORTER_ENV=development $(FLASK) run --port $(PORT)
 
-lint: $(VENV)/.installed ## ruff lint and format check
+lint: $(VENV)/.installed ## ruff lint and format check, and mypy type check (config in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed ## Format the code
 	$(BIN)/ruff format .
@@ -86,10 +87,18 @@ test: lint check-translations compile browser-deps fault-deps qr-deps ## Lint, t
 	  $(BIN)/python -m pytest -q -m "not browser"; \
 	else echo "!!! TEST_DATABASE_URL is not set: the suite did NOT run on PostgreSQL"; fi
 
+quick: compile ## The fast loop: the suite on SQLite without lint or browser tests (not a substitute for make test)
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(BIN)/python -m pytest -q -m "not browser" -x
+
 postcodes: $(VENV)/.installed ## Rebuild reporter/reference/postcodes.json from the ONS data
 	$(BIN)/python scripts/build_postcodes.py
 
-bench: $(VENV)/.installed ## Run the benchmarks in bench/
+bench-deps: ## Debian's wrk, the load generator of the HTTP benchmarks
+	@command -v wrk >/dev/null || \
+	  { (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || \
+	    echo "!!! could not install wrk: the HTTP benchmarks will say NOT MEASURED"; }
+
+bench: $(VENV)/.installed bench-deps ## Run the benchmarks in bench/ (PostgreSQL and Redis: BENCH_POSTGRES_URL, BENCH_REDIS_URL)
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtual env, compiled translations and caches

@@ -31,7 +31,7 @@ def run() -> None:
     client = app.test_client()
     ref = app.extensions["reporter_reference"]
     css = len(client.get("/static/css/app.css").data)
-    js = len(client.get("/static/js/app.js").data)
+    js = sum(len(client.get(f"/static/js/{name}").data) for name in ("app.js", "offline.js"))
     heaviest = max(ref.sectors, key=lambda s: len(ref.signs_for(s)))
     print(f"  CSS {css} B, JS {js} B; heaviest checklist: {heaviest}")
     english = None

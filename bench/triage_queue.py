@@ -4,7 +4,8 @@ Each database is built by the Alembic migrations, then seeded in bulk: a million
 years across the ten regions and the national queue, most of them normal priority and closed,
 open ones mostly recent, signs for some. Each page of the queue is timed through the real service
 (`queue_page`) against the very statement it sends, captured at the driver and run raw on a DBAPI
-cursor in the same run: the ratio is what the ORM and the service add. The plan of each statement
+cursor, the two called in turn so that the machine's other load falls on both: the ratio is what
+the ORM and the service add. The plan of each statement
 is printed, so a page that stops using its index shows. A whole GET /triage/ is timed the same
 way. Not part of `make test`: `make bench`, or `python -m bench triage_queue`.
 
@@ -29,11 +30,11 @@ import psycopg
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench._timing import measure, row
+from bench._timing import measure_alternately, row
 from reporter import create_app
+from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
 from reporter.models import OPEN_REPORTS, URGENCY, Report, StaffRegion, StaffUser
-from reporter.routing import NATIONAL_QUEUE
 from reporter.services.queue import PAGE_SIZE, QueueFilter, queue_page
 from reporter.services.sessions import start_session
 from reporter.services.staff import hash_password
@@ -231,12 +232,14 @@ def _seed(app, label: str, load: Callable) -> dict[str, StaffUser]:
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def _timed(fn: Callable) -> dict[str, float]:
+def _timed(baseline: Callable, fn: Callable) -> tuple[dict[str, float], dict[str, float]]:
+    """Figures of `baseline` and `fn`, called in turn: as many calls as fit, within 10..200."""
     started = time.perf_counter()
+    baseline()
     fn()
     once = time.perf_counter() - started
     repeat = max(10, min(200, int(SECONDS_PER_FIGURE / max(once, 1e-6))))
-    return measure(fn, repeat=repeat, warmup=min(10, repeat // 5))
+    return measure_alternately(baseline, fn, repeat=repeat, warmup=min(10, repeat // 5))
 
 
 def _sent_by(fn: Callable) -> list[tuple[str, object]]:
@@ -284,11 +287,9 @@ def _cases(people: dict[str, StaffUser]) -> list[tuple[str, StaffUser, QueueFilt
     ]
 
 
-def _measure_pages(app, people: dict[str, StaffUser], label: str) -> dict:
+def _measure_pages(app, people: dict[str, StaffUser], label: str, cur) -> dict:
     """Each case through queue_page() against its own statement run raw; the plan of each."""
     ref = app.extensions["reporter_reference"]
-    raw = db.engine.raw_connection()
-    cur = raw.cursor()
     figures = {}
     for name, user, f, page in _cases(people):
         after, reached = None, 1
@@ -315,17 +316,15 @@ def _measure_pages(app, people: dict[str, StaffUser], label: str) -> dict:
         assert len(bare()) in (count, count + 1), name  # one more tells if a next page exists
         short = f" (there are only {reached} pages)" if reached < page else ""
         print(f"  [{label}] {name}: {count} rows{short}")
-        baseline = _timed(bare)
+        baseline, served = _timed(bare, service)
         print(row("bare SQL: the same statement, DBAPI cursor", baseline))
-        print(row("service: queue_page()", _timed(service), baseline))
+        print(row("service: queue_page()", served, baseline))
         tables = ", ".join(re.search(r"\bFROM\s+(\w+)", sql)[1] for sql, _p in sent)
         print(f"      the service sent {len(sent)} statement(s), on: {tables}")
         for line in _plan(cur, db.engine.dialect.name, statement, parameters):
             print(f"      plan: {line}")
-        figures[name] = (baseline, after, count)
+        figures[name] = (bare, after, count)
     db.session.rollback()
-    cur.close()
-    raw.close()
     return figures
 
 
@@ -342,15 +341,15 @@ def _measure_requests(app, people: dict[str, StaffUser], label: str, figures: di
         db.session.commit()
         with client.session_transaction() as session:
             session[SESSION_KEY] = token
-        baseline, after, count = figures[name]
+        bare, after, count = figures[name]
         target = f"{url}{'&' if '?' in url else '?'}after={after.encode()}" if after else url
         response = client.get(target)
         assert response.status_code == 200, (target, response.status_code)
         assert response.get_data(as_text=True).count('class="ref"') == min(count, PAGE_SIZE)
         print(f"  [{label}] GET {url} as {who}{', page 50 by its after= cursor' if after else ''}")
-        print(row("bare SQL of the same page", baseline))
-        whole = _timed(lambda c=client, t=target: c.get(t))
-        print(row("GET through the test client", whole, baseline))
+        again, whole = _timed(bare, lambda c=client, t=target: c.get(t))
+        print(row("bare SQL of the same page", again))
+        print(row("GET through the test client", whole, again))
 
 
 def _bench(label: str, uri: str, load: Callable) -> None:
@@ -360,8 +359,12 @@ def _bench(label: str, uri: str, load: Callable) -> None:
     with app.app_context():
         upgrade()
         people = _seed(app, label, load)
-        figures = _measure_pages(app, people, label)
+        raw = db.engine.raw_connection()
+        cur = raw.cursor()
+        figures = _measure_pages(app, people, label, cur)
         _measure_requests(app, people, label, figures)
+        cur.close()
+        raw.close()
         db.session.remove()
         db.engine.dispose()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from reporter import campaign, resilience
 from reporter import config as config_module
-from reporter import resilience
 from reporter.crypto import DataCipher, development_key
 from reporter.extensions import babel, csrf, db, limiter, migrate
 from reporter.i18n import available_locales, select_locale
@@ -38,13 +38,15 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
         app.config["REPORTER_DATA_KEY"] = development_key(Path(app.instance_path))
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        # Flask types wsgi_app as a method; wrapping it is Flask's documented way to add
+        # WSGI middleware.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.config["REPORTER_LOCALES"] = available_locales(
         Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     )
 
     # Reference data is checked here: the app does not start on inconsistent data.
-    app.extensions["reporter_reference"] = get_reference()
+    app.extensions[campaign.EXTENSION] = get_reference()
     app.extensions["reporter_postcodes"] = PostcodeIndex.from_file()
     app.extensions["reporter_cipher"] = DataCipher(app.config["REPORTER_DATA_KEY"])
 
@@ -64,6 +66,9 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     csrf.exempt(api_bp)
     for module in (errors, i18n, security, templating):
         module.init_app(app)
+    from reporter import offline
+
+    offline.init_app(app)
 
     from reporter import cli, triage
 

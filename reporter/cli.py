@@ -12,11 +12,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.routing import Facts
 from reporter.services import notify, outbox, retention
-from reporter.services.guidance import guidance_for, reference
+from reporter.services.guidance import guidance_for
 from reporter.services.reports import Contact, NewReport, submit_report
 
 DEMO_PLACES = [
@@ -93,7 +94,7 @@ def init_app(app: Flask) -> None:
         if if_empty and db.session.scalar(select(func.count(Report.id))):
             click.echo("Demo data: reports already present, none added.")
             return
-        ref = reference()
+        ref = campaign_data()
         rng = random.Random(7)  # noqa: S311 (repeatable demo data, not security)
         for i in range(count):
             sector, postcode, station, text = DEMO_PLACES[i % len(DEMO_PLACES)]
@@ -111,7 +112,8 @@ def init_app(app: Flask) -> None:
         _demo_partners()
 
 
-DEMO_PARTNERS = [
+# name, setting, language, home region, sites (label, station, postcode)
+DEMO_PARTNERS: list[tuple[str, str, str, str | None, list[tuple[str, str | None, str | None]]]] = [
     ("Demo Rail Operator", "rail", "pl", None, [("Leeds station, staff room", "LDS", None)]),
     ("Demo Couriers", "delivery", "ro", "east-midlands", [("Riders anywhere", None, None)]),
     ("Demo Hotels", "hotel", "es", None, [("Manchester Piccadilly hotel", None, "M1 1AE")]),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reporter.uktime import UK_TIME_ZONE
+
 INSTANCE_DIR = Path(
     os.environ.get("REPORTER_INSTANCE_DIR", Path(__file__).parent.parent / "instance")
 )
@@ -51,14 +53,23 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORE_TIMEOUT = float(os.environ.get("RATELIMIT_STORE_TIMEOUT", "0.5"))  # seconds
     # Reports per client address. Generous enough for a shared workplace network.
+    # Only stored reports count: changing language or correcting mistakes never does.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per 10 minutes;40 per day")
     # Reports per partner API key: a partner's server sends for many riders from one address.
     PARTNER_KEY_RATE_LIMIT = os.environ.get(
         "PARTNER_KEY_RATE_LIMIT", "300 per 10 minutes;5000 per day"
     )
+    # Every POST per client address (form, API, staff), against floods: generous, for a depot's
+    # or a mobile network's shared address.
+    POST_FLOOD_LIMIT = os.environ.get("POST_FLOOD_LIMIT", "60 per minute;1000 per hour")
     # Number of proxies in front of the app whose X-Forwarded-For we trust (0 = none).
     PROXY_COUNT = int(os.environ.get("REPORTER_PROXY_COUNT", "0"))
     WTF_CSRF_TIME_LIMIT = None  # a slow reporter must not lose the form; the session bounds it
+    # Over HTTPS, Flask-WTF also wants a Referer from this host, but our pages send none
+    # (Referrer-Policy: no-referrer, so no address leaks), and browsers then send no Referer
+    # either: every form posted in production was refused. The token in the session, with
+    # SameSite=Lax secure cookies, is the protection.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
@@ -92,8 +103,19 @@ class Config:
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.
     REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "730"))
+    # Pages, CSS and JS are compressed (brotli, else gzip): a page costs a third of its size on
+    # a phone. The API's JSON is small and read by partners' servers: sent as it is.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/manifest+json"]
+    # Pages the same for every visitor (the empty form, the chooser) are rendered once per
+    # process (reporter/page_cache.py); off where templates change while the app runs.
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    # Admins' moves of police forces are read at most this often per process; a move made in a
+    # process applies there at once, in the others within this many seconds.
+    FORCE_REGIONS_CACHE_SECONDS = float(os.environ.get("FORCE_REGIONS_CACHE_SECONDS", "10"))
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_DEFAULT_TIMEZONE = UK_TIME_ZONE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")
 
 
@@ -101,6 +123,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = _env_bool("FLASK_DEBUG", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PAGE_CACHE = False
 
 
 class TestingConfig(Config):
@@ -112,6 +135,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SESSION_COOKIE_SECURE = False
     REPORTER_DATA_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # tests only
+    # Per-process caches are off (one app may serve many tests); tests of them turn them on.
+    PAGE_CACHE = False
+    FORCE_REGIONS_CACHE_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

@@ -1,5 +1,7 @@
 """Error pages. Every one of them still shows who to call: a reporter who meets an error may be
-looking at a child in danger. API paths get JSON. No stack trace ever reaches a user."""
+looking at a child in danger. API paths get JSON; staff pages (/triage) their own English page
+for the errors staff meet. No stack trace ever reaches a user. Flask-Limiter sets `Retry-After`
+on a 429 (RATELIMIT_HEADERS_ENABLED); the page says the same in minutes."""
 
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ import time
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db, limiter
-from reporter.i18n import text_direction
+from reporter.i18n import STAFF_BLUEPRINT, text_direction
 
 log = logging.getLogger(__name__)
 DANGER_CONTACTS = ("emergency-999", "police-101", "crimestoppers")
@@ -70,23 +72,39 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def _retry_after_seconds() -> int:
+# Staff pages are English only and need no numbers to call.
+STAFF_MESSAGES = {
+    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
+    404: ("Page not found", "There is no such page, or it is not one you can see."),
+    429: ("Too many attempts", "Wait a few minutes before you try again."),
+}
+
+
+def retry_after_seconds() -> int:
+    """How long until the limit that refused this request lets one through again."""
     limit = limiter.current_limit
     if limit is None:
         return 60
     return max(1, int(limit.reset_at - time.time()))
 
 
-def render_error(status: int, retry_after: int | None = None):
+def render_staff_error(status: int, title: str, body: str):
+    html = render_template("triage/error.html", title=title, body=body, status=status)
+    return current_app.make_response((html, status))
+
+
+def render_error(status: int):
+    if request.blueprint == STAFF_BLUEPRINT and status in STAFF_MESSAGES:
+        return render_staff_error(status, *STAFF_MESSAGES[status])
     title, body = _messages().get(status, _messages()[500])
-    ref = current_app.extensions["reporter_reference"]
+    ref = campaign_data()
     contacts = [ref.authorities[a] for a in DANGER_CONTACTS]
     if request.path.startswith("/api/"):
         payload = {"error": title, "authorities": [a.id for a in contacts]}
         response = current_app.json.response(payload)
         response.status_code = status
     else:
-        minutes = math.ceil(retry_after / 60) if retry_after else None
+        minutes = math.ceil(retry_after_seconds() / 60) if status == 429 else None
         try:
             html = render_template(
                 "errors/error.html",
@@ -100,24 +118,10 @@ def render_error(status: int, retry_after: int | None = None):
             log.exception("error page %s failed to render", status)
             html = fallback_page(contacts)
         response = current_app.make_response((html, status))
-    if retry_after:
-        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        if request.endpoint == "public.report":
-            from reporter.public.routes import render_expired_form
-
-            return render_expired_form()
-        return render_error(400)
-
-    @app.errorhandler(429)
-    def too_many(error):
-        return render_error(429, retry_after=_retry_after_seconds())
-
     @app.errorhandler(SQLAlchemyError)
     def database_down(error):
         db.session.rollback()

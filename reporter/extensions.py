@@ -1,12 +1,15 @@
 """Extension objects, unbound: create_app() binds them to an app."""
 
+from typing import cast
+
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so that Alembic migrations can drop and alter them on every database.
@@ -27,4 +30,36 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def post_flood_limit() -> str:
+    return current_app.config["POST_FLOOD_LIMIT"]
+
+
+def not_a_post() -> bool:
+    return request.method != "POST"
+
+
+# Every POST from one address counts towards a generous limit against floods. Reports have their
+# own limit, which counts only reports that were stored (services/report_limits.py).
+limiter = Limiter(
+    key_func=get_remote_address,
+    application_limits=[post_flood_limit],
+    application_limits_exempt_when=not_a_post,
+)
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the current transaction; how many rows it changed."""
+    return cast(CursorResult, db.session.execute(statement)).rowcount
+
+
+@limiter.request_filter
+def _reading_is_not_limited() -> bool:
+    """Our limits guard what a request does (reports, sign-ins, the flood limit on POSTs), never
+    the reading of a page: a GET, HEAD or OPTIONS skips the limiter's bookkeeping, a fifth of
+    the form page's time. Not while the store is down: the limiter notices it is back only on a
+    request it sees (`_storage_dead`, as reporter/resilience.py reads it)."""
+    if getattr(limiter, "_storage_dead", False):
+        return False
+    return request.method in ("GET", "HEAD", "OPTIONS")

@@ -31,7 +31,11 @@ def healthz():
     except SQLAlchemyError:
         db.session.rollback()
         states.observe("database", False, "reports cannot be stored; the form shows who to call")
-        body = {"status": "unavailable", "database": "down", "rate_limit_store": store}
+        body: dict[str, object] = {
+            "status": "unavailable",
+            "database": "down",
+            "rate_limit_store": store,
+        }
         body["reasons"] = ["database unreachable: reports cannot be stored"]
         return body, 503
     states.observe("database", True, "")

@@ -1,23 +1,25 @@
 """Languages: which ones we offer, how a request's language is chosen, and its text direction.
 
 Choice, in order: an explicit choice (`?lang=`, kept for the session), the preset of the QR
-code the reporter scanned, the browser's Accept-Language, English.
+code the reporter scanned, the browser's Accept-Language, English. Staff pages (/triage) are
+English only, whatever the browser or the session asks for.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from flask import current_app, request, session
 
 DEFAULT_LOCALE = "en"
+STAFF_BLUEPRINT = "triage"
 # Order of the language switcher: English, Welsh, then the languages most used by partners' staff.
 LOCALES = (
     "en", "cy", "pl", "ro", "pt", "es", "it", "bg", "lt", "ar",
     "ur", "bn", "pa", "so", "tr", "uk", "ckb", "ti",
 )  # fmt: skip
-RTL = frozenset({"ar", "ur", "ckb"})
 # Where the name speakers use differs from CLDR's ("Central Kurdish").
 NATIVE_NAMES = {"ckb": "کوردی (سۆرانی)"}
 
@@ -38,8 +40,10 @@ def native_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@cache
 def text_direction(code: str) -> str:
-    return "rtl" if code in RTL else "ltr"
+    """ "rtl" or "ltr", as CLDR has it for the language (through Babel)."""
+    return Locale.parse(code).text_direction
 
 
 def remember_choice(code: str | None) -> None:
@@ -48,6 +52,8 @@ def remember_choice(code: str | None) -> None:
 
 
 def select_locale() -> str:
+    if request.blueprint == STAFF_BLUEPRINT:
+        return DEFAULT_LOCALE
     locales = offered()
     explicit = request.args.get("lang")
     if explicit in locales:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -20,7 +21,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from reporter.extensions import db
+from reporter.codes import OPEN_STATUSES, Priority, Role, Status, sql_in
+from reporter.extensions import Base, db
+
+# Flask-SQLAlchemy makes db.Model at run time from our declarative Base; the type checker sees
+# the Base it is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -29,16 +38,16 @@ def utcnow() -> datetime:
 
 
 # The queue sorts by urgency, then newest: a number, so one index can serve the sort.
-URGENCY = {"urgent": 2, "high": 1, "normal": 0}
+URGENCY = {priority.value: priority.urgency for priority in Priority}
 # The predicate of the partial indexes on open reports; queries for open reports use it verbatim.
-OPEN_REPORTS = "status IN ('new', 'triaged', 'referred')"
+OPEN_REPORTS = sql_in("status", OPEN_STATUSES)
 
 
 def _urgency_of_row(context) -> int:
     return URGENCY.get(context.get_current_parameters().get("priority"), 0)
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,15 +62,15 @@ class Report(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     sector: Mapped[str] = mapped_column(String(32))
     danger: Mapped[bool]
-    priority: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    priority: Mapped[str] = mapped_column(String(8))  # a Priority
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW.value)
     region_id: Mapped[str | None] = mapped_column(String(32))
-    region_source: Mapped[str] = mapped_column(String(16))
+    region_source: Mapped[str] = mapped_column(String(16))  # a RegionSource
     queue: Mapped[str] = mapped_column(String(32))
     postcode_district: Mapped[str | None] = mapped_column(String(4))
     station_crs: Mapped[str | None] = mapped_column(String(3))
     seen_at: Mapped[datetime | None]
-    consent: Mapped[str] = mapped_column(String(16))  # share, confidential or anonymous
+    consent: Mapped[str] = mapped_column(String(16))  # a Consent
     reporter_young: Mapped[bool] = mapped_column(default=False)
     authorities: Mapped[list[str]] = mapped_column(JSON)
     postcode_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -74,6 +83,9 @@ class Report(db.Model):
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
     )
+    # Chosen by the sender (the phone for the form, the partner's app for the API): a report
+    # sent again with the same key, even at the same moment, is stored once (services/reports).
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     assigned_to: Mapped[StaffUser | None] = relationship()
     site: Mapped[Site | None] = relationship()
@@ -86,6 +98,7 @@ class Report(db.Model):
         Index("ix_reports_district_created", "postcode_district", "created_at"),
         Index("ix_reports_station_created", "station_crs", "created_at"),
         Index("ix_reports_site_created", "site_id", "created_at"),
+        Index("uq_reports_source_idempotency_key", "source", "idempotency_key", unique=True),
         # The triage queue: one region, most urgent then newest (keyset on the last three).
         Index("ix_reports_queue_urgency_created", "queue", "urgency", "created_at", "id"),
         # The same across every region, for national staff.
@@ -121,7 +134,7 @@ class Report(db.Model):
         return [s.sign_id for s in self.signs]
 
 
-class ReportSign(db.Model):
+class ReportSign(Model):
     """One ticked sign of a report: a row each, so staff can count and filter by sign."""
 
     __tablename__ = "report_signs"
@@ -134,7 +147,7 @@ class ReportSign(db.Model):
     report: Mapped[Report] = relationship(back_populates="signs")
 
 
-class StaffUser(db.Model):
+class StaffUser(Model):
     """A member of the programme's staff who signs in at /triage."""
 
     __tablename__ = "staff_users"
@@ -143,7 +156,7 @@ class StaffUser(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # always lower case
     name: Mapped[str | None] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id
-    role: Mapped[str] = mapped_column(String(16))  # admin, national or officer
+    role: Mapped[str] = mapped_column(String(16))  # a Role
     active: Mapped[bool] = mapped_column(default=True)
     totp_required: Mapped[bool] = mapped_column(default=False)
     totp_enabled: Mapped[bool] = mapped_column(default=False)
@@ -156,7 +169,7 @@ class StaffUser(db.Model):
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffRegion.region_id"
     )
 
-    __table_args__ = (CheckConstraint("role IN ('admin', 'national', 'officer')", name="role"),)
+    __table_args__ = (CheckConstraint(sql_in("role", tuple(Role)), name="role"),)
 
     @property
     def region_ids(self) -> list[str]:
@@ -167,7 +180,7 @@ class StaffUser(db.Model):
         return f"{self.name} ({self.email})" if self.name else self.email
 
 
-class StaffRegion(db.Model):
+class StaffRegion(Model):
     """A region an officer covers: an officer may cover more than one."""
 
     __tablename__ = "staff_regions"
@@ -178,7 +191,7 @@ class StaffRegion(db.Model):
     region_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
-class StaffSession(db.Model):
+class StaffSession(Model):
     """A signed-in session. The cookie holds a random token; only its SHA-256 is stored, so a
     copy of this table cannot be replayed. A row ends when revoked or timed out."""
 
@@ -195,7 +208,7 @@ class StaffSession(db.Model):
     user: Mapped[StaffUser] = relationship(lazy="joined")
 
 
-class ReportEvent(db.Model):
+class ReportEvent(Model):
     """One entry of a report's timeline: a status change, referral, assignment, note or re-route.
     `from_value`/`to_value` hold codes (a status, a region id, an agency id, a user id); what staff
     wrote (a note, a reason, another agency's reference) is in `text_enc`, encrypted."""
@@ -216,7 +229,7 @@ class ReportEvent(db.Model):
     __table_args__ = (Index("ix_report_events_report_created", "report_id", "created_at"),)
 
 
-class ReportSearchToken(db.Model):
+class ReportSearchToken(Model):
     """Blind index over encrypted text: a keyed hash (HMAC-SHA256) of each normalised word of the
     place and of the full postcode. Staff can search without the text being stored in clear."""
 
@@ -228,7 +241,7 @@ class ReportSearchToken(db.Model):
     )
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, to which report: never what a report says. Append-only: no route edits
     it and database triggers (migration 0002) refuse UPDATE and DELETE. No foreign keys, so a row
     outlives the account and report it names, and nothing cascades into it."""
@@ -253,7 +266,7 @@ class AuditEvent(db.Model):
     )
 
 
-class ForceRegion(db.Model):
+class ForceRegion(Model):
     """An admin's override of the region a police force belongs to (reference/regions.toml).
     A row exists only while the force sits somewhere other than the file says; routing reads
     the file with these applied (services/reference_admin.py). The audit log keeps the codes of
@@ -276,7 +289,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # gave up after OUTBOX_MAX_ATTEMPTS; `flask outbox retry-failed` re-queues
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An email to staff, written in the same transaction as what it is about (an urgent report,
     the daily summary) and sent by the outbox worker (services/outbox.py). A worker claims a
     message by setting the lease; the result is kept: when it was sent, how many attempts, and
@@ -306,7 +319,7 @@ class OutboxMessage(db.Model):
     __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)
 
 
-class Partner(db.Model):
+class Partner(Model):
     """An employer that brings the campaign to its staff: a delivery company, a train operator,
     a hotel chain. Its staff reach the form through the entry links of its sites."""
 
@@ -329,7 +342,7 @@ class Partner(db.Model):
     )
 
 
-class Site(db.Model):
+class Site(Model):
     """A place where a partner's staff scan its code: a station (CRS code), a fixed place
     (postcode) or "anywhere" for mobile staff. `code` is its entry link, /p/<code>."""
 
@@ -367,7 +380,7 @@ class Site(db.Model):
         return self.active and self.partner.active
 
 
-class EntryScan(db.Model):
+class EntryScan(Model):
     """How many times a site's entry link was opened in a UK week (Monday). Nothing about who
     opened it: no address, no device, no cookie."""
 
@@ -380,7 +393,7 @@ class EntryScan(db.Model):
     scans: Mapped[int] = mapped_column(default=0)
 
 
-class PartnerKey(db.Model):
+class PartnerKey(Model):
     """An API key of a partner's app. Only the SHA-256 of the key is stored; the key itself is
     shown once, when it is made. `prefix` (its first characters) lets people tell keys apart."""
 

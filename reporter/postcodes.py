@@ -80,8 +80,17 @@ class PostcodeMatch:
     level: Level
 
 
+@dataclass(frozen=True, slots=True)
+class CouncilMatch:
+    """The council that runs children's services for most of a postcode sector or district
+    (never for one address: a sector can straddle two councils)."""
+
+    name: str
+    level: Literal["sector", "district"]
+
+
 class PostcodeIndex:
-    """The derived table held as three plain dicts, loaded once per process."""
+    """The derived table held as three plain dicts, loaded once per process, and the councils."""
 
     def __init__(
         self,
@@ -89,11 +98,16 @@ class PostcodeIndex:
         sectors: dict[str, str | None],
         postcodes: dict[str, str | None],
         source: str = "",
+        councils: dict | None = None,
     ) -> None:
         self.districts = districts
         self.sectors = sectors
         self.postcodes = postcodes
         self.source = source
+        councils = councils or {}
+        self.council_names: list[str] = councils.get("council_names", [])
+        self.council_districts: dict[str, int] = councils.get("council_districts", {})
+        self.council_sectors: dict[str, int] = councils.get("council_sectors", {})
 
     @classmethod
     def from_file(cls, path: Path | str = DEFAULT_TABLE) -> PostcodeIndex:
@@ -102,7 +116,21 @@ class PostcodeIndex:
         tables = [data.get(name) for name in ("districts", "sectors", "postcodes")]
         if not all(isinstance(table, dict) for table in tables):
             raise ValueError(f"{path}: expected districts, sectors and postcodes tables")
-        return cls(*tables, source=str(data.get("source", "")))
+        districts, sectors, postcodes = tables
+        councils = {k: v for k, v in data.items() if k.startswith("council_")}
+        return cls(
+            districts, sectors, postcodes, source=str(data.get("source", "")), councils=councils
+        )
+
+    def council_for(self, postcode: str) -> CouncilMatch | None:
+        """The council for most of the postcode's sector (or district); None when unknown."""
+        normalised = normalise_postcode(postcode) or ""
+        outward, _, inward = normalised.partition(" ")
+        if inward and (position := self.council_sectors.get(normalised[:-2])) is not None:
+            return CouncilMatch(self.council_names[position], "sector")
+        if (position := self.council_districts.get(outward)) is not None:
+            return CouncilMatch(self.council_names[position], "district")
+        return None
 
     def force_for(self, postcode: str) -> PostcodeMatch:
         """Resolve a postcode or outward code, in any case and spacing.
@@ -114,7 +142,7 @@ class PostcodeIndex:
         outward, _, inward = (normalised or "").partition(" ")
         if outward not in self.districts:
             return PostcodeMatch(force=None, known=False, level="district")
-        if inward:
+        if inward and normalised:
             if normalised in self.postcodes:
                 return PostcodeMatch(self.postcodes[normalised], known=True, level="postcode")
             sector = normalised[:-2]

@@ -11,11 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from reporter.codes import NATIONAL_QUEUE, Priority, RegionSource
 from reporter.reference import Authority, Reference, Region, Route
 
-URGENT, HIGH, NORMAL = "urgent", "high", "normal"
-PRIORITIES = (URGENT, HIGH, NORMAL)
-NATIONAL_QUEUE = "national"
 # A postcode written inside free text, such as "outside the chip shop, LE1 6RN".
 POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})\b", re.IGNORECASE)
 
@@ -43,9 +41,9 @@ class Facts:
 class Decision:
     region: Region | None
     # postcode, station, place, site, partner, outside (England and Wales), unknown
-    region_source: str
+    region_source: RegionSource
     queue: str
-    priority: str
+    priority: Priority
     authorities: tuple[Authority, ...]
     reasons: tuple[str, ...]
 
@@ -56,25 +54,25 @@ class Decision:
 
 def resolve_region(
     facts: Facts, ref: Reference, postcodes: PostcodeLookup
-) -> tuple[Region | None, str]:
+) -> tuple[Region | None, RegionSource]:
     """The region from the postcode district first, then the station, then the place; for a
     report sent through a partner's site, then the site's region, then the partner's."""
     if facts.postcode:
         match = postcodes.force_for(facts.postcode)
         if match.known:
             region = ref.region_of_force(match.force)
-            return region, "postcode" if region else "outside"
+            return region, RegionSource.POSTCODE if region else RegionSource.OUTSIDE
     if facts.station and facts.station in ref.stations:
-        return ref.region_of_force(ref.stations[facts.station].force), "station"
+        return ref.region_of_force(ref.stations[facts.station].force), RegionSource.STATION
     if facts.place:
         region = _region_from_place(facts.place, ref, postcodes)
         if region:
-            return region, "place"
+            return region, RegionSource.PLACE
     if facts.site_region in ref.regions:
-        return ref.regions[facts.site_region], "site"
+        return ref.regions[facts.site_region], RegionSource.SITE
     if facts.partner_region in ref.regions:
-        return ref.regions[facts.partner_region], "partner"
-    return None, "unknown"
+        return ref.regions[facts.partner_region], RegionSource.PARTNER
+    return None, RegionSource.UNKNOWN
 
 
 def _region_from_place(place: str, ref: Reference, postcodes: PostcodeLookup) -> Region | None:
@@ -93,13 +91,13 @@ def _station_named_in(place: str, ref: Reference):
     return max(named, key=lambda s: len(s.name), default=None)
 
 
-def priority_for(facts: Facts, ref: Reference) -> str:
+def priority_for(facts: Facts, ref: Reference) -> Priority:
     if facts.danger:
-        return URGENT
+        return Priority.URGENT
     signs = [ref.signs[s] for s in facts.signs if s in ref.signs]
     if any(s.serious for s in signs) or len(signs) >= ref.high_when_signs_at_least:
-        return HIGH
-    return NORMAL
+        return Priority.HIGH
+    return Priority.NORMAL
 
 
 def _applies(route: Route, facts: Facts, tags: frozenset[str], railway: bool) -> bool:
@@ -115,7 +113,8 @@ def _applies(route: Route, facts: Facts, tags: frozenset[str], railway: bool) ->
 def authorities_for(facts: Facts, ref: Reference) -> tuple[tuple[Authority, ...], tuple[str, ...]]:
     """Who to contact, most urgent first, with the reason each route applied."""
     tags = frozenset(t for s in facts.signs if s in ref.signs for t in ref.signs[s].tags)
-    railway = facts.sector == "rail" or bool(facts.station)
+    sector = ref.sectors.get(facts.sector)
+    railway = bool(sector and sector.railway) or bool(facts.station)
     chosen: dict[str, Authority] = {}
     reasons = []
     for route in ref.routes:

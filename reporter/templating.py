@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from babel import Locale
-from flask import Flask, current_app, request, url_for
-from flask_babel import format_datetime, get_locale, gettext
+from typing import Any
 
+from babel import Locale
+from babel.dates import format_date, format_time
+from flask import Flask, request, url_for
+from flask_babel import get_locale, gettext, ngettext, to_user_timezone
+
+from reporter.campaign import campaign_data
+from reporter.codes import CODES
 from reporter.i18n import native_name, offered, text_direction
+from reporter.services.guidance import emergency_first
 
 
 def switch_language_url(code: str) -> str:
     """This page again in another language (query string kept)."""
-    args = request.args.to_dict()
-    args["lang"] = code
+    args: dict[str, Any] = {**request.args.to_dict(), "lang": code}
     endpoint = request.endpoint if request.url_rule and request.method == "GET" else None
     return url_for(endpoint or "public.report", **(request.view_args or {}), **args)
 
@@ -30,14 +35,65 @@ def translated(text) -> str:
 
 
 def uk_datetime(value) -> str:
-    """A moment as UK local time, written the way the reader's language writes dates."""
-    return format_datetime(value, "medium", rebase=True)
+    """A moment as UK local time, written the way the reader's language writes dates, to the
+    minute: "2 December 2026, 08:52" in English (British, not CLDR's American "en"), each
+    locale's own long date, short time and joining pattern in the others."""
+    locale = get_locale() or Locale("en")
+    if locale.language == "en":
+        locale = Locale("en", "GB")
+    moment = to_user_timezone(value)
+    pattern = str(locale.datetime_formats["medium"])
+    return pattern.replace("{1}", format_date(moment, "long", locale=locale)).replace(
+        "{0}", format_time(moment, "short", locale=locale)
+    )
+
+
+def sms_body(summary) -> str:
+    """A text to an authority, ready to send: the reference, where, and the signs ticked.
+    Short, in the reporter's language; plain text (the template URL-encodes it)."""
+    parts = [gettext("LookCloser report %(reference)s.", reference=summary.reference)]
+    if summary.where:
+        parts.append(gettext("Where: %(place)s.", place=summary.where))
+    if summary.signs:
+        signs = "; ".join(translated(label) for label in summary.signs)
+        parts.append(gettext("Seen: %(signs)s.", signs=signs))
+    return " ".join(parts)
+
+
+def counter_texts() -> dict[str, dict[str, str]]:
+    """The character counter's sentences for each plural category of the page's language
+    (CLDR's, as the browser's Intl.PluralRules names them), with "{n}" where app.js puts the
+    number, formatted for the language. Each category is rendered through the catalogue with a
+    number of that category, so the catalogue's own plural forms are used."""
+    locale = get_locale() or Locale("en")
+    samples: dict[str, int] = {}
+    for n in range(200):
+        samples.setdefault(locale.plural_form(n), n)
+    return {
+        category: {
+            "left": ngettext(
+                "You have %(count)s character left",
+                "You have %(count)s characters left",
+                n,
+                count="{n}",
+            ),
+            "over": ngettext(
+                "%(count)s character too many", "%(count)s characters too many", n, count="{n}"
+            ),
+        }
+        for category, n in samples.items()
+    }
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["counter_texts"] = counter_texts
+    app.jinja_env.filters["sms_body"] = sms_body
+    app.jinja_env.filters["emergency_first"] = emergency_first
     app.jinja_env.filters["ltr"] = left_to_right
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["translated"] = translated
+    # Codes and their labels (codes.py): `Status.CLOSED`, `Consent.label_for(report.consent)`.
+    app.jinja_env.globals.update(CODES)
 
     @app.context_processor
     def inject():
@@ -48,5 +104,5 @@ def init_app(app: Flask) -> None:
             "languages": [(code, native_name(code)) for code in offered()],
             "switch_language_url": switch_language_url,
             "language_name": lambda code: f"{Locale.parse(code).english_name} ({code})",
-            "ref": current_app.extensions["reporter_reference"],
+            "ref": campaign_data(),
         }

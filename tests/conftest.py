@@ -104,6 +104,14 @@ def _empty_tables() -> None:
             conn.execute(text(sql))
 
 
+def _clean_up(app, dispose: bool) -> None:
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        if dispose:
+            db.engine.dispose()
+
+
 @pytest.fixture
 def make_app(_schema):
     """An app factory for tests that need their own settings (CSRF or rate limits on)."""
@@ -116,15 +124,23 @@ def make_app(_schema):
 
     yield make
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            _empty_tables()
-            db.engine.dispose()
+        _clean_up(app, dispose=True)
+
+
+@pytest.fixture(scope="session")
+def _session_app(_schema):
+    """The testing app, created once per session: creating one reads and checks every reference
+    file and the postcode index. A test must not change its settings (use `make_app` for that)."""
+    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": _schema})
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(_session_app):
+    """The shared testing app, with every table emptied after each test."""
+    config = dict(_session_app.config)
+    yield _session_app
+    assert dict(_session_app.config) == config, "a test changed the shared app's settings"
+    _clean_up(_session_app, dispose=False)
 
 
 @pytest.fixture

@@ -5,20 +5,35 @@ does it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 
-from flask import current_app
+from flask import current_app, g, request_started
 
+from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
 from reporter.models import Partner, Report, ReportSign, Site, StaffRegion, StaffUser, utcnow
-from reporter.routing import NATIONAL_QUEUE
 from reporter.services.partners import new_code
 from reporter.services.reports import new_reference
 from reporter.services.staff import hash_password, normalise_email
 
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}
+
+
+@contextmanager
+def data_context(app) -> Iterator[None]:
+    """An app context around a test, for the factories and queries. Requests made inside it
+    share its `g` (in production each request has its own), so each request starts without the
+    language a previous one chose (Flask-Babel keeps it in `g`)."""
+
+    def forget_language(_sender, **_extra) -> None:
+        g.pop("_flask_babel", None)
+
+    with app.app_context(), request_started.connected_to(forget_language, app):
+        yield
 
 
 @cache

@@ -1,42 +1,33 @@
-"""Reading pages in tests: parse HTML, check it is well formed, find what a person would see."""
+"""Reading pages in tests: the status a test expects, HTML that an HTML5 parser reads without a
+single parse error, and what a person would see."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
+
+import html5lib
 
 
-class Page(HTMLParser):
+class Page:
     def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
         self.html = html
-        self.ids: Counter = Counter()
-        self.elements: list[tuple[str, dict]] = []
-        self.title = ""
-        self._in_title = False
-        self.text_parts: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {k: "" if v is None else v for k, v in attrs}  # boolean attributes: ""
-        self.elements.append((tag, attrs))
-        if "id" in attrs:
-            self.ids[attrs["id"]] += 1
-        self._in_title = tag == "title"
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-        self.text_parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(" ".join(self.text_parts).split())
+        parser = html5lib.HTMLParser(namespaceHTMLElements=False)
+        root = parser.parse(html)
+        self.parse_errors = [
+            f"line {line}, column {column}: {code} {data or ''}".strip()
+            for (line, column), code, data in parser.errors
+        ]
+        # Every element in document order, with its attributes (boolean attributes are "").
+        self.elements: list[tuple[str, dict]] = [
+            (element.tag, dict(element.attrib))
+            for element in root.iter()
+            if isinstance(element.tag, str)
+        ]
+        self.ids: Counter = Counter(a["id"] for _tag, a in self.elements if "id" in a)
+        title = root.find("head/title")
+        self.title = "".join(title.itertext()) if title is not None else ""
+        self.text = " ".join(" ".join(root.itertext()).split())
 
     def find_all(self, tag: str, **attrs) -> list[dict]:
         return [
@@ -52,8 +43,12 @@ class Page(HTMLParser):
         return re.findall(r'href="(#[^"]+)"', block.group(0)) if block else []
 
 
-def read(response) -> Page:
+def read(response, status: int = 200) -> Page:
+    """A page as a person gets it: the status the test expects, HTML5 without parse errors,
+    unique ids, a title, and a language and text direction."""
+    assert response.status_code == status, f"status {response.status_code}, expected {status}"
     page = Page(response.get_data(as_text=True))
+    assert not page.parse_errors, f"HTML5 parse errors: {page.parse_errors}"
     duplicated = [i for i, n in page.ids.items() if n > 1]
     assert not duplicated, f"duplicate ids: {duplicated}"
     assert page.title.strip(), "page has no title"

@@ -10,7 +10,7 @@ from reporter.extensions import db
 from reporter.models import EntryScan, Report
 from reporter.services import entries, partners, site_import
 from reporter.services.reports import REFERENCE_ALPHABET
-from tests.factories import make_partner, make_site
+from tests.factories import data_context, make_partner, make_site
 from tests.pages import read
 
 REPORT = {
@@ -23,7 +23,7 @@ REPORT = {
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 

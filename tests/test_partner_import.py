@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from reporter.extensions import db
 from reporter.models import AuditEvent, Partner, Site
 from reporter.services import partners, site_import
-from tests.factories import make_partner, make_site
+from tests.factories import data_context, make_partner, make_site
 
 GOOD = (
     "label,station,postcode,sector\n"
@@ -21,7 +21,7 @@ GOOD = (
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 

@@ -105,23 +105,42 @@ def test_a_key_is_stored_only_as_its_hash():
 
 
 @pytest.fixture(params=["memory", "redis"])
-def limited(request, make_app):
+def limited_app(request, make_app):
+    """An app with rate limits on (in memory, and in Redis when TEST_REDIS_URL is set), made
+    with the test's own settings on top of small limits."""
     if request.param == "redis":
         if not TEST_REDIS_URL:
             missing_service("TEST_REDIS_URL is not set: rate limits were NOT tested on Redis")
         storage = TEST_REDIS_URL
     else:
         storage = "memory://"
-    app = make_app(
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI=storage,
-        REPORT_RATE_LIMIT="1 per minute",
-        PARTNER_KEY_RATE_LIMIT="3 per minute",
-    )
-    with app.app_context():
+    made = []
+
+    def make(**config):
+        app = make_app(
+            **{
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": storage,
+                "REPORT_RATE_LIMIT": "1 per minute",
+                "PARTNER_KEY_RATE_LIMIT": "3 per minute",
+                **config,
+            }
+        )
+        context = app.app_context()
+        context.push()
+        made.append(context)
         limiter.reset()
-        yield app
+        return app
+
+    yield make
+    for context in reversed(made):
         limiter.reset()
+        context.pop()
+
+
+@pytest.fixture
+def limited(limited_app):
+    return limited_app()
 
 
 def test_the_rate_limit_is_per_key_not_per_address(limited):
@@ -140,10 +159,14 @@ def test_the_rate_limit_is_per_key_not_per_address(limited):
     assert client.post("/api/v1/reports", json=API).status_code == 429
 
 
-def test_wrong_keys_count_against_the_address(limited):
-    client = limited.test_client()
+def test_wrong_keys_count_against_the_address(limited_app):
+    """A wrong key stores nothing, so it uses no report allowance (only stored reports count);
+    guessing keys is held back by the address's limit on every POST."""
+    client = limited_app(POST_FLOOD_LIMIT="2 per minute").test_client()
     assert client.post("/api/v1/reports", json=API, headers=bearer("lck_x")).status_code == 401
-    assert client.post("/api/v1/reports", json=API, headers=bearer("lck_y")).status_code == 429
+    assert client.post("/api/v1/reports", json=API, headers=bearer("lck_y")).status_code == 401
+    assert client.post("/api/v1/reports", json=API, headers=bearer("lck_z")).status_code == 429
+    assert client.post("/api/v1/reports", json=API).status_code == 429
 
 
 def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(client):

@@ -286,3 +286,34 @@ def test_london_boroughs_are_the_met_except_the_city(local_authorities):
     boroughs = {c: a for c, a in local_authorities["authorities"].items() if c.startswith("E09")}
     assert len(boroughs) == 33
     assert {a["force"] for c, a in boroughs.items() if c != "E09000001"} == {"metropolitan"}
+
+
+@pytest.mark.parametrize(
+    ("postcode", "council"),
+    [
+        ("LE1 6RN", "Leicester"),  # a unitary city
+        (
+            "LE11 3TU",
+            "Leicestershire",
+        ),  # Charnwood, a district: the county runs children's services
+        ("S40 1AA", "Derbyshire"),
+        ("BS1 4DJ", "City of Bristol"),  # ONS "Bristol, City of", as people write it
+        ("CF10 1AA", "Cardiff"),
+        ("EH1 1AA", "City of Edinburgh"),  # outside England and Wales: still a council
+    ],
+)
+def test_a_postcode_names_the_council_that_runs_childrens_services(postcode, council):
+    assert PostcodeIndex.from_file().council_for(postcode).name == council
+
+
+def test_an_unknown_postcode_names_no_council():
+    index = PostcodeIndex.from_file()
+    assert index.council_for("ZZ1 1ZZ") is None
+    assert index.council_for("not a postcode") is None
+
+
+def test_every_district_has_a_council_and_every_council_row_a_name():
+    index = PostcodeIndex.from_file()
+    assert set(index.council_districts) == set(index.districts)
+    rows = [*index.council_districts.values(), *index.council_sectors.values()]
+    assert all(0 <= i < len(index.council_names) for i in rows)

@@ -75,7 +75,7 @@ def test_a_valid_report_is_stored_and_the_outcome_shows_reference_and_guidance(c
         "high",
     )
     assert sorted(report.sign_ids) == ["controlled", "hiding"]
-    links = page.links()
+    links = [link.split("?")[0] for link in page.links()]
     assert links.index("sms:61016") < links.index("tel:101")
     assert "Leicester" in page.text  # what to tell them: where
 
@@ -112,7 +112,6 @@ def test_errors_are_summarised_linked_and_keep_everything_typed(client):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"station": "Leicesterr"}, "station"),
         ({"station": None, "postcode": None, "place": None}, "postcode"),
         ({"signs": [], "description": ""}, "description"),
         ({"signs": ["room-paid-cash"]}, "signs-0"),  # a hotel sign on the railway form
@@ -127,11 +126,6 @@ def test_each_bad_answer_gets_a_clear_error_on_its_field(client, changes, field)
     page = read(post_report(client, **changes))
     assert f"#{field}" in page.error_summary_links()
     assert not stored_reports()
-
-
-def test_a_misspelt_station_suggests_the_right_one(client):
-    page = read(post_report(client, station="Leicestr"))
-    assert "Leicester (LEI)" in page.text
 
 
 def test_contact_details_and_text_are_encrypted_at_rest(client):
@@ -190,9 +184,10 @@ def test_when_the_database_fails_the_reporter_still_sees_who_to_call(client, mon
 
     monkeypatch.setattr(db.session, "commit", fail)
     response = post_report(client, danger="yes")
-    assert response.status_code == 503
-    page = read(response)
+    page = read(response, 503)
     assert page.links().count("tel:999") >= 2
+    main = page.html.split('id="main"', 1)[1]
+    assert main.index('class="call-999" href="tel:999"') < main.index("Your report was not sent")
     assert "tel:0800555111" in page.links()
     assert VALID["description"] in page.html  # kept, ready to send again
     assert page.find_all("form", id="report-form")
@@ -204,8 +199,7 @@ def test_csrf_is_checked_and_an_expired_form_keeps_the_answers(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     client.get("/report?sector=rail")
     response = post_report(client)  # no token
-    assert response.status_code == 400
-    page = read(response)
+    page = read(response, 400)
     assert VALID["description"] in page.html
     assert page.find_all("div", class_="notice", role="status")
     assert not stored_reports()
@@ -219,8 +213,12 @@ def test_csrf_with_a_valid_token_is_accepted(make_app):
 
 
 def test_switching_language_mid_form_keeps_the_answers(client):
-    response = post_report(client, switch_lang="en", description="Still here")
+    english = read(client.get("/report?sector=rail"))
+    assert english.find_all("html")[0]["lang"] == "en"
+    response = post_report(client, switch_lang="pl", description="Still here")
     page = read(response)
+    assert page.find_all("html")[0]["lang"] == "pl"
+    assert "What did you see?" in english.text and "What did you see?" not in page.text
     assert "Still here" in page.html
     assert not page.error_summary_links()
     assert not stored_reports()
@@ -228,8 +226,7 @@ def test_switching_language_mid_form_keeps_the_answers(client):
 
 def test_unknown_pages_get_a_404_that_still_shows_who_to_call(client):
     response = client.get("/no-such-page")
-    assert response.status_code == 404
-    assert "tel:999" in read(response).links()
+    assert "tel:999" in read(response, 404).links()
 
 
 def test_pages_are_never_cached_and_allow_no_third_party_content(client):
@@ -242,7 +239,7 @@ def test_pages_are_never_cached_and_allow_no_third_party_content(client):
 
 def test_data_sentences_with_a_percent_sign_render_as_written(client):
     """Authority sentences are data: they are translated but never %-formatted."""
-    page = read(client.get("/no-such-page"))
+    page = read(client.get("/no-such-page"), 404)
     assert "stay 100% anonymous" in page.text
 
 
@@ -256,5 +253,4 @@ def test_if_the_error_page_itself_fails_a_plain_page_still_shows_who_to_call(
 
     monkeypatch.setattr(errors, "render_template", broken)
     response = client.get("/no-such-page")
-    assert response.status_code == 404
-    assert {"tel:999", "tel:101", "tel:0800555111"} <= set(read(response).links())
+    assert {"tel:999", "tel:101", "tel:0800555111"} <= set(read(response, 404).links())

@@ -1,7 +1,11 @@
-"""Rate limits per client address, on memory storage and on the shared Redis of production."""
+"""Rate limits per client address, on memory storage and on the shared Redis of production.
+
+Only stored reports count towards the report limit; every POST counts towards a generous flood
+limit. A reporter who is limited sees who to call and keeps every answer."""
 
 import pytest
 
+from reporter.api.openapi import openapi_document
 from reporter.extensions import limiter
 from tests.conftest import TEST_REDIS_URL, missing_service
 from tests.pages import read
@@ -11,47 +15,109 @@ FORM = {
     "danger": "no",
     "signs": ["many-calls"],
     "postcode": "LE1 6RN",
+    "description": "A girl of about 14 in the back seat, told where to sit by the man with her",
     "consent": "anonymous",
 }
 API = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
 
 
 @pytest.fixture(params=["memory", "redis"])
-def limited_client(request, make_app):
+def storage(request):
     if request.param == "redis":
         if not TEST_REDIS_URL:
             missing_service("TEST_REDIS_URL is not set: rate limits were NOT tested on Redis")
-        storage = TEST_REDIS_URL
-    else:
-        storage = "memory://"
-    app = make_app(
-        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, REPORT_RATE_LIMIT="2 per minute"
-    )
-    with app.app_context():
-        limiter.reset()
-    yield app.test_client()
-    with app.app_context():
-        limiter.reset()
+        return TEST_REDIS_URL
+    return "memory://"
 
 
-def test_the_third_report_in_a_minute_gets_429_with_retry_after_and_numbers(limited_client):
+@pytest.fixture
+def limited(make_app, storage):
+    """limited(**settings): a client of an app with rate limits on (2 reports a minute)."""
+    apps = []
+
+    def make(**overrides):
+        settings = {"REPORT_RATE_LIMIT": "2 per minute", **overrides}
+        app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, **settings)
+        with app.app_context():
+            limiter.reset()
+        apps.append(app)
+        return app.test_client()
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            limiter.reset()
+
+
+@pytest.fixture
+def limited_client(limited):
+    return limited()
+
+
+def test_the_third_stored_report_in_a_minute_gets_429_with_retry_after_and_numbers(
+    limited_client,
+):
     for _ in range(2):
         assert limited_client.post("/report", data=FORM).status_code == 303
     response = limited_client.post("/report", data=FORM)
-    assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 60
-    page = read(response)
+    page = read(response, 429)
     assert {"tel:999", "tel:101", "tel:0800555111"} <= set(page.links())
     assert "try again in 1 minute" in page.text
 
 
-def test_the_form_and_the_api_share_one_limit(limited_client):
+def test_the_429_page_keeps_every_answer_for_sending_later(limited_client):
+    for _ in range(2):
+        limited_client.post("/report", data=FORM)
+    page = read(limited_client.post("/report", data=FORM), 429)
+    assert FORM["description"] in page.html
+    assert page.find_all("input", name="postcode", value="LE1 6RN")
+    assert page.find_all("input", name="signs", value="many-calls", checked="")
+    assert page.find_all("input", name="danger", value="no", checked="")
+    assert "Your answers are still below" in page.text
+
+
+def test_a_limited_reporter_with_a_child_in_danger_sees_999_first(limited_client):
+    for _ in range(2):
+        limited_client.post("/report", data=FORM)
+    page = read(limited_client.post("/report", data={**FORM, "danger": "yes"}), 429)
+    first_link_in_main = page.html.split('id="main"')[1].split('href="')[1].split('"')[0]
+    assert first_link_in_main == "tel:999"
+
+
+def test_changing_language_and_fixing_mistakes_never_count(limited_client):
+    for lang in ("pl", "ar", "cy", "en", "pl"):
+        switched = limited_client.post("/report", data={**FORM, "switch_lang": lang})
+        assert switched.status_code == 200
+    for _ in range(5):
+        mistaken = limited_client.post("/report", data={**FORM, "postcode": "nowhere"})
+        assert mistaken.status_code == 200
+    for _ in range(2):
+        assert limited_client.post("/report", data=FORM).status_code == 303
+
+
+def test_the_form_and_the_api_share_one_limit_of_stored_reports(limited_client):
     assert limited_client.post("/report", data=FORM).status_code == 303
+    assert (
+        limited_client.post("/api/v1/reports", json={**API, "sector": "nowhere"}).status_code == 400
+    )
     assert limited_client.post("/api/v1/reports", json=API).status_code == 201
     response = limited_client.post("/api/v1/reports", json=API)
     assert response.status_code == 429
-    assert "Retry-After" in response.headers
-    assert "emergency-999" in response.get_json()["authorities"]
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    body = response.get_json()
+    assert set(body["errors"]) == {"rate_limit"}
+    assert body["guidance"]["authorities"][0]["id"] == "police-101"
+
+
+def test_the_api_429_is_documented_in_the_shape_of_other_errors(app):
+    with app.test_request_context():
+        document = openapi_document(app.extensions["reporter_reference"])
+    too_many = document["paths"]["/reports"]["post"]["responses"]["429"]
+    schema = too_many["content"]["application/json"]["schema"]
+    assert {"$ref": "#/components/schemas/Errors"} in schema["oneOf"]  # over the report limit
+    assert {"$ref": "#/components/schemas/Problem"} in schema["oneOf"]  # over the flood limit
+    assert "Retry-After" in too_many["headers"]
 
 
 def test_the_limit_is_per_address(limited_client):
@@ -61,6 +127,22 @@ def test_the_limit_is_per_address(limited_client):
     assert limited_client.post("/report", data=FORM, environ_base=other).status_code == 303
 
 
-def test_reading_the_form_is_never_limited(limited_client):
+def test_reading_the_form_is_never_limited(limited):
+    client = limited(POST_FLOOD_LIMIT="2 per minute")
     for _ in range(5):
-        assert limited_client.get("/report?sector=taxi").status_code == 200
+        assert client.get("/report?sector=taxi").status_code == 200
+
+
+def test_a_flood_of_posts_is_limited_and_the_form_keeps_its_answers(limited):
+    client = limited(POST_FLOOD_LIMIT="3 per minute", REPORT_RATE_LIMIT="100 per minute")
+    for _ in range(3):
+        assert client.post("/report", data={**FORM, "postcode": "nowhere"}).status_code == 200
+    response = client.post("/report", data=FORM)
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    page = read(response, 429)
+    assert FORM["description"] in page.html
+    assert "tel:999" in page.links()
+    api = client.post("/api/v1/reports", json=API)
+    assert api.status_code == 429
+    assert "emergency-999" in api.get_json()["authorities"]

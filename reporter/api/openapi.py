@@ -9,11 +9,13 @@ counts as one character; `seen_at` must be in the last year and not in the futur
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from reporter.codes import Consent, Priority
 from reporter.i18n import offered as offered_languages
 from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
 from reporter.reference import Reference
-from reporter.routing import PRIORITIES
-from reporter.services import intake
+from reporter.services import idempotency, intake
 from reporter.services.reports import REFERENCE_ALPHABET
 
 
@@ -44,7 +46,7 @@ def _schemas(ref: Reference) -> dict:
             "required": ["region", "priority", "authorities"],
             "properties": {
                 "region": {"oneOf": [{"$ref": "#/components/schemas/Region"}, {"type": "null"}]},
-                "priority": {"enum": list(PRIORITIES)},
+                "priority": {"enum": [p.value for p in Priority]},
                 "authorities": {
                     "type": "array",
                     "minItems": 1,
@@ -92,6 +94,8 @@ CLEANED = intake.CONTROL
 BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"
 VISIBLE = rf"[^{SPACE_CHARS}{CLEANED}]"
 SEEN_AT_FORMAT = "uk-local-time"
+# The email check's pattern, minus the control characters that cleaning would remove.
+EMAIL_PATTERN = intake.EMAIL.pattern.replace(r"[^@\s]", rf"[^@{SPACE_CHARS}{CLEANED}]")
 CONTACT = "contact"
 
 
@@ -117,7 +121,7 @@ def _field_schema(spec: intake.Field, ref: Reference) -> dict:
     return schema
 
 
-_TEXT_RULES = {
+_TEXT_RULES: dict[str, Callable[[Reference], dict]] = {
     "postcode": lambda ref: {"pattern": _blank_or(ACCEPTED_PATTERN), "examples": ["LE1 6RN"]},
     "station": lambda ref: {
         "description": "a station's 3-letter CRS code (its exact name is accepted too)",
@@ -136,8 +140,6 @@ _TEXT_RULES = {
         "Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",
     },
 }
-# The email check's pattern, minus the control characters that cleaning would remove.
-EMAIL_PATTERN = intake.EMAIL.pattern.replace(r"[^@\s]", rf"[^@{SPACE_CHARS}{CLEANED}]")
 
 
 def _given(name: str, schema: dict) -> dict:
@@ -157,7 +159,7 @@ def _contact_schema(ref: Reference) -> dict:
             {"type": "null"},
             {
                 "properties": {
-                    "consent": {"enum": ["anonymous", None]},
+                    "consent": {"enum": [Consent.ANONYMOUS.value, None]},
                     "name": blank,
                     "phone": blank,
                     "email": blank,
@@ -165,7 +167,9 @@ def _contact_schema(ref: Reference) -> dict:
             },
             {
                 "required": ["consent"],
-                "properties": {"consent": {"enum": ["share", "confidential"]}},
+                "properties": {
+                    "consent": {"enum": [Consent.SHARE.value, Consent.CONFIDENTIAL.value]}
+                },
                 "anyOf": [
                     _given(name, {"type": "string", "pattern": VISIBLE})
                     for name in ("phone", "email")
@@ -221,9 +225,34 @@ def new_report_schema(ref: Reference) -> dict:
     }
 
 
+_IDEMPOTENCY_KEY = {
+    "name": idempotency.HEADER,
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "pattern": idempotency.KEY_PATTERN},
+    "description": (
+        "A random key the sender makes for each report and sends again on every retry. "
+        "The same key twice stores one report and answers the same reference both times."
+    ),
+}
+
+
 def _response(description: str, schema: str) -> dict:
     ref = {"$ref": f"#/components/schemas/{schema}"}
     return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
+def _too_many_reports() -> dict:
+    """429 from /reports: over the stored-report limit (the report's own guidance comes with
+    it), or over the flood limit on every POST (who to call meanwhile). Not stored either way."""
+    either = {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in ("Errors", "Problem")]}
+    return {
+        "description": "Too many reports from this address, not stored: errors.rate_limit with "
+        "the report's guidance (only stored reports count), or, over the limit on every POST, "
+        "an error and who to call. Retry-After gives the seconds to wait",
+        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+        "content": {"application/json": {"schema": either}},
+    }
 
 
 def openapi_document(ref: Reference) -> dict:
@@ -269,6 +298,7 @@ def openapi_document(ref: Reference) -> dict:
                     "summary": "Make a report",
                     # No key works; a partner's key records the partner (see partnerKey).
                     "security": [{}, {"partnerKey": []}],
+                    "parameters": [_IDEMPOTENCY_KEY],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -279,11 +309,14 @@ def openapi_document(ref: Reference) -> dict:
                     },
                     "responses": {
                         "201": _response("Stored, with guidance", "Created"),
-                        "400": _response("Invalid report, or a body that is not JSON", "Errors"),
+                        "400": _response(
+                            "Invalid report or Idempotency-Key, or a body that is not JSON",
+                            "Errors",
+                        ),
                         "401": _response("A wrong or revoked partner API key", "Errors"),
                         "413": _response("The body is over 64 KiB", "Problem"),
                         "415": _response("The body is not application/json", "Errors"),
-                        "429": _response("Too many reports; see Retry-After", "Problem"),
+                        "429": _too_many_reports(),
                         "503": _response("Not stored; guidance still given", "Errors"),
                     },
                 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -15,11 +17,14 @@ from reporter.api.payload import (
     read_json,
     read_report,
 )
-from reporter.extensions import limiter
+from reporter.campaign import campaign_data
+from reporter.codes import Priority
 from reporter.i18n import offered, select_locale
 from reporter.routing import Decision
-from reporter.services.guidance import guidance_for, reference
-from reporter.services.reports import StorageError, submit_report
+from reporter.services import idempotency
+from reporter.services.guidance import guidance_for
+from reporter.services.report_limits import count_stored_report, seconds_until_allowed
+from reporter.services.reports import StorageError, decision_of, submit_report
 
 
 def guidance_json(decision: Decision) -> dict:
@@ -34,7 +39,7 @@ def guidance_json(decision: Decision) -> dict:
                 "phone": a.phone,
                 "sms": a.sms,
                 "link": a.link,
-                "when": _(a.when),
+                "when": _(a.when_for(decision.priority == Priority.URGENT)),  # urgent: in danger
             }
             for a in decision.authorities
         ],
@@ -48,7 +53,7 @@ def _errors(errors: dict[str, str], status: int = 400):
 @bp.get("/guidance")
 def guidance():
     try:
-        facts = read_guidance_query(request.args, reference())
+        facts = read_guidance_query(request.args, campaign_data())
     except PayloadErrors as invalid:
         return _errors(invalid.errors)
     return guidance_json(guidance_for(facts))
@@ -59,10 +64,9 @@ def _language(chosen) -> str:
 
 
 @bp.post("/reports")
-@limiter.shared_limit(keys.report_limit, scope="reports", key_func=keys.report_limit_key)
 def create_report():
     try:
-        key = keys.request_key()
+        partner_key = keys.request_key()
     except keys.KeyRejected:
         return keys.unauthorized()
     try:
@@ -72,22 +76,34 @@ def create_report():
     language = _language(language_of(body))
     with force_locale(language):
         try:
-            new = read_report(body, reference(), language=language, source="api")
+            key = idempotency.check_key(request.headers.get(idempotency.HEADER))
+            new = read_report(body, campaign_data(), language=language, source="api")
+        except idempotency.IntakeError as invalid:
+            return _errors({idempotency.HEADER: str(invalid.message)})
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
-        new = keys.with_key(new, key)
+        new = keys.with_key(new, partner_key)
         decision = guidance_for(new.facts)
         guidance = guidance_json(decision)
+        # A live partner key has an allowance of its own; without one, the client address's.
+        allowance = {"key": keys.report_limit_key(), "limits": keys.report_limit()}
+        if retry_after := seconds_until_allowed(**allowance):
+            message = _("Too many reports from your internet connection")
+            body = {"errors": {"rate_limit": message}, "guidance": guidance}
+            return jsonify(body), 429, {"Retry-After": str(retry_after)}
         try:
-            stored = submit_report(new, decision)
+            stored = submit_report(replace(new, idempotency_key=key), decision)
         except StorageError:
             # Not stored, but the reporter must still be told who to contact.
             return jsonify(
                 {"errors": {"storage": _("Your report was not saved.")}, "guidance": guidance}
             ), 503
+        # Sent again with the same key: the same answer as the first time.
+        guidance = guidance_json(decision_of(stored))
+    count_stored_report(**allowance)
     return jsonify({"reference": stored.reference, "guidance": guidance}), 201
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return openapi_document(reference())
+    return openapi_document(campaign_data())

@@ -15,11 +15,11 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Site
 from reporter.public import bp
 from reporter.services import entries, partners
-from reporter.services.guidance import reference
 from reporter.services.reports import NewReport
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,9 @@ def entry_presets(site: Site | None) -> dict:
     """What the form starts with for this site: its station or postcode."""
     if site is None:
         return {}
-    if site.station_crs in reference().stations:
-        return {"station": reference().stations[site.station_crs].name}
+    stations = campaign_data().stations
+    if site.station_crs in stations:
+        return {"station": stations[site.station_crs].name}
     return {"postcode": site.postcode} if site.postcode else {}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,16 +18,19 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from reporter.codes import Consent
 from reporter.reference import Reference
 from reporter.services import intake
 from reporter.services.reports import NewReport
 
+# The reporter's words for each consent (codes.Consent has the staff's).
 CONSENT_CHOICES = [
-    SelectChoice("anonymous", _l("Stay anonymous: do not ask for my details")),
+    SelectChoice(Consent.ANONYMOUS.value, _l("Stay anonymous: do not ask for my details")),
     SelectChoice(
-        "confidential", _l("Keep my details private: only the LookCloser team may contact me")
+        Consent.CONFIDENTIAL.value,
+        _l("Keep my details private: only the LookCloser team may contact me"),
     ),
-    SelectChoice("share", _l("Share my details: the police may contact me too")),
+    SelectChoice(Consent.SHARE.value, _l("Share my details: the police may contact me too")),
 ]
 
 
@@ -45,6 +48,8 @@ class ReportForm(FlaskForm):
     signs = ChecklistField(_l("What did you notice?"), choices=[], validate_choice=False)
     postcode = StringField(_l("Postcode"))
     station = StringField(_l("Station name or code"))
+    # A station suggested for one we did not recognise, tapped by the reporter (a CRS code).
+    station_choice = StringField()
     place = StringField(_l("Or describe the place"))
     seen_at = StringField(_l("When did you see it?"))
     description = TextAreaField(_l("What did you see?"))
@@ -52,12 +57,14 @@ class ReportForm(FlaskForm):
     consent = RadioField(
         _l("Your details"),
         choices=CONSENT_CHOICES,
-        default="anonymous",
+        default=Consent.ANONYMOUS.value,
         validate_choice=False,
     )
     name = StringField(_l("Your name"))
     phone = StringField(_l("Phone number"))
     email = StringField(_l("Email address"))
+    # Made on the phone (or by the server without script): the same report sent twice is one.
+    idempotency_key = HiddenField()
     # Honeypot: hidden from people, filled in by bots.
     website = StringField(_l("Leave this empty"))
 
@@ -66,7 +73,10 @@ class ReportForm(FlaskForm):
         self.ref = ref
         self.description_limit = intake.DESCRIPTION_MAX_LENGTH
         self.report: NewReport | None = None
+        self.unrecognised_station: str | None = None
+        self.station_suggestions: list = []
         sector = self.sector.data
+        self.asks_station = sector in ref.sectors and ref.sectors[sector].asks_station
         self.signs.choices = (
             [SelectChoice(s.id, s.label) for s in ref.signs_for(sector)]
             if sector in ref.sectors
@@ -78,17 +88,58 @@ class ReportForm(FlaskForm):
         raw = {name: self[name].data for name in intake.FIELDS_BY_NAME if name in self}
         raw["danger"] = {"yes": True, "no": False}.get(self.danger.data)
         raw["signs"] = list(self.signs.data or ())
+        raw.update(self._station_or_place(raw))
         return raw
+
+    def _station_or_place(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """A station the reporter tapped among our suggestions, or else: one we do not
+        recognise never stops a report. What was typed is kept as the place (before any place
+        described), and the suggestions are offered if the form comes back for another reason."""
+        chosen = self.ref.stations.get(self.station_choice.data or "")
+        if chosen:
+            self.station.data = chosen.name
+            return {"station": chosen.crs}
+        typed = intake.clean_text(raw.get("station"))
+        if typed is None or len(typed) > intake.STATION_MAX_LENGTH or self.ref.find_station(typed):
+            return {}
+        place = intake.clean_text(raw.get("place"))
+        joined = f"{typed}, {place}" if place else typed
+        if len(joined) > intake.PLACE_MAX_LENGTH:
+            return {}  # too long to keep together: the station's own message asks to shorten
+        self.unrecognised_station = typed
+        self.station_suggestions = self.ref.station_suggestions(typed)
+        return {"station": None, "place": joined}
+
+    def _message(self, name: str, message, raw: dict[str, Any]):
+        """The schema's message, said as this form needs it: an over-long answer names its
+        field (the error summary lists it away from the field), and "where" mentions a station
+        only on the forms that ask for one."""
+        spec = intake.FIELDS_BY_NAME.get(name)
+        value = raw.get(name)
+        if spec and spec.limit and isinstance(value, str):
+            length = len(value.replace("\r\n", "\n"))
+            if length > spec.limit:
+                return _l(
+                    "%(field)s: write %(limit)s characters or fewer. You wrote %(count)s.",
+                    field=str(self[name].label.text).rstrip("?؟ "),
+                    limit=format_number(spec.limit),
+                    count=format_number(length),
+                )
+        nowhere = not any(intake.clean_text(raw.get(n)) for n in ("postcode", "station", "place"))
+        if name == "postcode" and nowhere and not self.asks_station:
+            return _l("Tell us where: a postcode or a description of the place.")
+        return message
 
     def validate(self, extra_validators=None) -> bool:
         """Read the answers through the intake schema; its messages go on the fields."""
         valid = super().validate(extra_validators)
+        raw = self.answers()
         try:
             self.report = intake.read_report(
-                self.answers(), self.ref, language=str(get_locale()), source="form"
+                raw, self.ref, language=str(get_locale()), source="form"
             )
         except intake.IntakeErrors as invalid:
             for name, message in invalid.errors.items():
-                self[name].errors = [*self[name].errors, message]
+                self[name].errors = [*self[name].errors, self._message(name, message, raw)]
             return False
         return valid

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import logging
+import math
+from dataclasses import replace
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
+from flask_wtf.csrf import CSRFError
 
-from reporter.extensions import limiter
-from reporter.i18n import remember_choice
+from reporter.campaign import campaign_data
+from reporter.errors import render_error, retry_after_seconds
+from reporter.i18n import offered, remember_choice
+from reporter.page_cache import shared_page
 from reporter.public import bp
 from reporter.public.entry import entry_presets, entry_site, through_site
 from reporter.public.forms import ReportForm
-from reporter.services.guidance import guidance_for, reference
+from reporter.routing import Facts
+from reporter.services import idempotency
+from reporter.services.guidance import guidance_for, summary_for
+from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import (
     StorageError,
     decrypt_field,
@@ -25,17 +33,21 @@ from reporter.services.reports import (
 log = logging.getLogger(__name__)
 
 
-def report_rate_limit() -> str:
-    return current_app.config["REPORT_RATE_LIMIT"]
-
-
 def _form(**kwargs) -> ReportForm:
-    return ReportForm(ref=reference(), **kwargs)
+    return ReportForm(ref=campaign_data(), **kwargs)
 
 
 def _render_form(form: ReportForm, status: int = 200, notice: str | None = None):
-    sector = reference().sectors[form.sector.data]
+    sector = campaign_data().sectors[form.sector.data]
     return render_template("public/report.html", form=form, sector=sector, notice=notice), status
+
+
+def _idempotency_key(form: ReportForm) -> str | None:
+    """A hidden field the reporter cannot correct: a malformed key is dropped, not refused."""
+    try:
+        return idempotency.check_key(form.idempotency_key.data)
+    except idempotency.IntakeError:
+        return None
 
 
 @bp.get("/")
@@ -43,16 +55,67 @@ def index():
     return report()
 
 
+def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int | None = None):
+    """The report was not stored (storage down, or too many reports from this address): who to
+    call, and every answer kept so it can be sent again."""
+    title = _("Your report was not sent")
+    if retry_after:
+        explanation = _(
+            "Too many reports have come from your internet connection. Please contact one of "
+            "these now. Your answers are still below, so you can send them later."
+        )
+    else:
+        explanation = _(
+            "Our system is not working right now. Please contact one of these now. Your "
+            "answers are still below, so you can try sending again later."
+        )
+    html = render_template(
+        "public/unsaved.html",
+        form=form,
+        sector=campaign_data().sectors[form.sector.data],
+        decision_authorities=authorities,
+        danger=danger,
+        title=title,
+        explanation=explanation,
+        retry_minutes=math.ceil(retry_after / 60) if retry_after else None,
+    )
+    if retry_after:
+        return html, 429, {"Retry-After": str(retry_after)}
+    return html, 503
+
+
+def render_limited_form(retry_after: int):
+    """Every POST from this address is over the flood limit: keep the answers as for a report."""
+    if request.form.get("sector") not in campaign_data().sectors:
+        return None
+    form = _form()
+    danger = form.danger.data == "yes"
+    if form.validate() and form.report is not None:
+        authorities = guidance_for(form.report.facts).authorities
+    else:
+        authorities = guidance_for(Facts(sector=form.sector.data, danger=danger)).authorities
+    return _render_unsent(form, authorities, danger, retry_after=retry_after)
+
+
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.shared_limit(report_rate_limit, scope="reports", methods=["POST"])
 def report():
+    sectors = campaign_data().sectors
     sector = request.values.get("sector")
-    if sector not in reference().sectors:
-        return render_template("public/choose_sector.html")
-    presets = entry_presets(entry_site())
-    form = _form(data={"sector": sector, **presets}) if request.method == "GET" else _form()
+    if sector not in sectors:
+        return shared_page(
+            lambda: render_template("public/choose_sector.html"), {"lang": offered()}
+        )
     if request.method == "GET":
-        return _render_form(form)
+        # Each blank form carries its own idempotency key (a phone's script replaces it).
+        # An entry link's form (`entry` in the query) is never served from the cache.
+        key = idempotency.new_key()
+        data = {"sector": sector, "idempotency_key": key, **entry_presets(entry_site())}
+        return shared_page(
+            lambda: _render_form(_form(data=data))[0],
+            {"sector": sectors, "lang": offered()},
+            personal=(key,),
+        )
+    form = _form()
 
     if switch_to := request.form.get("switch_lang"):
         # Changing language mid-form: show the same answers in the new language.
@@ -62,40 +125,53 @@ def report():
     if not form.validate():
         return _render_form(form)
 
-    new = through_site(form.report, entry_site())
+    assert form.report is not None  # validate() built it
+    new = replace(form.report, idempotency_key=_idempotency_key(form))
+    new = through_site(new, entry_site())
     facts = new.facts
     decision = guidance_for(facts)
     if form.website.data:
         log.info("honeypot field filled: report not stored")
         return render_template(
             "public/outcome.html",
-            reference=new_reference(),
+            summary=summary_for(
+                new_reference(), postcode=None, station_crs=None, place=None, seen_at=None
+            ),
             decision_authorities=decision.authorities,
-            where=None,
-            seen_at=None,
             danger=facts.danger,
         )
+    if retry_after := seconds_until_allowed():
+        return _render_unsent(form, decision.authorities, facts.danger, retry_after=retry_after)
     try:
         stored = submit_report(new, decision)
     except StorageError:
-        return render_template(
-            "public/unsaved.html",
-            form=form,
-            sector=reference().sectors[facts.sector],
-            decision_authorities=decision.authorities,
-            danger=facts.danger,
-        ), 503
+        return _render_unsent(form, decision.authorities, facts.danger)
+    count_stored_report()
     session["last_report"] = stored.reference
     return redirect(url_for("public.outcome"), code=303)
 
 
-def render_expired_form():
-    """The CSRF token expired or was missing: keep every answer and ask to send again."""
-    if request.form.get("sector") not in reference().sectors:
+@bp.errorhandler(CSRFError)
+def csrf_error(_error):
+    """On the form, an expired or missing CSRF token keeps every answer and asks to send
+    again."""
+    if request.endpoint != "public.report":
+        return render_error(400)
+    if request.form.get("sector") not in campaign_data().sectors:
         return render_template("public/choose_sector.html"), 400
     form = _form()
     notice = _("This page was open for a long time. Check your answers and send them again.")
     return _render_form(form, status=400, notice=notice)
+
+
+@bp.errorhandler(429)
+def too_many_posts(_error):
+    """Over the flood limit: on the form, keep the answers as for a report, with who to call."""
+    if request.endpoint == "public.report" and request.method == "POST":
+        page = render_limited_form(retry_after_seconds())
+        if page is not None:
+            return page
+    return render_error(429)
 
 
 @bp.get("/report/done")
@@ -104,17 +180,19 @@ def outcome():
     stored = find_report(reference_code) if reference_code else None
     if stored is None:
         return redirect(url_for("public.report"))
-    ref = reference()
-    where = None
-    if stored.station_crs in ref.stations:
-        where = ref.stations[stored.station_crs].name
-    else:
-        where = decrypt_field(stored, "postcode") or decrypt_field(stored, "place")
+    ref = campaign_data()
+    ticked = {s.sign_id for s in stored.signs}
+    summary = summary_for(
+        stored.reference,
+        postcode=decrypt_field(stored, "postcode"),
+        station_crs=stored.station_crs,
+        place=decrypt_field(stored, "place"),
+        seen_at=stored.seen_at or stored.created_at,
+        sign_ids=[s.id for s in ref.signs_for(stored.sector) if s.id in ticked],
+    )
     return render_template(
         "public/outcome.html",
-        reference=stored.reference,
+        summary=summary,
         decision_authorities=[ref.authorities[a] for a in stored.authorities],
-        where=where,
-        seen_at=stored.seen_at or stored.created_at,
         danger=stored.danger,
     )

@@ -31,9 +31,10 @@ AUTHORITY_IDS = (
 TAGS = frozenset({"criminal", "sexual", "abuse", "trafficking", "control"})
 ROUTE_CONDITIONS = frozenset({"danger", "railway", "sectors", "tags", "young"})
 DIALABLE = re.compile(r"^[0-9][0-9 ]{1,14}[0-9]$")
+STATION_SUGGESTIONS = 3  # stations offered for a name that is not quite right
 
 
-class ReferenceError(ValueError):
+class ReferenceDataError(ValueError):
     """The reference data is incomplete or inconsistent."""
 
 
@@ -41,6 +42,8 @@ class ReferenceError(ValueError):
 class Sector:
     id: str
     name: str
+    asks_station: bool = False  # the form asks for a station in this setting
+    railway: bool = False  # reports from it are about the railway (routing offers BTP)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ class Authority:
     phone: str | None = None
     sms: str | None = None
     web: str | None = None
+    after_999: str | None = None  # `when`, for a child in danger, once 999 has been called
+
+    def when_for(self, danger: bool) -> str:
+        return self.after_999 if danger and self.after_999 else self.when
 
     @property
     def link(self) -> str | None:
@@ -117,10 +124,11 @@ class Reference:
     _station_names: dict[str, Station] = field(default_factory=dict, repr=False)
 
     def signs_for(self, sector_id: str) -> list[Sign]:
-        """The checklist for a setting: the general signs first, then the setting's own."""
+        """The checklist for a setting: the setting's own signs first (what this reporter is
+        most likely to see), then the campaign's general ones."""
         general = [s for s in self.signs.values() if s.general]
         own = [s for s in self.signs.values() if not s.general and sector_id in s.sectors]
-        return general + own
+        return own + general
 
     def region_of_force(self, force_id: str | None) -> Region | None:
         force = self.forces.get(force_id) if force_id else None
@@ -133,7 +141,8 @@ class Reference:
             return self.stations[key.upper()]
         return self._station_names.get(key)
 
-    def station_suggestions(self, text: str, limit: int = 3) -> list[Station]:
+    def station_suggestions(self, text: str) -> list[Station]:
+        limit = STATION_SUGGESTIONS
         import difflib
 
         key = " ".join(text.split()).casefold()
@@ -153,7 +162,7 @@ def _unique(items: list, kind: str) -> dict:
     for item in items:
         key = getattr(item, "id", None) or item.crs
         if key in seen:
-            raise ReferenceError(f"{kind} {key!r} is listed twice")
+            raise ReferenceDataError(f"{kind} {key!r} is listed twice")
         seen[key] = item
     return seen
 
@@ -162,7 +171,21 @@ def _require(ids: dict, expected: tuple[str, ...], kind: str) -> None:
     missing = set(expected) - set(ids)
     extra = set(ids) - set(expected)
     if missing or extra:
-        raise ReferenceError(f"{kind}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+        raise ReferenceDataError(f"{kind}: missing {sorted(missing)}, unexpected {sorted(extra)}")
+
+
+def _load_sectors(data: dict) -> dict[str, Sector]:
+    sectors = []
+    for raw in data["sector"]:
+        if unknown := set(raw) - {"id", "name", "asks_station", "railway"}:
+            raise ReferenceDataError(f"sector {raw.get('id')!r} has unknown keys {sorted(unknown)}")
+        for flag in ("asks_station", "railway"):
+            if not isinstance(raw.get(flag, False), bool):
+                raise ReferenceDataError(f"sector {raw['id']!r}: {flag} must be true or false")
+        sectors.append(Sector(**raw))
+    found = _unique(sectors, "sector")
+    _require(found, SECTOR_IDS, "sectors")
+    return found
 
 
 def _load_signs(data: dict, sectors: dict) -> dict[str, Sign]:
@@ -171,9 +194,9 @@ def _load_signs(data: dict, sectors: dict) -> dict[str, Sign]:
         general = raw["sectors"] == "all"
         sign_sectors = frozenset(sectors) if general else frozenset(raw["sectors"])
         if unknown := sign_sectors - set(sectors):
-            raise ReferenceError(f"sign {raw['id']!r} names unknown sectors {sorted(unknown)}")
-        if unknown := set(raw.get("tags", ())) - TAGS:
-            raise ReferenceError(f"sign {raw['id']!r} has unknown tags {sorted(unknown)}")
+            raise ReferenceDataError(f"sign {raw['id']!r} names unknown sectors {sorted(unknown)}")
+        if unknown_tags := set(raw.get("tags", ())) - TAGS:
+            raise ReferenceDataError(f"sign {raw['id']!r} has unknown tags {sorted(unknown_tags)}")
         signs.append(
             Sign(
                 id=raw["id"],
@@ -191,10 +214,10 @@ def _load_authorities(data: dict) -> dict[str, Authority]:
     authorities = _unique([Authority(**raw) for raw in data["authority"]], "authority")
     for a in authorities.values():
         if not (a.phone or a.sms or a.web):
-            raise ReferenceError(f"authority {a.id!r} has no way to contact it")
+            raise ReferenceDataError(f"authority {a.id!r} has no way to contact it")
         for number in (a.phone, a.sms):
             if number and not DIALABLE.match(number):
-                raise ReferenceError(f"authority {a.id!r} number {number!r} is not dialable")
+                raise ReferenceDataError(f"authority {a.id!r} number {number!r} is not dialable")
     _require(authorities, AUTHORITY_IDS, "authorities")
     return authorities
 
@@ -205,13 +228,13 @@ def _load_routes(data: dict, authorities: dict, sectors: dict) -> tuple[Route, .
         raw = dict(raw)
         why, offer = raw.pop("why"), tuple(raw.pop("offer"))
         if unknown := set(raw) - ROUTE_CONDITIONS:
-            raise ReferenceError(f"route {why!r} has unknown conditions {sorted(unknown)}")
+            raise ReferenceDataError(f"route {why!r} has unknown conditions {sorted(unknown)}")
         if unknown := set(offer) - set(authorities):
-            raise ReferenceError(f"route {why!r} offers unknown authorities {sorted(unknown)}")
+            raise ReferenceDataError(f"route {why!r} offers unknown authorities {sorted(unknown)}")
         if unknown := set(raw.get("sectors", ())) - set(sectors):
-            raise ReferenceError(f"route {why!r} names unknown sectors {sorted(unknown)}")
+            raise ReferenceDataError(f"route {why!r} names unknown sectors {sorted(unknown)}")
         if unknown := set(raw.get("tags", ())) - TAGS:
-            raise ReferenceError(f"route {why!r} names unknown tags {sorted(unknown)}")
+            raise ReferenceDataError(f"route {why!r} names unknown tags {sorted(unknown)}")
         for key in ("sectors", "tags"):
             if key in raw:
                 raw[key] = frozenset(raw[key])
@@ -224,16 +247,13 @@ def _load_stations(data_dir: Path, forces: dict) -> dict[str, Station]:
         stations = [Station(row["crs"], row["name"], row["force"]) for row in csv.DictReader(f)]
     for station in stations:
         if station.force not in forces:
-            raise ReferenceError(f"station {station.crs} names unknown force {station.force!r}")
+            raise ReferenceDataError(f"station {station.crs} names unknown force {station.force!r}")
     return _unique(stations, "station")
 
 
 def load_reference(data_dir: Path = DATA_DIR) -> Reference:
     """Read every reference file and check that they agree with each other."""
-    sectors = _unique(
-        [Sector(**raw) for raw in _read_toml("sectors.toml", data_dir)["sector"]], "sector"
-    )
-    _require(sectors, SECTOR_IDS, "sectors")
+    sectors = _load_sectors(_read_toml("sectors.toml", data_dir))
     signs = _load_signs(_read_toml("signs.toml", data_dir), sectors)
     authorities = _load_authorities(_read_toml("authorities.toml", data_dir))
 
@@ -243,15 +263,15 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
     forces = {fid: Force(id=fid, **raw) for fid, raw in geography["forces"].items()}
     for force in forces.values():
         if force.region not in regions:
-            raise ReferenceError(f"force {force.id!r} names unknown region {force.region!r}")
+            raise ReferenceDataError(f"force {force.id!r} names unknown region {force.region!r}")
     if empty := set(regions) - {f.region for f in forces.values()}:
-        raise ReferenceError(f"regions without a force: {sorted(empty)}")
+        raise ReferenceDataError(f"regions without a force: {sorted(empty)}")
 
     routing = _read_toml("routing.toml", data_dir)
     routes = _load_routes(routing, authorities, sectors)
     offered = {a for route in routes for a in route.offer}
     if unoffered := set(authorities) - offered:
-        raise ReferenceError(f"authorities no route offers: {sorted(unoffered)}")
+        raise ReferenceDataError(f"authorities no route offers: {sorted(unoffered)}")
 
     stations = _load_stations(data_dir, forces)
     return Reference(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tomllib
 
-TRANSLATED_KEYS = {"name", "label", "when", "tell"}
+TRANSLATED_KEYS = {"name", "label", "when", "tell", "after_999"}
 # Tables whose names are shown to staff only, in English.
 UNTRANSLATED_TABLES = {"forces"}
 

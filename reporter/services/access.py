@@ -15,12 +15,11 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 from werkzeug.exceptions import NotFound
 
+from reporter.codes import NATIONAL_QUEUE, Role
 from reporter.extensions import db
 from reporter.models import Report, StaffRegion, StaffUser
-from reporter.routing import NATIONAL_QUEUE
 
-ADMIN, NATIONAL, OFFICER = "admin", "national", "officer"
-SEES_EVERY_QUEUE = frozenset({ADMIN, NATIONAL})
+SEES_EVERY_QUEUE = frozenset({Role.ADMIN, Role.NATIONAL})
 
 
 def sees_every_queue(user: StaffUser) -> bool:
@@ -28,7 +27,7 @@ def sees_every_queue(user: StaffUser) -> bool:
 
 
 def is_admin(user: StaffUser) -> bool:
-    return user.active and user.role == ADMIN
+    return user.active and user.role == Role.ADMIN
 
 
 def visible_queues(user: StaffUser) -> frozenset[str] | None:
@@ -37,7 +36,7 @@ def visible_queues(user: StaffUser) -> frozenset[str] | None:
         return frozenset()
     if sees_every_queue(user):
         return None
-    if user.role == OFFICER:
+    if user.role == Role.OFFICER:
         return frozenset(user.region_ids)
     return frozenset()
 
@@ -78,10 +77,10 @@ def assignable_staff(report: Report) -> list[StaffUser]:
     queue the active national staff."""
     query = select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email)
     if report.queue == NATIONAL_QUEUE or report.region_id is None:
-        query = query.where(StaffUser.role == NATIONAL)
+        query = query.where(StaffUser.role == Role.NATIONAL)
     else:
         query = query.where(
-            StaffUser.role == OFFICER,
+            StaffUser.role == Role.OFFICER,
             StaffUser.id.in_(
                 select(StaffRegion.user_id).where(StaffRegion.region_id == report.region_id)
             ),

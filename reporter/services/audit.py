@@ -89,6 +89,19 @@ def record(
     return event
 
 
+def viewed(
+    action: str,
+    *,
+    actor: StaffUser,
+    report: Report | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Record that a member of staff read something, in its own transaction: reading reports
+    and lists is audited even though it changes nothing."""
+    record(action, actor=actor, report=report, detail=detail)
+    db.session.commit()
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     action: str | None = None
@@ -116,9 +129,9 @@ def audit_query(f: AuditFilter) -> Select:
     return query
 
 
-def audit_page(f: AuditFilter, size: int = PAGE_SIZE) -> tuple[list[AuditEvent], int | None]:
+def audit_page(f: AuditFilter) -> tuple[list[AuditEvent], int | None]:
     """One page of the log, newest first, and the id to continue from (None on the last page)."""
-    rows = list(db.session.scalars(audit_query(f).limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
+    rows = list(db.session.scalars(audit_query(f).limit(PAGE_SIZE + 1)))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     return rows, (rows[-1].id if more else None)

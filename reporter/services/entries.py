@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Table, and_, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db
 from reporter.models import EntryScan, Partner, Report, Site
-from reporter.services.trends import UK, monday, uk_midnight
+from reporter.services.trends import monday
+from reporter.uktime import UK_TIME, uk_midnight
 
 log = logging.getLogger(__name__)
 WEEK_CHOICES = (4, 12, 26)
@@ -25,13 +27,13 @@ WEEK_CHOICES = (4, 12, 26)
 
 def this_week(now: datetime | None = None) -> date:
     now = now or datetime.now(UTC)
-    return monday(now.astimezone(UK).date())
+    return monday(now.astimezone(UK_TIME).date())
 
 
 def record_scan(site: Site, now: datetime | None = None) -> None:
     """Count one scan of `site` in this UK week. Counting never stands between a reporter and
     the form: a failure is logged (no address) and the form opens all the same."""
-    table = EntryScan.__table__
+    table = cast(Table, EntryScan.__table__)
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(table)

@@ -19,13 +19,14 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
+from reporter.codes import Role
 from reporter.crypto import DataKeyError
 from reporter.extensions import db
 from reporter.models import Report, StaffUser
 from reporter.reference import Reference
 from reporter.services import audit
-from reporter.services.access import ADMIN, NATIONAL
 from reporter.services.queue import QueueFilter, queue_query
 from reporter.services.reports import decrypt_field
 
@@ -39,7 +40,7 @@ COLUMNS = (
 CONTACT_COLUMNS = ("contact_name", "contact_phone", "contact_email", "consent")
 # Officers work one region's cases through the app; bulk copies of who reported what are for
 # the national team and admins only.
-CONTACT_ROLES = frozenset({ADMIN, NATIONAL})
+CONTACT_ROLES = frozenset({Role.ADMIN, Role.NATIONAL})
 BATCH_SIZE = 500  # rows fetched, and sent, at a time
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -142,7 +143,7 @@ def start_export(user: StaffUser, f: QueueFilter, ref: Reference, *, contact: bo
     The audit row is committed here, before anything is sent."""
     if contact and not may_export_contact(user):
         raise PermissionError("contact details may not be exported by this user")
-    query = queue_query(user, f, ref)
+    query = queue_query(user, f, ref).options(selectinload(Report.assigned_to))
     rows = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     audit.record(
         "reports_exported",

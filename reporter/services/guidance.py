@@ -3,12 +3,76 @@ police forces applied. Works when storage does not: without the database, the fi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import current_app
 
+from reporter.campaign import campaign_data
+from reporter.reference import Authority
 from reporter.routing import Decision, Facts, decide
 from reporter.services.reference_admin import effective_reference
-from reporter.services.reference_admin import file_reference as reference  # noqa: F401 (re-export)
+
+EMERGENCY = "emergency-999"
 
 
 def guidance_for(facts: Facts) -> Decision:
     return decide(facts, effective_reference(), current_app.extensions["reporter_postcodes"])
+
+
+def emergency_first(
+    authorities: list[Authority] | tuple[Authority, ...], danger: bool
+) -> tuple[list[Authority], list[Authority]]:
+    """When a child is in danger, 999 stands alone first and the others come after it;
+    otherwise every authority is in the first list."""
+    if not danger:
+        return list(authorities), []
+    return (
+        [a for a in authorities if a.id == EMERGENCY],
+        [a for a in authorities if a.id != EMERGENCY],
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the reporter should pass on when they call or text, and who covers the place.
+
+    `force` and `council` are names from the reference data ("Leicestershire Police",
+    "Leicestershire"), None when what the reporter gave does not tell us."""
+
+    reference: str
+    where: str | None = None
+    seen_at: datetime | None = None
+    signs: tuple[str, ...] = ()
+    force: str | None = None
+    council: str | None = None
+
+
+def summary_for(
+    reference_code: str,
+    *,
+    postcode: str | None,
+    station_crs: str | None,
+    place: str | None,
+    seen_at: datetime | None,
+    sign_ids: list[str] | tuple[str, ...] = (),
+) -> Summary:
+    ref = campaign_data()
+    postcodes = current_app.extensions["reporter_postcodes"]
+    station = ref.stations.get(station_crs) if station_crs else None
+    force_id = station.force if station else None
+    council = None
+    if postcode:
+        match = postcodes.force_for(postcode)
+        force_id = match.force if match.known else force_id
+        found = postcodes.council_for(postcode)
+        council = found.name if found else None
+    force = ref.forces.get(force_id) if force_id else None
+    return Summary(
+        reference=reference_code,
+        where=station.name if station else (postcode or place),
+        seen_at=seen_at,
+        signs=tuple(ref.signs[s].label for s in sign_ids if s in ref.signs),
+        force=force.name if force else None,
+        council=council,
+    )

@@ -30,18 +30,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 
+from reporter.codes import Consent
 from reporter.postcodes import normalise_postcode
 from reporter.reference import Reference, Station
 from reporter.routing import Facts
 from reporter.services.reports import Contact, NewReport
+from reporter.uktime import UK_TIME
 
-UK_TIME = ZoneInfo("Europe/London")
-CONSENTS = ("share", "confidential", "anonymous")
+CONSENTS = tuple(consent.value for consent in Consent)
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,18}[0-9]$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 SEEN_AT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d")
@@ -166,11 +166,11 @@ def check_email(raw: str | None) -> str | None:
 
 def check_contact(consent: str, name, phone, email) -> None:
     """Anonymous means no details; sharing means a way to reach the reporter."""
-    if consent == "anonymous" and (name or phone or email):
+    if consent == Consent.ANONYMOUS and (name or phone or email):
         raise IntakeError(
             _l("You chose to stay anonymous, so leave your name, phone and email empty.")
         )
-    if consent in ("share", "confidential") and not (phone or email):
+    if consent in (Consent.SHARE, Consent.CONFIDENTIAL) and not (phone or email):
         raise IntakeError(
             _l("Give a phone number or email so we can contact you, or choose to stay anonymous.")
         )
@@ -190,7 +190,7 @@ def check_signs(raw: list[str], ref: Reference) -> frozenset[str]:
 
 def check_consent(raw: str | None) -> str:
     if raw is None:
-        return "anonymous"
+        return Consent.ANONYMOUS
     if raw not in CONSENTS:
         raise IntakeError(_l("Choose what we may do with your details."))
     return raw
@@ -281,7 +281,7 @@ FIELDS: tuple[Field, ...] = (
         "consent",
         check=lambda value, ref: check_consent(value),
         api="contact.consent",
-        default="anonymous",
+        default=Consent.ANONYMOUS.value,
         json=lambda ref: {"enum": list(CONSENTS)},
     ),
     Field("name", check=_text(), limit=CONTACT_MAX_LENGTH, into=("contact",), api="contact.name"),

@@ -17,9 +17,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
+from reporter.codes import Priority, Role, Status
 from reporter.extensions import db
 from reporter.models import Report, StaffUser, utcnow
-from reporter.routing import PRIORITIES, URGENT
 from reporter.services import outbox
 from reporter.services.access import assignable_staff
 
@@ -39,7 +39,7 @@ def recipients_for(report: Report) -> list[str]:
 
 def queue_report_alert(report: Report) -> None:
     """Queue the alert about an urgent report, in the transaction that stores the report."""
-    if report.priority != URGENT:
+    if report.priority != Priority.URGENT:
         return
     to = recipients_for(report)
     if not to:
@@ -60,7 +60,7 @@ def queue_report_alert(report: Report) -> None:
 def _new_counts_by_queue() -> dict[str, Counter]:
     rows = db.session.execute(
         select(Report.queue, Report.priority, func.count())
-        .where(Report.status == "new")
+        .where(Report.status == Status.NEW)
         .group_by(Report.queue, Report.priority)
     )
     counts: dict[str, Counter] = {}
@@ -78,14 +78,14 @@ def daily_summary(now: datetime | None = None) -> int:
     queued = 0
     staff = list(db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True))))
     for user in staff:
-        queues = counts if user.role in ("national", "admin") else user.region_ids
-        total = Counter()
+        queues = counts if user.role in (Role.NATIONAL, Role.ADMIN) else user.region_ids
+        total: Counter[str] = Counter()
         for queue in queues:
             total.update(counts.get(queue, Counter()))
         key = f"summary:{now:%Y-%m-%d}:{user.id}"
         if not total or outbox.exists(key):
             continue
-        lines = [f"  {p}: {total[p]}" for p in PRIORITIES if total[p]]
+        lines = [f"  {p}: {total[p]}" for p in Priority if total[p]]
         base = current_app.config["REPORTER_BASE_URL"].rstrip("/")
         outbox.enqueue(
             key,

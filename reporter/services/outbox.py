@@ -32,7 +32,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from reporter.extensions import db
+from reporter.extensions import db, rows_changed
 from reporter.models import OutboxMessage, OutboxStatus, Report, utcnow
 from reporter.resilience import states
 
@@ -124,7 +124,7 @@ def claim(owner: str) -> Claimed | None:
             db.session.commit()
             return None
         lease_until = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
-        won = db.session.execute(
+        won = rows_changed(
             update(OutboxMessage)
             .where(OutboxMessage.id == candidate, _due(now))
             .values(
@@ -133,11 +133,12 @@ def claim(owner: str) -> Claimed | None:
                 attempts=OutboxMessage.attempts + 1,
             )
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if won != 1:
             db.session.rollback()
             continue
         row = db.session.get(OutboxMessage, candidate, populate_existing=True)
+        assert row is not None  # just claimed under our lease
         claimed = Claimed(
             row.id, list(row.recipients), row.subject, row.body, row.attempts, lease_until
         )
@@ -148,12 +149,12 @@ def claim(owner: str) -> Claimed | None:
 
 def _finish(claimed: Claimed, owner: str, **values) -> bool:
     """Record a result, only while `owner` still holds the lease."""
-    done = db.session.execute(
+    done = rows_changed(
         update(OutboxMessage)
         .where(OutboxMessage.id == claimed.id, OutboxMessage.lease_owner == owner)
         .values(lease_owner=None, lease_until=None, **values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.commit()
     return done == 1
 
@@ -260,11 +261,11 @@ def backlog(now: datetime | None = None) -> dict:
 
 def retry_failed() -> int:
     """Put every failed message back in the queue, due now. Returns how many."""
-    count = db.session.execute(
+    count = rows_changed(
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.FAILED)
         .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.commit()
     return count

@@ -2,13 +2,15 @@
 
 reference/regions.toml says where each force sits; an admin may move a force to another region
 from the staff side (a `ForceRegion` row per moved force). Routing reads the file with those
-moves applied: `effective_reference()`. When the database does not answer, routing goes on with
-the file alone, so a reporter in danger is still told who to call.
+moves applied: `effective_reference()`, which reads the moves at most every few seconds per
+process. When the database does not answer, routing goes on with the file alone, so a reporter
+in danger is still told who to call.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,6 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import ForceRegion, StaffUser, utcnow
 from reporter.reference import Reference
@@ -38,11 +41,6 @@ class ReferenceAdminError(ValueError):
         self.field = field
 
 
-def file_reference() -> Reference:
-    """The reference data as the files say, loaded at start-up."""
-    return current_app.extensions["reporter_reference"]
-
-
 def with_force_regions(ref: Reference, overrides: Iterable[tuple[str, str]]) -> Reference:
     """`ref` with forces moved to other regions. Pure. A move naming a force or region the
     files no longer have is ignored: the files win."""
@@ -60,24 +58,36 @@ def _read_overrides() -> Overrides:
         return tuple((force_id, region_id) for force_id, region_id in db.session.execute(query))
 
 
+@dataclass(frozen=True)
+class _Memo:
+    base: Reference
+    overrides: Overrides
+    built: Reference
+    read_at: float
+
+
 def effective_reference() -> Reference:
-    """The reference data with admins' moves applied: one small SELECT; the Reference is rebuilt
-    only when the moves change (memoised per process, per app). If the database fails, the file's
-    reference, so guidance never depends on storage."""
-    base = file_reference()
+    """The reference data with admins' moves applied. The moves are read (one small SELECT) at
+    most every FORCE_REGIONS_CACHE_SECONDS per process, and the Reference is rebuilt only when
+    they change (memoised per process, per app). If the database fails, the file's reference,
+    so guidance never depends on storage."""
+    base = campaign_data()
+    memo = current_app.extensions.get(_MEMO)
+    now = time.monotonic()
+    fresh_for = current_app.config["FORCE_REGIONS_CACHE_SECONDS"]
+    if memo and memo.base is base and now - memo.read_at < fresh_for:
+        return memo.built
     try:
         overrides = _read_overrides()
     except SQLAlchemyError as exc:
         db.session.rollback()
         log.error("force regions not read, using the files: %s", type(exc).__name__)
         return base
-    if not overrides:
-        return base
-    memo = current_app.extensions.get(_MEMO)
-    if memo and memo[0] is base and memo[1] == overrides:
-        return memo[2]
-    built = with_force_regions(base, overrides)
-    current_app.extensions[_MEMO] = (base, overrides, built)
+    if memo and memo.base is base and memo.overrides == overrides:
+        built = memo.built
+    else:
+        built = with_force_regions(base, overrides) if overrides else base
+    current_app.extensions[_MEMO] = _Memo(base, overrides, built, now)
     return built
 
 
@@ -100,7 +110,7 @@ class ForceRow:
 def force_rows() -> list[ForceRow]:
     """Every force with its region now, and the file's region, in the order of the file.
     Reads the database: the admin page must not fall back silently."""
-    ref = file_reference()
+    ref = campaign_data()
     cipher = current_app.extensions["reporter_cipher"]
     moved = {row.force_id: row for row in db.session.scalars(select(ForceRegion))}
     rows = []
@@ -128,7 +138,7 @@ def move_force(force_id: str, region_id: str, actor: StaffUser, reason: str | No
     """Put a police force in another region, for every report routed from now on. Reports
     already stored keep their queue. Moving a force back to the file's region removes the
     override. False when the force is already there. One transaction with its audit row."""
-    ref = file_reference()
+    ref = campaign_data()
     if force_id not in ref.forces:
         raise ReferenceAdminError("Choose a police force.", "force")
     if region_id not in ref.regions:
@@ -170,4 +180,5 @@ def move_force(force_id: str, region_id: str, actor: StaffUser, reason: str | No
         "force_moved", actor=actor, detail={"force": force_id, "from": was, "to": region_id}
     )
     db.session.commit()
+    current_app.extensions.pop(_MEMO, None)  # this process routes by the move at once
     return True

@@ -13,6 +13,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from reporter.campaign import campaign_data
+from reporter.codes import Consent, Priority, RegionSource
 from reporter.crypto import DataCipher
 from reporter.extensions import db
 from reporter.models import Report, ReportSign
@@ -40,7 +42,7 @@ class Contact:
 @dataclass(frozen=True)
 class NewReport:
     facts: Facts
-    consent: str = "anonymous"
+    consent: str = Consent.ANONYMOUS
     description: str | None = None
     place: str | None = None
     seen_at: datetime | None = None
@@ -50,6 +52,7 @@ class NewReport:
     partner_id: int | None = None
     site_id: int | None = None
     source: str = "form"
+    idempotency_key: str | None = None
 
 
 def new_reference() -> str:
@@ -64,7 +67,7 @@ def cipher() -> DataCipher:
 def _build(new: NewReport, decision: Decision, reference: str) -> Report:
     seal = cipher().encrypt
     contact = None
-    if new.consent != "anonymous":
+    if new.consent != Consent.ANONYMOUS:
         contact = json.dumps(new.contact.__dict__, ensure_ascii=False)
     facts = new.facts
     return Report(
@@ -90,6 +93,7 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
         place_enc=seal(new.place, f"{reference}:place"),
         description_enc=seal(new.description, f"{reference}:description"),
         contact_enc=seal(contact, f"{reference}:contact"),
+        idempotency_key=new.idempotency_key,
         signs=[ReportSign(sign_id=s) for s in sorted(facts.signs)],
     )
 
@@ -97,15 +101,27 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
 def submit_report(new: NewReport, decision: Decision) -> Report:
     """Store a report with its signs and its alert in one transaction and return it. The
     outbox worker sends the alert: mail that is down never makes a stored report look unsent,
-    and the alert is sent when mail returns."""
+    and the alert is sent when mail returns.
+
+    A report whose idempotency key is already stored (for the same source) is not stored
+    again: the report stored first is returned, and its alert is not queued twice."""
+    earlier = _stored_under_key(new)
+    if earlier is not None:
+        return earlier
     for _ in range(REFERENCE_ATTEMPTS):
         report = _build(new, decision, new_reference())
         try:
             db.session.add(report)
             notify.queue_report_alert(report)
-            db.session.commit()
+            _commit_without_reading_back()
         except IntegrityError as exc:
             db.session.rollback()
+            # Another request with the same key won the race: the unique index on
+            # (source, idempotency_key) refused this one, so answer with the first.
+            earlier = _stored_under_key(new)
+            if earlier is not None:
+                log.info("report sent again: stored once", extra={"reference": earlier.reference})
+                return earlier
             if find_report(report.reference) is None:  # not a reference collision
                 log.error("report not stored: %s", type(exc).__name__)
                 raise StorageError from exc
@@ -117,6 +133,45 @@ def submit_report(new: NewReport, decision: Decision) -> Report:
             log.info("report stored", extra={"reference": report.reference})
             return report
     raise StorageError("no free reference")
+
+
+def _stored_under_key(new: NewReport) -> Report | None:
+    if not new.idempotency_key:
+        return None
+    try:
+        return db.session.scalar(
+            select(Report).where(
+                Report.source == new.source, Report.idempotency_key == new.idempotency_key
+            )
+        )
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.error("report not stored: %s", type(exc).__name__)
+        raise StorageError from exc
+
+
+def decision_of(report: Report) -> Decision:
+    """The guidance a stored report was given, so a report sent again gets the same answer."""
+    ref = campaign_data()
+    return Decision(
+        region=ref.regions.get(report.region_id) if report.region_id else None,
+        region_source=RegionSource(report.region_source),
+        queue=report.queue,
+        priority=Priority(report.priority),
+        authorities=tuple(ref.authorities[a] for a in report.authorities),
+        reasons=(),
+    )
+
+
+def _commit_without_reading_back() -> None:
+    """Commit, keeping the new report's attributes: they were written from these very values a
+    moment ago, and reading them back is two more round trips on the busiest path."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        db.session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def find_report(reference: str) -> Report | None:

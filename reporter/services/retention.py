@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from reporter.codes import Status
 from reporter.extensions import db
 from reporter.models import Report, ReportEvent, ReportSearchToken, utcnow
 from reporter.services import audit
@@ -23,7 +24,7 @@ def _closed_before(cutoff: datetime):
     """Reports whose closing is older than the cutoff and whose content is still there."""
     closed_at = (
         select(ReportEvent.report_id, func.max(ReportEvent.created_at).label("at"))
-        .where(ReportEvent.kind == "status", ReportEvent.to_value == "closed")
+        .where(ReportEvent.kind == "status", ReportEvent.to_value == Status.CLOSED)
         .group_by(ReportEvent.report_id)
         .subquery()
     )
@@ -31,7 +32,7 @@ def _closed_before(cutoff: datetime):
         select(Report)
         .join(closed_at, closed_at.c.report_id == Report.id)
         .where(
-            Report.status == "closed",
+            Report.status == Status.CLOSED,
             Report.content_purged_at.is_(None),
             closed_at.c.at < cutoff,
         )
@@ -39,9 +40,10 @@ def _closed_before(cutoff: datetime):
     )
 
 
-def purge_closed(days: int, *, dry_run: bool = False, now: datetime | None = None) -> int:
+def purge_closed(days: int, *, dry_run: bool = False) -> int:
     """Remove the content of reports closed more than `days` ago. Returns how many."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    now = utcnow()
+    cutoff = now - timedelta(days=days)
     purged = 0
     while True:
         batch = db.session.scalars(_closed_before(cutoff).limit(BATCH)).all()
@@ -53,7 +55,7 @@ def purge_closed(days: int, *, dry_run: bool = False, now: datetime | None = Non
         for report in batch:
             report.description_enc = report.place_enc = None
             report.postcode_enc = report.contact_enc = None
-            report.content_purged_at = now or utcnow()
+            report.content_purged_at = now
             audit.record("content_purged", report=report, detail={"days": days})
         db.session.execute(
             update(ReportEvent).where(ReportEvent.report_id.in_(ids)).values(text_enc=None)

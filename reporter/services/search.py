@@ -22,7 +22,18 @@ import unicodedata
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import ColumnElement, and_, delete, event, exists, false, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    event,
+    exists,
+    false,
+    insert,
+    or_,
+    select,
+    union_all,
+)
 
 from reporter.extensions import db
 from reporter.models import Report, ReportSearchToken
@@ -86,25 +97,28 @@ def _index_new_report(_mapper, connection, report: Report) -> None:
     tokens = _report_tokens(report, key)
     if tokens:
         connection.execute(
-            ReportSearchToken.__table__.insert(),
+            insert(ReportSearchToken),
             [{"token": t, "report_id": report.id} for t in sorted(tokens)],
         )
 
 
-def reindex_all(batch: int = 500) -> int:
+REINDEX_BATCH = 500  # reports read, and tokens written, at a time
+
+
+def reindex_all() -> int:
     """Rebuild the whole index (after a change of the first data key). Returns reports done."""
     key = current_app.extensions["reporter_search_key"]
     db.session.execute(delete(ReportSearchToken))
     done, last_id = 0, 0
     while True:
         reports = db.session.scalars(
-            select(Report).where(Report.id > last_id).order_by(Report.id).limit(batch)
+            select(Report).where(Report.id > last_id).order_by(Report.id).limit(REINDEX_BATCH)
         ).all()
         if not reports:
             break
         rows = [{"token": t, "report_id": r.id} for r in reports for t in _report_tokens(r, key)]
         if rows:
-            db.session.execute(ReportSearchToken.__table__.insert(), rows)
+            db.session.execute(insert(ReportSearchToken), rows)
         done += len(reports)
         last_id = reports[-1].id
         db.session.expunge_all()

@@ -19,8 +19,6 @@ from sqlalchemy import delete, or_, update
 from reporter.extensions import db
 from reporter.models import StaffSession, utcnow
 
-IDLE_MINUTES = 30
-MAX_HOURS = 12
 # Writing last_seen_at on every request would be a write per page; once a minute is enough.
 TOUCH_EVERY = timedelta(seconds=60)
 
@@ -35,11 +33,11 @@ def _hash(token: str) -> str:
 
 
 def idle_limit() -> timedelta:
-    return timedelta(minutes=current_app.config.get("STAFF_SESSION_IDLE_MINUTES", IDLE_MINUTES))
+    return timedelta(minutes=current_app.config["STAFF_SESSION_IDLE_MINUTES"])
 
 
 def absolute_limit() -> timedelta:
-    return timedelta(hours=current_app.config.get("STAFF_SESSION_MAX_HOURS", MAX_HOURS))
+    return timedelta(hours=current_app.config["STAFF_SESSION_MAX_HOURS"])
 
 
 def start_session(user_id: int) -> str:

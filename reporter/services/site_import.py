@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from reporter.extensions import db
 from reporter.models import Partner, Site, StaffUser
@@ -44,7 +45,7 @@ class ImportPreview:
         return bool(self.rows) and self.error_count == 0
 
 
-def _read_csv(data: bytes, preview: ImportPreview) -> list[dict[str, str]] | None:
+def _read_csv(data: bytes, preview: ImportPreview) -> list[dict[str, Any]] | None:
     if len(data) > IMPORT_MAX_BYTES:
         preview.problems.append(f"The file is larger than {IMPORT_MAX_BYTES // 1024} KiB.")
         return None
@@ -77,7 +78,7 @@ def _read_csv(data: bytes, preview: ImportPreview) -> list[dict[str, str]] | Non
             )
         if missing or unknown:
             return None
-        rows = []
+        rows: list[dict[str, Any]] = []
         for row in reader:
             if None in row:
                 preview.problems.append(

@@ -18,18 +18,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
 
+from reporter.codes import Role
 from reporter.extensions import db
 from reporter.models import StaffRegion, StaffUser, utcnow
 from reporter.reference import REGION_IDS
 from reporter.services import audit
-from reporter.services.access import ADMIN, NATIONAL, OFFICER
-from reporter.services.sessions import revoke_user_sessions
+from reporter.services.sessions import revoke_session, revoke_user_sessions, start_session
 
-ROLES = {
-    ADMIN: "Admin: everything, and manages staff accounts",
-    NATIONAL: "National team: every region and the national queue",
-    OFFICER: "Prevention officer: their own region or regions",
-}
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
 TOTP_ISSUER = "LookCloser triage"
@@ -88,6 +83,7 @@ def check_credentials(email: str, password: str) -> tuple[StaffUser | None, str 
     """(user, None) when the password is right and the account active, else (user or None,
     reason). Always runs one argon2 verification, whatever the outcome."""
     user = find_user(email)
+    ok: bool
     try:
         ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
@@ -115,14 +111,14 @@ def password_matches(user: StaffUser, password: str) -> bool:
 
 def check_role(role: str, regions: list[str]) -> list[str]:
     """The regions to store for a role: officers need at least one, others have none."""
-    if role not in ROLES:
+    if role not in tuple(Role):
         raise StaffError(f"Unknown role {role!r}.", "role")
     unknown = sorted(set(regions) - set(REGION_IDS))
     if unknown:
         raise StaffError(f"Unknown region {', '.join(unknown)}.", "regions")
-    if role == OFFICER and not regions:
+    if role == Role.OFFICER and not regions:
         raise StaffError("An officer needs at least one region.", "regions")
-    if role != OFFICER and regions:
+    if role != Role.OFFICER and regions:
         raise StaffError(
             "Only officers have regions: admins and national staff see them all.", "regions"
         )
@@ -179,7 +175,7 @@ def change_access(
     """Change role, regions or the second-factor rule. Ends the user's sessions when anything
     that governs access changed. Returns whether anything changed."""
     regions = check_role(role, regions)
-    if actor is not None and user.id == actor.id and role != ADMIN:
+    if actor is not None and user.id == actor.id and role != Role.ADMIN:
         raise StaffError("You cannot take away your own admin role.", "role")
     before = (user.role, user.region_ids, user.totp_required)
     after = (role, regions, totp_required)
@@ -237,8 +233,35 @@ def reset_password(user: StaffUser, actor: StaffUser | None) -> str:
     return password
 
 
-def record_login(user: StaffUser, now: datetime | None = None) -> None:
-    user.last_login_at = now or utcnow()
+def get_user(user_id: int | None) -> StaffUser | None:
+    return db.session.get(StaffUser, user_id) if user_id is not None else None
+
+
+def all_users() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+# --- signing in and out (each one transaction with its audit row) -------------------------
+
+
+def sign_in(user: StaffUser, *, second_factor: bool) -> str:
+    """Start a session for a user who passed every check; returns the cookie's token."""
+    token = start_session(user.id)
+    user.last_login_at = utcnow()
+    audit.record("sign_in", actor=user, detail={"second_factor": second_factor})
+    db.session.commit()
+    return token
+
+
+def sign_in_failed(user: StaffUser | None, reason: str) -> None:
+    audit.record("sign_in_failed", actor=user, detail={"reason": reason})
+    db.session.commit()
+
+
+def sign_out(user: StaffUser, token: str | None) -> None:
+    revoke_session(token)
+    audit.record("sign_out", actor=user)
+    db.session.commit()
 
 
 # --- second factor (TOTP, RFC 6238) -------------------------------------------------------
@@ -283,21 +306,21 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
-def verify_totp(user: StaffUser, code: str, now: datetime | None = None) -> bool:
+def verify_totp(user: StaffUser, code: str) -> bool:
     """Check a code and use it up: the same code (or an older one) never works twice."""
     secret = totp_secret(user)
     if secret is None:
         return False
-    step = _matching_step(secret, code, now or utcnow())
+    step = _matching_step(secret, code, utcnow())
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
     user.totp_last_step = step
     return True
 
 
-def confirm_totp(user: StaffUser, code: str, now: datetime | None = None) -> bool:
+def confirm_totp(user: StaffUser, code: str) -> bool:
     """Turn the second factor on once the user shows a code from the pending secret."""
-    if user.totp_enabled or not verify_totp(user, code, now):
+    if user.totp_enabled or not verify_totp(user, code):
         return False
     user.totp_enabled = True
     audit.record("totp_enabled", actor=user, subject=user)

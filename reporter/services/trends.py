@@ -10,30 +10,22 @@ PostgreSQL, and right across the clock changes, which date_trunc on UTC times wo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 
+from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
 from reporter.extensions import db
 from reporter.models import Report, ReportSign, StaffUser
 from reporter.reference import Reference
-from reporter.routing import NATIONAL_QUEUE
 from reporter.services.access import report_scope, visible_queues
+from reporter.uktime import uk_midnight
 
-UK = ZoneInfo("Europe/London")
 WEEK_CHOICES = (12, 26)
 MAX_WEEKS = 106  # about two years: longer periods are better read from an export
 TOP_SIGNS = 10
-NATIONAL_LABEL = "National queue (no region)"
 
 Rows = list[tuple[str, int]]
-
-
-def uk_midnight(day: date) -> datetime:
-    """The first moment of a UK calendar day, as naive UTC."""
-    local = datetime(day.year, day.month, day.day, tzinfo=UK)
-    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def monday(day: date) -> date:
@@ -121,7 +113,7 @@ def _region_rows(user: StaffUser, f: TrendFilter, counts: dict[str, int], ref: R
 
     def label(code: str) -> str:
         if code == NATIONAL_QUEUE:
-            return NATIONAL_LABEL
+            return NATIONAL_QUEUE_LABEL
         return ref.regions[code].name if code in ref.regions else code
 
     return _most_first([(label(q), counts.get(q, 0)) for q in queues])

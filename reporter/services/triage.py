@@ -16,10 +16,11 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from reporter.extensions import db
+from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL, RegionSource, Status
+from reporter.extensions import db, rows_changed
 from reporter.models import Report, ReportEvent, StaffUser
 from reporter.reference import Authority, Reference, Region, Sign, Station
-from reporter.routing import NATIONAL_QUEUE, Decision, Facts
+from reporter.routing import Decision, Facts
 from reporter.services import audit
 from reporter.services.access import assignable_staff, can_act
 from reporter.services.guidance import guidance_for
@@ -27,11 +28,11 @@ from reporter.services.reports import decrypt_field
 
 # The workflow, as data: from each status, where a report may go next. Referring again from
 # "referred" records a further referral (police and children's services, say).
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("triaged", "closed"),
-    "triaged": ("referred", "closed"),
-    "referred": ("referred", "closed"),
-    "closed": (),
+TRANSITIONS: dict[str, tuple[Status, ...]] = {
+    Status.NEW: (Status.TRIAGED, Status.CLOSED),
+    Status.TRIAGED: (Status.REFERRED, Status.CLOSED),
+    Status.REFERRED: (Status.REFERRED, Status.CLOSED),
+    Status.CLOSED: (),
 }
 AGENCIES = {
     "police": "Police (the local force)",
@@ -92,19 +93,19 @@ def _clean(text: str | None, limit: int, what: str, required: bool = True) -> st
     return text
 
 
-def _move(report: Report, to: str) -> str:
+def _move(report: Report, to: Status) -> str:
     """Compare-and-set the status; returns the status it had."""
     was = report.status
     if to not in TRANSITIONS.get(was, ()):
         raise WorkflowError(f"A report that is {was} cannot become {to}.")
     if to != was:
-        done = db.session.execute(
+        done = rows_changed(
             update(Report)
             .where(Report.id == report.id, Report.status == was)
             .values(status=to)
             .execution_options(synchronize_session=False)
         )
-        if done.rowcount != 1:
+        if done != 1:
             db.session.rollback()
             raise WorkflowError("Someone else changed this report just now. Check it again.")
         set_committed_value(report, "status", to)
@@ -113,10 +114,10 @@ def _move(report: Report, to: str) -> str:
 
 def mark_triaged(report: Report, actor: StaffUser) -> None:
     _require_act(actor, report)
-    was = _move(report, "triaged")
-    _add_event(report, actor, "status", from_value=was, to_value="triaged")
+    was = _move(report, Status.TRIAGED)
+    _add_event(report, actor, "status", from_value=was, to_value=Status.TRIAGED)
     audit.record(
-        "status_changed", actor=actor, report=report, detail={"from": was, "to": "triaged"}
+        "status_changed", actor=actor, report=report, detail={"from": was, "to": Status.TRIAGED}
     )
     db.session.commit()
 
@@ -128,13 +129,13 @@ def refer(report: Report, actor: StaffUser, agency: str, their_reference: str | 
     their_reference = _clean(
         their_reference, AGENCY_REFERENCE_MAX_LENGTH, "their reference", required=False
     )
-    was = _move(report, "referred")
+    was = _move(report, Status.REFERRED)
     _add_event(report, actor, "referred", from_value=was, to_value=agency, text=their_reference)
     audit.record(
         "referred",
         actor=actor,
         report=report,
-        detail={"from": was, "to": "referred", "agency": agency},
+        detail={"from": was, "to": Status.REFERRED, "agency": agency},
     )
     db.session.commit()
 
@@ -142,9 +143,11 @@ def refer(report: Report, actor: StaffUser, agency: str, their_reference: str | 
 def close(report: Report, actor: StaffUser, reason: str | None) -> None:
     _require_act(actor, report)
     reason = _clean(reason, REASON_MAX_LENGTH, "a reason for closing")
-    was = _move(report, "closed")
-    _add_event(report, actor, "status", from_value=was, to_value="closed", text=reason)
-    audit.record("status_changed", actor=actor, report=report, detail={"from": was, "to": "closed"})
+    was = _move(report, Status.CLOSED)
+    _add_event(report, actor, "status", from_value=was, to_value=Status.CLOSED, text=reason)
+    audit.record(
+        "status_changed", actor=actor, report=report, detail={"from": was, "to": Status.CLOSED}
+    )
     db.session.commit()
 
 
@@ -152,7 +155,7 @@ def assign(report: Report, actor: StaffUser, assignee_id: int | None) -> None:
     """Assign to an active officer of the report's region (national staff for the national
     queue), or unassign with None."""
     _require_act(actor, report)
-    if report.status == "closed":
+    if report.status == Status.CLOSED:
         raise WorkflowError("A closed report cannot be assigned.")
     if assignee_id is not None and assignee_id not in {u.id for u in assignable_staff(report)}:
         raise WorkflowError("Choose an officer of this report's region.")
@@ -182,7 +185,7 @@ def add_note(report: Report, actor: StaffUser, text: str | None) -> None:
 def reroute_targets(report: Report, ref: Reference) -> list[tuple[str, str]]:
     """Where a report may be re-routed: every other region, and the national queue."""
     targets = [(r.id, r.name) for r in ref.regions.values()]
-    targets.append((NATIONAL_QUEUE, "National queue (no region)"))
+    targets.append((NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL))
     return [(code, name) for code, name in targets if code != report.queue]
 
 
@@ -196,7 +199,7 @@ def reroute(report: Report, actor: StaffUser, queue: str, reason: str | None, re
     was = report.queue
     report.queue = queue
     report.region_id = None if queue == NATIONAL_QUEUE else queue
-    report.region_source = "staff"
+    report.region_source = RegionSource.STAFF
     report.assigned_to_id = None
     _add_event(report, actor, "rerouted", from_value=was, to_value=queue, text=reason)
     audit.record("rerouted", actor=actor, report=report, detail={"from": was, "to": queue})
@@ -267,10 +270,11 @@ def _queue_name(code: str | None, ref: Reference) -> str:
 def _summary(event: ReportEvent, users: dict[int, StaffUser], ref: Reference) -> tuple[str, str]:
     """A sentence for the entry, and what its text is (note, reason, reference)."""
     if event.kind == "status":
-        label = "Reason for closing" if event.to_value == "closed" else ""
+        label = "Reason for closing" if event.to_value == Status.CLOSED else ""
         return f"Status changed from {event.from_value} to {event.to_value}", label
     if event.kind == "referred":
-        return f"Referred to {AGENCIES.get(event.to_value, event.to_value)}", "Their reference"
+        agency = event.to_value or ""
+        return f"Referred to {AGENCIES.get(agency, agency)}", "Their reference"
     if event.kind == "assigned":
         if not event.to_value:
             return "Unassigned", ""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from reporter.extensions import db
 from reporter.services import staff
 from reporter.triage import bp
-from reporter.triage.auth import current_staff, qr_data_uri
-from reporter.triage.common import add_error
-from reporter.triage.forms import CodeForm, PasswordForm
+from reporter.triage.auth import current_staff, enrolment
+from reporter.triage.common import add_error, form_page
+from reporter.triage.forms import PasswordForm
 
 
 @bp.get("/account")
@@ -25,12 +24,11 @@ def change_password():
         try:
             staff.change_password(user, form.current_password.data, form.new_password.data)
         except staff.StaffError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "new_password"], str(refused))
         else:
             flash("Your password is changed. Sign in again with the new one.")
             return redirect(url_for("triage.login"), code=303)
-    return render_template("triage/password.html", form=form), (400 if form.errors else 200)
+    return form_page("triage/password.html", form)
 
 
 @bp.route("/account/totp", methods=["GET", "POST"])
@@ -38,19 +36,9 @@ def enrol_totp():
     user = current_staff()
     if user.totp_enabled:
         return redirect(url_for("triage.account"))
-    secret = staff.pending_totp_secret(user)
-    form = CodeForm()
-    if form.validate_on_submit():
-        if staff.confirm_totp(user, form.code.data):
-            flash("The second factor is on. You will need a code each time you sign in.")
-            return redirect(url_for("triage.account"), code=303)
-        add_error(form.code, "That code is not right. Wait for a new code and try again.")
-    uri = staff.totp_uri(user, secret)
-    return render_template(
-        "triage/enrol.html",
-        form=form,
-        secret=secret,
-        uri=uri,
-        qr=qr_data_uri(uri),
-        action=url_for("triage.enrol_totp"),
-    ), (400 if form.errors else 200)
+
+    def enrolled():
+        flash("The second factor is on. You will need a code each time you sign in.")
+        return redirect(url_for("triage.account"), code=303)
+
+    return enrolment(user, "triage.enrol_totp", enrolled)

@@ -4,16 +4,14 @@ For anyone but an admin they do not exist."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from reporter.extensions import db
+from reporter.campaign import campaign_data
 from reporter.models import StaffUser
 from reporter.services import audit, reference_admin, staff
-from reporter.services.guidance import reference
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, day_range
+from reporter.triage.common import add_error, day_range, form_page, query_args
 from reporter.triage.forms import (
     AuditFilterForm,
     EmptyForm,
@@ -25,7 +23,7 @@ from reporter.triage.forms import (
 
 
 def _user_or_404(user_id: int) -> StaffUser:
-    user = db.session.get(StaffUser, user_id)
+    user = staff.get_user(user_id)
     if user is None:
         raise NotFound()
     return user
@@ -34,17 +32,15 @@ def _user_or_404(user_id: int) -> StaffUser:
 @bp.get("/users")
 @admin_only
 def users():
-    everyone = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    page = render_template("triage/users.html", users=everyone, roles=staff.ROLES)
-    audit.record("users_viewed", actor=current_staff())
-    db.session.commit()
+    page = render_template("triage/users.html", users=staff.all_users())
+    audit.viewed("users_viewed", actor=current_staff())
     return page
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_only
 def new_user():
-    form = UserForm(ref=reference())
+    form = UserForm(ref=campaign_data())
     if form.validate_on_submit():
         password = staff.new_password()
         try:
@@ -60,13 +56,10 @@ def new_user():
                 actor=current_staff(),
             )
         except staff.StaffError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "email"], str(refused))
         else:
             return render_template("triage/password_shown.html", user=user, password=password)
-    return render_template("triage/user_form.html", form=form, user=None), (
-        400 if form.errors else 200
-    )
+    return form_page("triage/user_form.html", form, user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -74,7 +67,7 @@ def new_user():
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = UserEditForm(
-        ref=reference(),
+        ref=campaign_data(),
         data={
             "name": user.name,
             "role": user.role,
@@ -93,14 +86,11 @@ def edit_user(user_id: int):
                 actor=current_staff(),
             )
         except staff.StaffError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "role"], str(refused))
         else:
             flash("Changes saved. Their sessions have ended." if changed else "Nothing changed.")
             return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
-    return render_template(
-        "triage/user_form.html", form=form, user=user, buttons=EmptyForm(formdata=None)
-    ), (400 if form.errors else 200)
+    return form_page("triage/user_form.html", form, user=user, buttons=EmptyForm(formdata=None))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -151,7 +141,7 @@ def audit_log():
         before_id=int(before) if before.isdigit() else None,
     )
     rows, last_id = audit.audit_page(chosen)
-    args = {k: v for k, v in request.args.items() if k != "before"}
+    args = query_args("before")
     page = render_template(
         "triage/audit.html",
         form=form,
@@ -160,25 +150,23 @@ def audit_log():
         next_url=url_for("triage.audit_log", **args, before=last_id) if last_id else None,
         first_url=url_for("triage.audit_log", **args) if chosen.before_id else None,
     )
-    audit.record("audit_viewed", actor=current_staff())
-    db.session.commit()
+    audit.viewed("audit_viewed", actor=current_staff())
     return page
 
 
 @bp.route("/reference", methods=["GET", "POST"])
 @admin_only
 def force_regions():
-    form = ForceRegionForm(ref=reference())
+    form = ForceRegionForm(ref=campaign_data())
     if form.validate_on_submit():
         try:
             moved = reference_admin.move_force(
                 form.force.data, form.region.data, actor=current_staff(), reason=form.reason.data
             )
         except reference_admin.ReferenceAdminError as refused:
-            db.session.rollback()
             add_error(form[refused.field], str(refused))
         else:
-            ref = reference()
+            ref = campaign_data()
             force, region = ref.forces[form.force.data].name, ref.regions[form.region.data].name
             flash(
                 f"{force} is now in {region}, for reports received from now on."
@@ -186,10 +174,7 @@ def force_regions():
                 else f"{force} is already in {region}. Nothing changed."
             )
             return redirect(url_for("triage.force_regions"), code=303)
-    page = render_template(
-        "triage/force_regions.html", form=form, rows=reference_admin.force_rows()
-    )
+    page = form_page("triage/force_regions.html", form, rows=reference_admin.force_rows())
     if request.method == "GET":
-        audit.record("reference_viewed", actor=current_staff())
-        db.session.commit()
-    return page, (400 if form.errors else 200)
+        audit.viewed("reference_viewed", actor=current_staff())
+    return page

@@ -8,7 +8,6 @@ error never says whether the account exists, and an unknown account costs the sa
 
 from __future__ import annotations
 
-import math
 import time
 from functools import wraps
 from urllib.parse import urlsplit
@@ -27,24 +26,27 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import NotFound
 
-from reporter.extensions import db, limiter
+from reporter.errors import render_error, render_staff_error
+from reporter.extensions import limiter
 from reporter.models import StaffUser
 from reporter.resilience import sign_in_possible
-from reporter.services import audit
 from reporter.services.access import is_admin, sees_every_queue
-from reporter.services.sessions import current_session, revoke_session, start_session
+from reporter.services.sessions import current_session
 from reporter.services.staff import (
     check_credentials,
     confirm_totp,
     find_user,
+    get_user,
     pending_totp_secret,
-    record_login,
+    sign_in,
+    sign_in_failed,
+    sign_out,
     throttle_key,
     totp_uri,
     verify_totp,
 )
 from reporter.triage import bp
-from reporter.triage.common import english_only, render_error
+from reporter.triage.common import form_page
 from reporter.triage.forms import CodeForm, LoginForm
 
 SESSION_KEY = "staff_session"
@@ -55,8 +57,6 @@ OPEN_ENDPOINTS = frozenset(
 )
 NOT_RIGHT = "The email address or password is not right."
 CODE_NOT_RIGHT = "That code is not right, or it has been used. Wait for a new code and try again."
-ACCOUNT_LIMIT = "5 per 15 minutes"
-ADDRESS_LIMIT = "20 per 15 minutes"
 
 
 def current_staff() -> StaffUser:
@@ -77,7 +77,6 @@ def admin_only(view):
 
 @bp.before_request
 def require_staff():
-    english_only()
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     row = current_session(session.get(SESSION_KEY))
@@ -113,11 +112,11 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _account_limit() -> str:
-    return current_app.config.get("STAFF_LOGIN_ACCOUNT_LIMIT", ACCOUNT_LIMIT)
+    return current_app.config["STAFF_LOGIN_ACCOUNT_LIMIT"]
 
 
 def _address_limit() -> str:
-    return current_app.config.get("STAFF_LOGIN_ADDRESS_LIMIT", ADDRESS_LIMIT)
+    return current_app.config["STAFF_LOGIN_ADDRESS_LIMIT"]
 
 
 def _failed(_response) -> bool:
@@ -154,6 +153,11 @@ def _throttled(scope: str):
 
 
 SIGN_IN_RETRY_SECONDS = 60
+SIGN_IN_UNAVAILABLE = (
+    "Sign-in is not available right now",
+    "Part of the service is not working, so sign-in is paused to keep accounts safe. "
+    "Please try again in a few minutes.",
+)
 
 
 def _fail_closed(view):
@@ -162,8 +166,10 @@ def _fail_closed(view):
     @wraps(view)
     def guarded(*args, **kwargs):
         if not sign_in_possible():
-            english_only()
-            return render_error(503, retry_after=SIGN_IN_RETRY_SECONDS)
+            # Not the limiter's refusal, so the Retry-After is ours to set.
+            response = render_staff_error(503, *SIGN_IN_UNAVAILABLE)
+            response.headers["Retry-After"] = str(SIGN_IN_RETRY_SECONDS)
+            return response
         return view(*args, **kwargs)
 
     return guarded
@@ -174,18 +180,13 @@ def _fail_closed(view):
 
 def _fail(user: StaffUser | None, reason: str) -> None:
     g.login_failed = True
-    audit.record("sign_in_failed", actor=user, detail={"reason": reason})
-    db.session.commit()
+    sign_in_failed(user, reason)
 
 
 def _begin(user: StaffUser, next_url: str | None, second_factor: bool):
     """Start a fresh session: nothing from before sign-in survives in the cookie."""
     session.clear()
-    token = start_session(user.id)
-    record_login(user)
-    audit.record("sign_in", actor=user, detail={"second_factor": second_factor})
-    db.session.commit()
-    session[SESSION_KEY] = token
+    session[SESSION_KEY] = sign_in(user, second_factor=second_factor)
     return redirect(next_url or url_for("triage.queue"), code=303)
 
 
@@ -202,7 +203,7 @@ def _pending_user(step: str) -> StaffUser | None:
         return None
     if time.time() - pending.get("at", 0) > PENDING_SECONDS:
         return None
-    user = db.session.get(StaffUser, pending.get("uid"))
+    user = get_user(pending.get("uid"))
     return user if user and user.active else None
 
 
@@ -215,8 +216,8 @@ def login():
     next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         user, reason = check_credentials(form.email.data, form.password.data)
-        if reason is not None:
-            _fail(user, reason)
+        if reason is not None or user is None:
+            _fail(user, reason or "unknown_account")
             form.email.errors = [NOT_RIGHT]
             form.password.data = ""
         elif user.totp_enabled:
@@ -228,13 +229,17 @@ def login():
     return render_template("triage/login.html", form=form, next_url=next_url)
 
 
+def _start_again():
+    flash("Sign in again: that took too long.")
+    return redirect(url_for("triage.login"), code=303)
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @_throttled("code")
 def login_code():
     user = _pending_user("code")
     if user is None:
-        flash("Sign in again: that took too long.")
-        return redirect(url_for("triage.login"), code=303)
+        return _start_again()
     form = CodeForm()
     if form.validate_on_submit():
         if verify_totp(user, form.code.data):
@@ -249,56 +254,58 @@ def qr_data_uri(uri: str) -> str:
     return segno.make_qr(uri, error="m").svg_data_uri(scale=5, border=2, dark="#0b0c0c")
 
 
+def enrolment(user: StaffUser, endpoint: str, enrolled, refused=None):
+    """The one page that sets up a second factor: at sign-in when one is required, and from
+    the account page. `enrolled()` answers once a code from the new secret matched;
+    `refused()` runs when a code did not."""
+    secret = pending_totp_secret(user)
+    form = CodeForm()
+    if form.validate_on_submit():
+        if confirm_totp(user, form.code.data):
+            return enrolled()
+        if refused is not None:
+            refused()
+        form.code.errors = [CODE_NOT_RIGHT]
+    uri = totp_uri(user, secret)
+    return form_page(
+        "triage/enrol.html",
+        form,
+        secret=secret,
+        uri=uri,
+        qr=qr_data_uri(uri),
+        action=url_for(endpoint),
+    )
+
+
 @bp.route("/login/enrol", methods=["GET", "POST"])
 @_throttled("enrol")
 def login_enrol():
     """A second factor is required and the user has none yet: they set one up before entry."""
     user = _pending_user("enrol")
     if user is None:
-        flash("Sign in again: that took too long.")
-        return redirect(url_for("triage.login"), code=303)
-    secret = pending_totp_secret(user)
-    form = CodeForm()
-    if form.validate_on_submit():
-        if confirm_totp(user, form.code.data):
-            return _begin(user, session[PENDING].get("next"), second_factor=True)
-        _fail(user, "bad_code")
-        form.code.errors = [CODE_NOT_RIGHT]
-    uri = totp_uri(user, secret)
-    return render_template(
-        "triage/enrol.html",
-        form=form,
-        secret=secret,
-        uri=uri,
-        qr=qr_data_uri(uri),
-        action=url_for("triage.login_enrol"),
+        return _start_again()
+    return enrolment(
+        user,
+        "triage.login_enrol",
+        enrolled=lambda: _begin(user, session[PENDING].get("next"), second_factor=True),
+        refused=lambda: _fail(user, "bad_code"),
     )
 
 
 @bp.post("/logout")
 def logout():
-    revoke_session(session.get(SESSION_KEY))
-    audit.record("sign_out", actor=current_staff())
-    db.session.commit()
+    sign_out(current_staff(), session.get(SESSION_KEY))
     session.clear()
     flash("You have signed out.")
     return redirect(url_for("triage.login"), code=303)
 
 
-def _retry_after() -> int:
-    limit = limiter.current_limit
-    return max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
-
-
 @bp.errorhandler(429)
 def too_many_attempts(_error):
     """Only sign-in is limited on the staff side: the refusal is audited like any failure."""
-    english_only()
     if request.endpoint == "triage.login":
         user = find_user(request.form.get("email", ""))
     else:
-        pending = session.get(PENDING) or {}
-        user = db.session.get(StaffUser, pending["uid"]) if pending.get("uid") else None
-    audit.record("sign_in_failed", actor=user, detail={"reason": "throttled"})
-    db.session.commit()
-    return render_error(429, retry_after=_retry_after())
+        user = get_user((session.get(PENDING) or {}).get("uid"))
+    sign_in_failed(user, "throttled")
+    return render_error(429)

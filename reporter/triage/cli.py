@@ -14,8 +14,8 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
+from reporter.codes import Role
 from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
@@ -26,10 +26,10 @@ triage_cli = AppGroup("triage", help="Maintenance of the staff side.")
 
 # Demo accounts for development only; `users demo` refuses anywhere else.
 DEMO_USERS = [
-    ("admin@lookcloser.example", "admin", (), "admin-demo-password"),
-    ("national@lookcloser.example", "national", (), "national-demo-password"),
-    ("east-midlands@lookcloser.example", "officer", ("east-midlands",), "officer-demo-password"),
-    ("london@lookcloser.example", "officer", ("london",), "officer-demo-password"),
+    ("admin@lookcloser.example", Role.ADMIN, (), "admin-demo-password"),
+    ("national@lookcloser.example", Role.NATIONAL, (), "national-demo-password"),
+    ("east-midlands@lookcloser.example", Role.OFFICER, ("east-midlands",), "officer-demo-password"),
+    ("london@lookcloser.example", Role.OFFICER, ("london",), "officer-demo-password"),
 ]
 
 
@@ -41,7 +41,7 @@ def _read_password(from_stdin: bool) -> str:
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(sorted(staff.ROLES)), required=True)
+@click.option("--role", type=click.Choice(sorted(role.value for role in Role)), required=True)
 @click.option("--region", "regions", multiple=True, type=click.Choice(REGION_IDS))
 @click.option("--name", default=None, help="The person's name, shown to colleagues.")
 @click.option("--require-totp", is_flag=True, help="They must set up a second factor.")
@@ -85,7 +85,7 @@ def _regions(user: StaffUser) -> str:
 @users_cli.command("list")
 def list_users():
     """List every account."""
-    for user in db.session.scalars(select(StaffUser).order_by(StaffUser.email)):
+    for user in staff.all_users():
         state = "active" if user.active else "deactivated"
         factor = "2FA on" if user.totp_enabled else ("2FA required" if user.totp_required else "")
         last = f"last sign-in {user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else ""

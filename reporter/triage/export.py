@@ -7,22 +7,20 @@ it is the app's usual 404, as for any page that is not theirs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Response, abort, request, stream_with_context, url_for
 from werkzeug.exceptions import NotFound
 
+from reporter.campaign import campaign_data
 from reporter.services import export
-from reporter.services.guidance import reference as reference_data
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import UK
+from reporter.triage.common import query_args, queue_filter, region_choices
 from reporter.triage.forms import QueueFilterForm
-from reporter.triage.routes import queue_filter, region_choices
+from reporter.uktime import uk_today
 
 
-def filename(contact: bool, now: datetime | None = None) -> str:
-    today = (now or datetime.now(UTC)).astimezone(UK).date()
+def filename(contact: bool) -> str:
+    today = uk_today()
     kind = "reports-with-contact-details" if contact else "reports"
     return f"lookcloser-{kind}-{today:%Y-%m-%d}.csv"
 
@@ -33,7 +31,7 @@ def export_csv():
     contact = request.args.get("contact") == "1"
     if contact and not export.may_export_contact(staff):
         raise NotFound()
-    ref = reference_data()
+    ref = campaign_data()
     form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
     chosen = queue_filter(form, staff)
     if form.errors:
@@ -54,7 +52,7 @@ def export_csv():
 @bp.app_template_global()
 def queue_export_url(contact: bool = False) -> str:
     """The export of the queue page being shown: its filters, without its page position."""
-    args = {k: v for k, v in request.args.items() if k not in ("after", "contact")}
+    args = query_args("after", "contact")
     if contact:
         args["contact"] = "1"
     return url_for("triage.export_csv", **args)

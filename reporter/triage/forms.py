@@ -16,10 +16,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from reporter.codes import Priority, Role, Status
 from reporter.reference import Reference
-from reporter.services.queue import PRIORITIES
 from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
-from reporter.services.staff import ROLES
 from reporter.services.triage import (
     AGENCIES,
     AGENCY_REFERENCE_MAX_LENGTH,
@@ -72,17 +71,14 @@ class QueueFilterForm(FlaskForm):
         "Status",
         choices=[
             Choice("open", "Open (new, triaged or referred)"),
-            Choice("new", "New"),
-            Choice("triaged", "Triaged"),
-            Choice("referred", "Referred"),
-            Choice("closed", "Closed"),
+            *(Choice(status.value, status.label) for status in Status),
             Choice("any", "Any status"),
         ],
         default="open",
     )
     priority = ChoiceField(
         "Priority",
-        choices=[Choice("", "Any priority")] + [Choice(p, p.capitalize()) for p in PRIORITIES],
+        choices=[Choice("", "Any priority")] + [Choice(p.value, p.label) for p in Priority],
         default="",
     )
     sector = ChoiceField("Setting", choices=[], default="")
@@ -161,7 +157,9 @@ class UserForm(FlaskForm):
     )
     name = StringField("Name (optional)", validators=[Optional(), Length(max=120)])
     role = RadioField(
-        "Role", choices=choices(ROLES.items()), validators=[InputRequired("Choose a role.")]
+        "Role",
+        choices=[Choice(role.value, role.label) for role in Role],
+        validators=[InputRequired("Choose a role.")],
     )
     regions = RegionsField("Regions (officers only)", choices=[])
     totp_required = BooleanField("Require a second factor (an authenticator app code)")

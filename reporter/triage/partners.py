@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
 
+from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, Site
 from reporter.services import audit, entries, partner_keys, posters, site_import
 from reporter.services import partners as service
 from reporter.services.access import sees_every_queue
-from reporter.services.guidance import reference
 from reporter.services.reference_admin import effective_reference
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
@@ -48,15 +48,14 @@ def _details(form: PartnerForm) -> service.PartnerDetails:
 @admin_only
 def partners():
     page = render_template("triage/partners.html", partners=service.all_partners())
-    audit.record("partners_viewed", actor=current_staff())
-    db.session.commit()
+    audit.viewed("partners_viewed", actor=current_staff())
     return page
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
 @admin_only
 def new_partner():
-    form = PartnerForm(ref=reference())
+    form = PartnerForm(ref=campaign_data())
     if form.validate_on_submit():
         try:
             partner = service.create_partner(_details(form), actor=current_staff())
@@ -70,7 +69,7 @@ def new_partner():
 
 
 def _render_partner(partner: Partner, status: int = 200, **forms):
-    ref = reference()
+    ref = campaign_data()
     routing_ref = effective_reference()  # read once for every site
     return render_template(
         "triage/partner.html",
@@ -103,7 +102,7 @@ def partner(partner_id: int):
     partner = _partner_or_404(partner_id)
     if request.method == "GET":
         return _render_partner(partner)
-    form = PartnerForm(ref=reference())
+    form = PartnerForm(ref=campaign_data())
     if form.validate():
         try:
             changed = service.change_partner(partner, _details(form), actor=current_staff())
@@ -134,7 +133,7 @@ def set_partner_active(partner_id: int):
 @admin_only
 def add_site(partner_id: int):
     partner = _partner_or_404(partner_id)
-    form = SiteForm(ref=reference())
+    form = SiteForm(ref=campaign_data())
     if form.validate():
         try:
             site = service.add_site(
@@ -235,8 +234,7 @@ def site_qr(partner_id: int, site_id: int):
 def partner_posters(partner_id: int):
     partner = _partner_or_404(partner_id)
     archive = posters.partner_zip(partner)
-    audit.record("posters_downloaded", actor=current_staff(), detail={"partner_id": partner.id})
-    db.session.commit()
+    audit.viewed("posters_downloaded", actor=current_staff(), detail={"partner_id": partner.id})
     return send_file(
         _bytes(archive),
         mimetype="application/zip",
@@ -292,6 +290,5 @@ def entry_results():
     weeks = int(form.weeks.data) if not form.weeks.errors else entries.WEEK_CHOICES[1]
     result = entries.results(weeks)
     page = render_template("triage/entry_results.html", form=form, result=result, weeks=weeks)
-    audit.record("entry_results_viewed", actor=staff, detail={"weeks": weeks})
-    db.session.commit()
+    audit.viewed("entry_results_viewed", actor=staff, detail={"weeks": weeks})
     return page

@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 
 from reporter.extensions import db
 from reporter.i18n import LOCALES
-from reporter.models import Partner
+from reporter.models import Partner, Site
 from reporter.reference import REGION_IDS, SECTOR_IDS
 from reporter.services import partner_keys, posters, site_import
 from reporter.services import partners as service
@@ -69,8 +69,9 @@ def import_command(partner_key, file, dry_run):
     checked first; nothing is imported unless the whole file is valid."""
     partner = _partner(partner_key)
     data = file.read(site_import.IMPORT_MAX_BYTES + 1)
+    sites: list[Site] = []
     if dry_run:
-        preview, sites = site_import.preview_import(partner, data), []
+        preview = site_import.preview_import(partner, data)
     else:
         try:
             preview, sites = site_import.import_sites(partner, data)

@@ -6,22 +6,19 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from reporter.extensions import db
-from reporter.models import Report, StaffUser
+from reporter.campaign import campaign_data
+from reporter.models import Report
 from reporter.reference import Reference
-from reporter.routing import NATIONAL_QUEUE
 from reporter.services import audit, triage
 from reporter.services.access import (
     assignable_staff,
     can_see,
-    sees_every_queue,
     visible_report,
 )
-from reporter.services.guidance import reference as reference_data
-from reporter.services.queue import Cursor, QueueFilter, queue_page, related_reports
+from reporter.services.queue import Cursor, queue_page, related_reports
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import add_error, day_range
+from reporter.triage.common import add_error, query_args, queue_filter, region_choices
 from reporter.triage.forms import (
     AssignForm,
     CloseForm,
@@ -34,43 +31,15 @@ from reporter.triage.forms import (
 )
 
 
-def region_choices(staff: StaffUser, ref: Reference) -> list[tuple[str, str]]:
-    if sees_every_queue(staff):
-        regions = [(r.id, r.name) for r in ref.regions.values()]
-        return [*regions, (NATIONAL_QUEUE, "National queue (no region)")]
-    return [(r, ref.regions[r].name) for r in staff.region_ids if r in ref.regions]
-
-
-def _chosen(field) -> str | None:
-    return field.data or None if not field.errors else None
-
-
-def queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
-    form.validate()
-    since, until = day_range(form.date_from, form.date_to)
-    search = _chosen(form.q)
-    return QueueFilter(
-        status=_chosen(form.status) or "open",
-        priority=_chosen(form.priority),
-        sector=_chosen(form.sector),
-        sign=_chosen(form.sign),
-        since=since,
-        until=until,
-        queue=_chosen(form.region),
-        search=search.strip() if search else None,
-        assigned_to_id=staff.id if form.mine.data else None,
-    )
-
-
 @bp.get("/")
 def queue():
     staff = current_staff()
-    ref = reference_data()
+    ref = campaign_data()
     form = QueueFilterForm(request.args, ref=ref, regions=region_choices(staff, ref))
     chosen = queue_filter(form, staff)
     after = Cursor.decode(request.args.get("after"))
     rows, next_cursor = queue_page(staff, chosen, ref, after)
-    args = {k: v for k, v in request.args.items() if k != "after"}
+    args = query_args("after")
     page = render_template(
         "triage/queue.html",
         form=form,
@@ -82,10 +51,9 @@ def queue():
         first_url=url_for("triage.queue", **args) if after else None,
     )
     # Committed after rendering: a commit expires the rows, and reloading them costs a query each.
-    audit.record(
+    audit.viewed(
         "queue_viewed", actor=staff, detail={**chosen.describe(), "later_page": bool(after)}
     )
-    db.session.commit()
     return page
 
 
@@ -118,7 +86,7 @@ def _fill_choices(form: FlaskForm, report: Report, ref: Reference) -> None:
 
 def _render_report(report: Report, failed: FlaskForm | None = None, problem=None, status=200):
     staff = current_staff()
-    ref = reference_data()
+    ref = campaign_data()
     page = render_template(
         "triage/report.html",
         detail=triage.report_detail(report, ref),
@@ -130,8 +98,7 @@ def _render_report(report: Report, failed: FlaskForm | None = None, problem=None
         next_statuses=triage.TRANSITIONS.get(report.status, ()),
         agencies=triage.AGENCIES,
     )
-    audit.record("report_viewed", actor=staff, report=report)
-    db.session.commit()
+    audit.viewed("report_viewed", actor=staff, report=report)
     return page, status
 
 
@@ -144,7 +111,7 @@ def _act(reference: str, form: FlaskForm, do, done: str):
     """Run an action from a posted form: the report is found (or 404) before the form is read."""
     staff = current_staff()
     found = visible_report(staff, reference)
-    _fill_choices(form, found, reference_data())
+    _fill_choices(form, found, campaign_data())
     if form.validate_on_submit():
         try:
             do(found, staff, form)
@@ -213,6 +180,6 @@ def add_note(reference: str):
 @bp.post("/reports/<reference>/reroute")
 def reroute(reference: str):
     def do(r, staff, form):
-        triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, reference_data())
+        triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, campaign_data())
 
     return _act(reference, RerouteForm(), do, "The report is moved to another queue.")

@@ -6,7 +6,7 @@ inside the same scope as the queue. Staff who see more than one queue can narrow
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import render_template, request
 from flask_wtf import FlaskForm
@@ -15,15 +15,14 @@ from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Optional
 
 from reporter import charts
-from reporter.extensions import db
+from reporter.campaign import campaign_data
 from reporter.services import audit
 from reporter.services import trends as trends_service
-from reporter.services.guidance import reference as reference_data
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import UK, add_error, read_day
+from reporter.triage.common import add_error, read_day, region_choices
 from reporter.triage.forms import ChoiceField, choices
-from reporter.triage.routes import region_choices
+from reporter.uktime import uk_today
 
 
 class TrendsForm(FlaskForm):
@@ -46,7 +45,7 @@ def _trend_filter(form: TrendsForm) -> trends_service.TrendFilter:
     """The period and region asked for; a field in error is explained and left out."""
     form.validate()
     first, last = read_day(form.date_from), read_day(form.date_to)
-    today = datetime.now(UTC).astimezone(UK).date()
+    today = uk_today()
     if first and first > (last or today):
         add_error(form.date_from, "Received from must be on or before received up to (or today).")
         first = None
@@ -96,7 +95,7 @@ def _charts(result: trends_service.Trends, period: str) -> dict:
 @bp.get("/trends")
 def trends():
     staff = current_staff()
-    ref = reference_data()
+    ref = campaign_data()
     regions = region_choices(staff, ref)
     form = TrendsForm(request.args)
     form.region.choices = choices([("", "All my regions"), *regions])
@@ -112,6 +111,5 @@ def trends():
         weeks=[(f"Week beginning {_day(day)}", n) for day, n in result.by_week],
         charts=_charts(result, period),
     )
-    audit.record("trends_viewed", actor=staff, detail=chosen.describe())
-    db.session.commit()
+    audit.viewed("trends_viewed", actor=staff, detail=chosen.describe())
     return page

@@ -24,9 +24,13 @@ def _context(app):
         for key in list(g):
             g.pop(key)
 
-    app.before_request_funcs.setdefault(None, []).insert(0, fresh_g)
-    with app.app_context():
-        yield
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks.insert(0, fresh_g)
+    try:
+        with app.app_context():
+            yield
+    finally:
+        hooks.remove(fresh_g)
 
 
 def sign_in(client, user) -> None:

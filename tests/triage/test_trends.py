@@ -14,7 +14,8 @@ from reporter import charts
 from reporter.extensions import db
 from reporter.models import utcnow
 from reporter.reference import Region, get_reference
-from reporter.services.trends import UK, TrendFilter, trends
+from reporter.services.trends import TrendFilter, trends
+from reporter.uktime import UK_TIME
 from tests.factories import make_report, make_user
 from tests.triage.conftest import audit_rows, sign_in
 from tests.triage.test_pages import check_page
@@ -150,7 +151,7 @@ def test_a_date_range_sets_the_period(client):
 def test_a_wrong_start_date_is_explained_and_the_default_used(client, query):
     make_report()
     sign_in(client, make_user())
-    today = datetime.now(UK).date()
+    today = datetime.now(UK_TIME).date()
     html = page(client, query.format(today=today, tomorrow=today + timedelta(days=1)))
     assert read_errors(html) == ["#date_from"]
     assert sum(table(html, "by-region").values()) == 1

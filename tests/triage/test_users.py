@@ -152,7 +152,7 @@ def test_an_admin_adds_a_user_and_sees_the_password_once(client, admin):
     ],
 )
 def test_adding_a_user_explains_what_is_wrong(client, admin, data, link):
-    page = read(client.post("/triage/users/new", data=data))
+    page = read(client.post("/triage/users/new", data=data), 400)
     assert page.error_summary_links() == [link]
     assert page.title.startswith("Error:")
 
@@ -200,7 +200,7 @@ def test_an_admin_deactivates_and_reactivates_but_not_themselves(client, admin):
     client.post(f"/triage/users/{admin.id}/active", data={"active": "no"})
     assert user("admin@staff.example").active
     response = client.post(f"/triage/users/{admin.id}", data={"role": "national"})
-    assert "You cannot take away your own admin role." in read(response).text
+    assert "You cannot take away your own admin role." in read(response, 400).text
     assert [r.action for r in audit_rows() if r.action.startswith("user_")] == [
         "user_deactivated",
         "user_reactivated",

@@ -1,8 +1,8 @@
 """Partners and their sites (entry links /p/<code>), weekly scan counts, partner API keys;
 reports record the partner and site they came through.
 
-Revision ID: 0005
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 09:40:15.193322
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,63 @@
+"""Gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Every value can be changed from the environment (names below); README.md, "Production", says
+how the pieces fit: the proxy in front, PostgreSQL, Redis and this file.
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use, not the host's
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers, one per core: every request is short and CPU-bound (rendering, encryption), the
+# proxy in front buffers slow clients, and PostgreSQL answers on loopback or a near network.
+workers = _int("WEB_CONCURRENCY", _cpus())
+worker_class = "sync"
+# A request that takes longer than this is stuck (the database connect timeout is 3 s):
+# gunicorn kills the worker and starts another.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # a restart lets requests finish
+# Load the app once in the master and fork it: workers share its memory and a restarted worker
+# is ready at once. No connection is opened before the fork (post_fork checks).
+preload_app = True
+# Recycle workers now and then so memory cannot creep up over a campaign.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = max_requests // 10
+
+# The proxy in front says who the client is and that the request came over HTTPS. The app trusts
+# exactly REPORTER_PROXY_COUNT proxies (werkzeug's ProxyFix in create_app); gunicorn is told to
+# trust none itself, so one place decides. Production sits behind one proxy.
+os.environ.setdefault("REPORTER_PROXY_COUNT", "1")
+secure_scheme_headers: dict[str, str] = {}
+forwarded_allow_ips = ""
+
+# Access log: no query string (`%(U)s` is the path only), no referrer (it carries the previous
+# page's query string), no user agent and no client address: nothing about who reported what.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms pid=%(p)s'
+errorlog = "-"
+# Signals control the server (HUP reloads, TERM stops); gunicorn's control socket would sit in
+# one path per user, shared by every instance on the machine.
+control_socket_disable = True
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    """Each worker opens its own database connections: a pooled connection inherited from the
+    master would be shared by two processes."""
+    app = server.app.wsgi()
+    extensions = getattr(app, "extensions", {})
+    if "sqlalchemy" in extensions:
+        with app.app_context():
+            for engine in extensions["sqlalchemy"].engines.values():
+                engine.dispose(close=False)

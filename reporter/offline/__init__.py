@@ -1,0 +1,103 @@
+"""Works on a weak signal: the service worker and web app manifest, static files under
+content-hashed addresses with long cache lifetimes, and compressed responses.
+
+The pages' script (static/js/offline.js) keeps the draft on the phone; the worker
+(templates/offline/sw.js) keeps the outbox of reports waiting for signal. The server's part of
+"sent once" is the idempotency key (services/idempotency.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_compress import Compress
+
+from reporter.i18n import offered
+from reporter.routing import Facts, authorities_for
+
+bp = Blueprint("offline", __name__)
+compress = Compress()
+
+# What the worker keeps from the start: every page uses these.
+PRECACHED = ("css/app.css", "js/app.js", "js/offline.js")
+IMMUTABLE = "public, max-age=31536000, immutable"
+VERSIONED = ("static", "templates", "reference")  # a change here is a new worker version
+
+
+@cache
+def _file_hash(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def content_hash(filename: str) -> str | None:
+    path = Path(current_app.static_folder or "") / filename
+    try:
+        return _file_hash(path, path.stat().st_mtime_ns)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def static_url(filename: str) -> str:
+    """The file's address with its content hash: cached for a year, and a new address
+    whenever it changes, so a phone never mixes an old script with a new page."""
+    return url_for("static", filename=filename, v=content_hash(filename))
+
+
+@cache
+def _version(root: Path, translations: Path) -> str:
+    digest = hashlib.sha256()
+    files = [p for name in VERSIONED for p in (root / name).rglob("*") if p.is_file()]
+    files += translations.glob("*/LC_MESSAGES/messages.po")
+    for path in sorted(files):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def worker_version() -> str:
+    """Changes with the pages, their text and the reference data: the worker then fetches
+    every kept page again."""
+    root = Path(current_app.root_path)
+    return _version(root, Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+
+
+def offline_authorities(sector_id: str):
+    """Who to contact, for the notice shown when a report waits on the phone. Routing is pure
+    and needs no database, so these numbers are in the page, never behind a request."""
+    ref = current_app.extensions["reporter_reference"]
+    return authorities_for(Facts(sector=sector_id), ref)[0]
+
+
+@bp.get("/sw.js")
+def service_worker():
+    body = render_template(
+        "offline/sw.js",
+        version=worker_version(),
+        assets=[static_url(name) for name in PRECACHED],
+        sectors=list(current_app.extensions["reporter_reference"].sectors),
+        locales=list(offered()),
+    )
+    return current_app.response_class(body, mimetype="text/javascript")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    compress.init_app(app)
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["offline_authorities"] = offline_authorities
+
+    @app.after_request
+    def cache_and_language(response):
+        if request.path.startswith("/static/") and response.status_code in (200, 304):
+            filename = request.path.removeprefix("/static/")
+            hashed = request.args.get("v")
+            # A hashed address never changes its content; any other is checked each time.
+            fresh = hashed is not None and hashed == content_hash(filename)
+            response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
+        elif response.mimetype == "text/html":
+            # The worker keeps each page under its language.
+            response.headers.setdefault("Content-Language", str(get_locale() or "en"))
+        return response

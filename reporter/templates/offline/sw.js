@@ -1,0 +1,276 @@
+// LookCloser's service worker (scope /), written by hand. It keeps the blank pages (the chooser
+// and every setting's form, in each language this phone has used) and the CSS and JS, so they
+// open with no signal; and it sends reports saved on the phone when the signal returns.
+// Never kept: the outcome page, staff pages, and any page that answered a POST, so nothing a
+// reporter typed is ever in its caches. The danger numbers are in every page it keeps.
+"use strict";
+var VERSION = {{ version|tojson }};
+var ASSETS = {{ assets|tojson }};
+var SECTORS = {{ sectors|tojson }};
+var LOCALES = {{ locales|tojson }};
+var STATIC = "static-" + VERSION;
+var PAGES = "pages";
+var META = "meta";
+
+// The outbox: reports sent with no signal, kept in this phone's IndexedDB until they go.
+function withOutbox(mode, work) {
+  return new Promise(function (resolve, reject) {
+    var open = indexedDB.open("lookcloser", 1);
+    open.onupgradeneeded = function () { open.result.createObjectStore("outbox", {keyPath: "key"}); };
+    open.onerror = function () { reject(open.error); };
+    open.onsuccess = function () {
+      var db = open.result, tx = db.transaction("outbox", mode);
+      var request = work(tx.objectStore("outbox"));
+      tx.oncomplete = function () { db.close(); resolve(request.result); };
+      tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+    };
+  });
+}
+var outbox = {
+  put: function (item) { return withOutbox("readwrite", function (s) { return s.put(item); }); },
+  all: function () { return withOutbox("readonly", function (s) { return s.getAll(); }); },
+  remove: function (key) { return withOutbox("readwrite", function (s) { return s.delete(key); }); }
+};
+
+// The blank page for a setting in a language: the one address under which it is kept.
+function pageFor(sector, lang) {
+  var query = sector ? "sector=" + encodeURIComponent(sector) + "&" : "";
+  return (sector ? "/report?" : "/?") + query + "lang=" + encodeURIComponent(lang || "en");
+}
+
+function syncLater() {
+  return self.registration.sync ? self.registration.sync.register("send-reports") : null;
+}
+
+function remembered(name) {
+  return caches.open(META).then(function (cache) { return cache.match("/offline/" + name); })
+    .then(function (hit) { return hit ? hit.json() : null; });
+}
+function remember(name, value) {
+  return caches.open(META).then(function (cache) {
+    return cache.put("/offline/" + name, new Response(JSON.stringify(value)));
+  });
+}
+
+// A blank page, fetched by the worker itself without cookies: no session, no answers.
+function keep(cache, url, lang) {
+  return fetch(url, {credentials: "omit", cache: "no-store"}).then(function (response) {
+    if (!response.ok) { return; }
+    return response.text().then(function (html) {
+      // Marks a page opened from the phone rather than from the server.
+      html = html.replace("<html ", "<html data-offline-copy ");
+      return cache.put(url, new Response(html, {headers: {
+        "Content-Type": "text/html; charset=utf-8", "Content-Language": lang}}));
+    });
+  });
+}
+
+// Each language this phone has used, with the version its pages were last fetched for.
+var warming = {};
+function warm(lang) {
+  if (!warming[lang]) {
+    warming[lang] = fetchPages(lang).then(function () { delete warming[lang]; });
+  }
+  return warming[lang];
+}
+function fetchPages(lang) {
+  if (LOCALES.indexOf(lang) < 0) { return Promise.resolve(); }
+  return Promise.all([caches.open(PAGES), remembered("langs")]).then(function (found) {
+    var cache = found[0], langs = found[1] || {};
+    if (langs[lang] === VERSION) { return; }
+    var urls = [pageFor("", lang)].concat(SECTORS.map(function (s) { return pageFor(s, lang); }));
+    // One page after another: a phone on a weak signal is not flooded while its reporter types.
+    return urls.reduce(function (done, url) {
+      return done.then(function () { return keep(cache, url, lang); });
+    }, Promise.resolve()).then(function () { return remembered("langs"); })
+      .then(function (now) {
+        now = now || {};
+        now[lang] = VERSION;
+        return remember("langs", now);
+      });
+  }).catch(function () {});
+}
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(STATIC).then(function (cache) { return cache.addAll(ASSETS); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("static-") === 0 && name !== STATIC;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }).then(function () {
+    // A new version: fetch again every language this phone has used.
+    return remembered("langs").then(function (langs) {
+      return Promise.all(Object.keys(langs || {}).map(warm));
+    });
+  }));
+});
+
+// What the pages ask: keep a language's pages; or how the reports on the phone stand (after
+// trying to send them, with `send`). Each report sent or refused is told once, then dropped.
+self.addEventListener("message", function (event) {
+  var data = event.data || {}, reply = event.ports[0];
+  if (data.keep) {
+    event.waitUntil(Promise.all([warm(data.keep), remember("lang", data.keep)]));
+  } else if (data.status && reply) {
+    event.waitUntil((data.send ? flush() : Promise.resolve()).catch(function () {}).then(summary)
+      .then(function (answer) { reply.postMessage(answer); }));
+  }
+});
+
+function summary() {
+  var answer = {sent: [], refused: [], waiting: []};
+  return outbox.all().then(function (items) {
+    return Promise.all(items.map(function (item) {
+      if (item.sent || item.refused) {
+        answer[item.sent ? "sent" : "refused"].push(item.sent ? item : item.sector);
+        return outbox.remove(item.key);
+      }
+      answer.waiting.push(item.sector);
+    }));
+  }).then(function () { return answer; });
+}
+
+function fromPhone(url) {
+  return remembered("lang").then(function (last) {
+    var lang = url.searchParams.get("lang") || last || "en";
+    var sector = url.searchParams.get("sector");
+    sector = SECTORS.indexOf(sector) >= 0 ? sector : "";
+    return caches.open(PAGES).then(function (cache) {
+      return cache.match(pageFor(sector, lang)).then(function (hit) {
+        return hit || cache.match(pageFor("", lang));
+      });
+    });
+  }).then(function (hit) { return hit || Response.error(); });
+}
+
+function page(event, url) {
+  return fetch(event.request).then(function (response) {
+    var lang = response.headers.get("Content-Language");
+    if (response.ok && lang) { event.waitUntil(Promise.all([warm(lang), remember("lang", lang)])); }
+    return response;
+  }).catch(function () { return fromPhone(url); });
+}
+
+// A fresh page's CSRF token, for this browser's session as it is now.
+function freshToken(sector, lang) {
+  return fetch(pageFor(sector, lang), {credentials: "same-origin", cache: "no-store"})
+    .then(function (response) { return response.text(); })
+    .then(function (html) { return (/name="csrf_token" value="([^"]*)"/.exec(html) || ["", ""])[1]; });
+}
+
+// `redirect`: "manual" when the answer goes to a page, which then follows the redirect itself.
+function post(fields, token, lang, redirect) {
+  var body = new URLSearchParams();
+  fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+  body.set("csrf_token", token);
+  return fetch("/report?lang=" + encodeURIComponent(lang),
+               {method: "POST", body: body, credentials: "same-origin", redirect: redirect});
+}
+
+// A report sent from the form. With no signal it is kept on the phone and the reporter is told
+// so. A page the worker kept may carry a token from an old session: refused for that (400),
+// it is sent once more with a fresh token (its idempotency key keeps it to one report).
+function sendOrKeep(request, clientId) {
+  var copy = request.clone();
+  var fields = copy.formData().then(function (body) {
+    var list = [];
+    body.forEach(function (value, name) {
+      if (name !== "csrf_token" && typeof value === "string") { list.push([name, value]); }
+    });
+    return list;
+  });
+  return Promise.all([fetch(request), remembered("lang")]).then(function (found) {
+    var response = found[0], lang = found[1] || "en";
+    // Only for a form of one of our own pages: a cross-site POST stays refused (CSRF).
+    if (response.status !== 400 || !clientId) { return response; }
+    return fields.then(function (list) {
+      var sector = (list.filter(function (p) { return p[0] === "sector"; })[0] || [0, ""])[1];
+      return freshToken(sector, lang).then(function (token) {
+        return post(list, token, lang, "manual");
+      });
+    });
+  }).catch(function () {
+    return Promise.all([fields, remembered("lang")]).then(function (found) {
+      var list = found[0], lang = found[1] || "en", value = {};
+      list.forEach(function (pair) { value[pair[0]] = pair[1]; });
+      if (value.switch_lang) {
+        return Response.redirect(pageFor(value.sector, value.switch_lang), 303);
+      }
+      if (!value.idempotency_key || SECTORS.indexOf(value.sector) < 0) { return Response.error(); }
+      var item = {key: value.idempotency_key, sector: value.sector, lang: lang, at: Date.now(),
+                  fields: list};
+      return outbox.put(item).then(syncLater).catch(function () {}).then(function () {
+        return Response.redirect(pageFor(value.sector, lang), 303);
+      });
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+  if (request.method === "POST") {
+    if (request.mode === "navigate" && url.pathname === "/report") {
+      event.respondWith(sendOrKeep(request, event.clientId));
+    }
+    return;
+  }
+  if (request.method !== "GET") { return; }
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(caches.match(request).then(function (hit) {
+      return hit || fetch(request).catch(function () {
+        return caches.match(request, {ignoreSearch: true});
+      });
+    }).then(function (response) { return response || Response.error(); }));
+  } else if (request.mode === "navigate" && (url.pathname === "/" || url.pathname === "/report")) {
+    event.respondWith(page(event, url));
+  }
+});
+
+// Sending what waits on the phone: from Background Sync, or when a page sees the signal back.
+// One at a time, each with its key, so a report that goes twice is still stored once.
+function sendOne(item) {
+  return freshToken(item.sector, item.lang).then(function (token) {
+    return post(item.fields, token, item.lang, "follow");
+  }).then(function (response) {
+      if (response.status === 429 || response.status >= 500) {
+        throw new Error("not now");  // kept; Background Sync tries again later
+      }
+      if (!(response.ok && new URL(response.url).pathname === "/report/done")) {
+        item.refused = true;  // answers the server would not take: the page shows why
+        return outbox.put(item);
+      }
+      return response.text().then(function (html) {
+        var reference = /LC-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(html);
+        item.sent = true;
+        item.reference = reference ? reference[0] : "";
+        return outbox.put(item);  // the next page clears the draft and shows the reference
+      });
+    });
+}
+
+var flushing = null;
+function flush() {
+  if (!flushing) {
+    flushing = outbox.all().then(function (items) {
+      return items.filter(function (item) { return !item.sent && !item.refused; })
+        .reduce(function (done, item) {
+          return done.then(function () { return sendOne(item); });
+        }, Promise.resolve());
+    }).then(function () { flushing = null; }, function (error) { flushing = null; throw error; });
+  }
+  return flushing;
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag !== "send-reports") { return; }
+  event.waitUntil(flush().then(function () {
+    return self.clients.matchAll({type: "window"});
+  }).then(function (windows) {
+    windows.forEach(function (w) { w.postMessage("sent"); });
+  }));
+});

@@ -1,0 +1,172 @@
+"""A weak signal loses nothing: the form opens offline, a draft survives a reload, and a report
+sent with no signal is kept on the phone and stored once when the signal returns."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from browser_support import DESCRIPTION, axe_violations, describe_violations
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from reporter.extensions import db
+from reporter.models import Report
+
+pytestmark = pytest.mark.browser
+
+# Chrome DevTools' "Slow 3G" profile: 400 kbit/s each way, 2 s round trip.
+SLOW_3G = {
+    "offline": False,
+    "latency": 2000,
+    "downloadThroughput": 500 * 1000 / 8 * 0.8,
+    "uploadThroughput": 500 * 1000 / 8 * 0.8,
+}
+
+
+def stored(app) -> list[Report]:
+    with app.app_context():
+        return list(db.session.scalars(select(Report)))
+
+
+def wait_until_kept(page, sectors: int) -> None:
+    """The worker controls the page and has kept the chooser and every setting's form."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    kept_pages(page, sectors + 1)
+
+
+def test_a_report_sent_with_no_signal_is_kept_then_sent_once(reporter):
+    person = reporter()
+    page, app = person.page, person.server.app
+    person.open_form("rail")
+    wait_until_kept(page, len(person.ref.sectors))
+
+    page.context.set_offline(True)
+    person.fill_rail_report(person.signs("rail", 2))
+    page.get_by_role("button", name=person.t("Send report"), exact=True).click()
+    notice = page.locator("#saved-notice")
+    expect(notice.get_by_role("heading", level=2)).to_have_text(
+        person.t("Saved on this phone. It will be sent when you have signal.")
+    )
+    expect(notice).to_be_focused()
+    assert notice.locator('a[href^="tel:"], a[href^="sms:"]').count() >= 2  # numbers right there
+    expect(page.locator('header a[href="tel:999"]')).to_be_visible()
+    assert stored(app) == []
+
+    with page.expect_navigation(url="**/report/done"):
+        page.context.set_offline(False)
+    reference = person.reference_shown()
+    page.wait_for_timeout(1000)  # a second copy (the worker's) would have arrived by now
+    assert [r.reference for r in stored(app)] == [reference]
+    assert stored(app)[0].idempotency_key
+
+
+def test_a_draft_survives_a_reload_and_can_be_cleared(reporter):
+    person = reporter("cy")
+    page = person.page
+    person.open_form("rail")
+    person.answer_danger("No")
+    person.textbox("What did you see?").fill(DESCRIPTION)
+    page.reload()
+    expect(person.textbox("What did you see?")).to_have_value(DESCRIPTION)
+    group = page.get_by_role("group", name=person.t("Is a child in danger right now?"))
+    expect(group.get_by_role("radio", name=person.t("No"), exact=True)).to_be_checked()
+    expect(
+        page.get_by_text(person.t("What you type is kept on this phone until you send it."))
+    ).to_be_visible()
+
+    page.get_by_role("button", name=person.t("Clear my answers")).click()
+    page.wait_for_load_state()
+    expect(person.textbox("What did you see?")).to_have_value("")
+    page.reload()
+    expect(person.textbox("What did you see?")).to_have_value("")
+
+
+def test_a_sent_report_leaves_no_draft_behind(reporter):
+    person = reporter()
+    person.reach_outcome()
+    person.open_form("rail")
+    expect(person.textbox("What did you see?")).to_have_value("")
+    key = person.page.locator('input[name="idempotency_key"]').input_value()
+    assert key and key not in [r.idempotency_key for r in stored(person.server.app)]
+
+
+def test_after_one_visit_the_forms_open_with_no_signal_at_all(reporter):
+    person = reporter("cy")
+    person.open_form("rail")
+    wait_until_kept(person.page, len(person.ref.sectors))
+    context = person.page.context
+    person.page.close()
+
+    context.set_offline(True)
+    page = context.new_page()
+    for path in ("/", "/report?sector=hotel", "/report?sector=rail"):
+        page.goto(person.server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", "cy")
+        expect(page.locator('header a[href="tel:999"]')).to_be_visible()
+        expect(page.locator("link[rel=stylesheet]")).to_have_count(1)
+        assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # CSS applied
+    expect(
+        page.get_by_role("button", name=person.in_language("cy").t("Send report"))
+    ).to_be_visible()
+
+
+def test_a_form_opened_from_the_phone_is_sent_after_its_session_has_gone(reporter):
+    """The kept pages were fetched without cookies, so their CSRF token fits no session: the
+    worker sends such a report again with a fresh token, and it is stored once."""
+    person = reporter()
+    person.open_form("rail")
+    wait_until_kept(person.page, len(person.ref.sectors))
+    context = person.page.context
+    context.clear_cookies()
+    context.set_offline(True)
+    person.page.goto(person.server.url + "/report?sector=rail")
+    expect(person.page.locator("html")).to_have_attribute("data-offline-copy", "")
+    context.set_offline(False)
+    person.fill_rail_report(person.signs("rail", 1))
+    assert person.send().status == 200
+    reference = person.reference_shown()
+    assert [r.reference for r in stored(person.server.app)] == [reference]
+
+
+def test_the_worker_never_sends_a_form_posted_from_another_site(reporter):
+    """Sending again with a fresh token is only for our own pages: CSRF still holds."""
+    person = reporter()
+    person.open_form("rail")
+    wait_until_kept(person.page, len(person.ref.sectors))
+    attacker = person.page.context.new_page()
+    attacker.set_content(
+        f'<form method="post" action="{person.server.url}/report">'
+        '<input name="sector" value="rail"><input name="danger" value="no">'
+        '<input name="description" value="forged"><input name="consent" value="anonymous">'
+        '<input name="idempotency_key" value="forged-key-from-elsewhere"></form>'
+    )
+    with attacker.expect_navigation() as navigation:
+        attacker.evaluate("document.forms[0].submit()")
+    assert navigation.value.status == 400
+    assert stored(person.server.app) == []
+
+
+def test_on_slow_3g_the_form_is_usable_and_accessible(reporter, capsys):
+    person = reporter()
+    page = person.page
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    page.set_default_timeout(30_000)
+    start = time.perf_counter()
+    person.open_form("rail")
+    person.answer_danger("No")
+    usable = time.perf_counter() - start
+    with capsys.disabled():
+        print(f"\n  slow 3G: the form was usable after {usable:.1f} s")
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+
+
+def kept_pages(page, count: int, timeout: float = 60) -> None:
+    """Wait until the worker's cache holds `count` pages."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate("async () => (await (await caches.open('pages')).keys()).length") < count:
+        assert time.monotonic() < deadline, "the service worker did not keep the pages"
+        page.wait_for_timeout(100)

@@ -1,0 +1,196 @@
+"""The same report sent twice is stored once: a retry, a queued send from the phone, a double
+click, or two copies arriving at the same moment on two workers."""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from reporter.extensions import db
+from reporter.models import Report
+from reporter.services import reports
+from tests.conftest import TEST_DATABASE_URL, missing_service
+from tests.pages import read
+
+REFERENCE = re.compile(r"LC-[A-Z0-9]{4}-[A-Z0-9]{4}")
+KEY_FIELD = re.compile(r'name="idempotency_key" value="([^"]*)"')
+KEY = "k7Rz0-phone-made-key_0001"
+FORM = {
+    "sector": "rail",
+    "danger": "no",
+    "signs": ["controlled", "hiding"],
+    "station": "Leicester",
+    "description": "Two boys, about 14, told where to go by an older man.",
+    "consent": "anonymous",
+}
+API = {
+    "sector": "hotel",
+    "signs": ["room-paid-cash"],
+    "danger": False,
+    "description": "Girl of about 13 checked in by a man paying cash.",
+    "postcode": "m1 1ae",
+}
+
+
+def count_reports(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Report))
+
+
+def send_form(client, key=KEY, **changes):
+    return client.post("/report", data={**FORM, "idempotency_key": key, **changes})
+
+
+def send_api(client, key=KEY, body=None):
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post("/api/v1/reports", json=body or API, headers=headers)
+
+
+def reference_shown(client) -> str:
+    return REFERENCE.search(read(client.get("/report/done")).text).group(0)
+
+
+def key_in(response) -> str:
+    return KEY_FIELD.search(read(response).html).group(1)
+
+
+def test_every_blank_form_carries_a_fresh_key(client):
+    keys = [
+        read(client.get("/report?sector=rail")).find_all("input", name="idempotency_key")[0][
+            "value"
+        ]
+        for _ in range(2)
+    ]
+    assert len(set(keys)) == 2
+    assert all(16 <= len(key) <= 64 for key in keys)
+
+
+def test_a_form_sent_twice_with_its_key_is_stored_once_and_shows_one_reference(app):
+    first, second = app.test_client(), app.test_client()  # two sessions, as after a crash
+    assert send_form(first).status_code == 303
+    assert send_form(second).status_code == 303
+    assert count_reports(app) == 1
+    assert reference_shown(first) == reference_shown(second)
+
+
+def test_an_error_page_keeps_the_key_so_the_corrected_report_is_the_same_one(client):
+    assert key_in(send_form(client, danger="")) == KEY
+
+
+def test_forms_with_different_keys_or_none_are_different_reports(app):
+    client = app.test_client()
+    send_form(client, key="another-key-from-a-phone")
+    send_form(client)
+    send_form(client, key="")
+    send_form(client, key="bad key!")  # not one we accept: stored, without a key
+    assert count_reports(app) == 4
+
+
+def test_the_api_answers_a_repeated_key_with_the_same_reference_and_body(app):
+    client = app.test_client()
+    first, second = send_api(client), send_api(client)
+    assert first.status_code == second.status_code == 201
+    assert first.get_json() == second.get_json()
+    assert count_reports(app) == 1
+
+
+def test_a_key_is_per_source_so_a_form_and_an_api_report_never_collide(app):
+    client = app.test_client()
+    send_form(client)
+    send_api(client)
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Report.source))) == ["api", "form"]
+
+
+def test_the_api_without_a_key_stores_each_request(app):
+    client = app.test_client()
+    send_api(client, key=None)
+    send_api(client, key=None)
+    assert count_reports(app) == 2
+
+
+@pytest.mark.parametrize(
+    "key", ["short", "x" * 65, "has spaces in it, sixteen+", "naïve-key-0123456789"]
+)
+def test_the_api_refuses_a_malformed_key_and_says_why(app, key):
+    response = app.test_client().post(
+        "/api/v1/reports", json=API, headers={"Idempotency-Key": key.encode().decode("latin-1")}
+    )
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.get_json()["errors"]
+    assert count_reports(app) == 0
+
+
+def test_the_openapi_document_describes_the_header(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/reports"]["post"]
+    (header,) = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert header["name"] == "Idempotency-Key"
+    assert header["schema"]["pattern"].startswith("^")
+
+
+def test_staff_are_alerted_once_for_a_report_sent_twice(app, monkeypatch):
+    queued = []
+    monkeypatch.setattr(reports.notify, "queue_report_alert", lambda r: queued.append(r.reference))
+    client = app.test_client()
+    send_api(client)
+    send_api(client)
+    assert len(queued) == 1
+
+
+def test_when_the_other_copy_wins_the_race_the_unique_key_answers_with_it(app, monkeypatch):
+    """Both copies looked before either was stored: the database's unique index refuses the
+    second insert, and the second request answers with the first report."""
+    client = app.test_client()
+    first = send_api(client).get_json()
+    monkeypatch.setattr(reports, "_stored_under_key", _blind_once(reports._stored_under_key))
+    second = send_api(client).get_json()
+    assert second == first
+    assert count_reports(app) == 1
+
+
+def _blind_once(lookup):
+    calls = {"n": 0}
+
+    def lookup_that_misses_first(new):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else lookup(new)
+
+    return lookup_that_misses_first
+
+
+THREADS = 12  # within the pool (5 + 10 overflow)
+
+
+@pytest.mark.parametrize("source", ["api", "form"])
+def test_many_copies_at_the_same_moment_on_postgresql_store_one_report(app, monkeypatch, source):
+    """Many workers receive the same report at once. Each has looked for the key and found
+    nothing before any of them stores it (a barrier holds them there), so the unique index on
+    PostgreSQL decides: one report, one reference, and the same answer to every request."""
+    if not TEST_DATABASE_URL:
+        missing_service("TEST_DATABASE_URL is not set: concurrent idempotency NOT tested")
+    barrier = threading.Barrier(THREADS, timeout=20)
+    build = reports._build
+
+    def build_after_everyone_looked(*args):
+        barrier.wait()
+        return build(*args)
+
+    monkeypatch.setattr(reports, "_build", build_after_everyone_looked)
+
+    def send(_):
+        client = app.test_client()
+        if source == "api":
+            response = send_api(client)
+            return response.status_code, response.get_json()
+        response = send_form(client)
+        return response.status_code, reference_shown(client)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        answers = list(pool.map(send, range(THREADS)))
+    assert {status for status, _ in answers} == {201 if source == "api" else 303}
+    assert len({str(body) for _, body in answers}) == 1, answers
+    assert count_reports(app) == 1

@@ -1,0 +1,113 @@
+"""What the phone downloads and keeps: hashed static files cached for a year, compressed text,
+the service worker and the manifest, and the notices the page script shows."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import brotli
+import pytest
+
+from reporter.offline import IMMUTABLE
+from tests.pages import read
+
+STATIC = Path(__file__).parent.parent / "reporter" / "static"
+ASSET = re.compile(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]+)"')
+
+
+def assets_of(client, url="/report?sector=rail") -> dict[str, str]:
+    return dict(ASSET.findall(client.get(url).get_data(as_text=True)))
+
+
+def test_every_page_asks_for_its_css_and_js_by_content_hash(client):
+    assets = assets_of(client)
+    assert {"/static/css/app.css", "/static/js/app.js", "/static/js/offline.js"} <= set(assets)
+    for path, digest in assets.items():
+        content = (STATIC / path.removeprefix("/static/")).read_bytes()
+        assert hashlib.sha256(content).hexdigest().startswith(digest)
+
+
+def test_a_hashed_address_is_cached_for_a_year_any_other_is_checked_each_time(client):
+    path, digest = next(iter(assets_of(client).items()))
+    assert client.get(f"{path}?v={digest}").headers["Cache-Control"] == IMMUTABLE
+    assert client.get(path).headers["Cache-Control"] == "no-cache"
+    assert client.get(f"{path}?v=0123456789ab").headers["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "decode"), [("br", brotli.decompress), ("gzip", gzip.decompress)]
+)
+def test_pages_are_compressed_and_still_never_stored(client, encoding, decode):
+    plain = client.get("/report?sector=rail&lang=cy").data
+    response = client.get("/report?sector=rail&lang=cy", headers={"Accept-Encoding": encoding})
+    assert response.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert len(response.data) < len(plain) / 3
+    # The same page, but for its one-off tokens.
+    tokens = re.compile(rb'value="[A-Za-z0-9_.-]{16,}"')
+    assert tokens.sub(b"", decode(response.data)) == tokens.sub(b"", plain)
+
+
+def test_static_files_are_compressed_too(client):
+    path, digest = next(iter(assets_of(client).items()))
+    response = client.get(f"{path}?v={digest}", headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(response.data) == (STATIC / path.removeprefix("/static/")).read_bytes()
+
+
+def test_pages_say_their_language_so_the_worker_keeps_each_under_it(client):
+    assert client.get("/report?sector=rail&lang=pl").headers["Content-Language"] == "pl"
+
+
+def test_the_service_worker_is_served_from_the_root_and_names_what_it_keeps(client, app):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-store"  # a new version is seen at once
+    body = response.get_data(as_text=True)
+    for path, digest in assets_of(client).items():
+        if path.endswith((".css", ".js")):
+            assert f"{path}?v={digest}" in body
+    sectors = json.loads(re.search(r"var SECTORS = (\[.*?\]);", body).group(1))
+    assert sectors == list(app.extensions["reporter_reference"].sectors)
+    assert "/report/done" in body  # only to recognise a stored report, never to keep it
+    assert "caches.open(PAGES)" in body and 'report/done")' not in body.split("fromPhone")[0]
+
+
+def test_the_manifest_installs_the_form_with_icons_that_exist(client):
+    page = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="manifest" href="([^"]+)"', page).group(1)
+    response = client.get(href)
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.data)
+    assert (manifest["scope"], manifest["start_url"], manifest["display"]) == (
+        "/",
+        "/report",
+        "standalone",
+    )
+    for icon in manifest["icons"]:
+        image = client.get(icon["src"])
+        assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
+        width = int.from_bytes(image.data[16:20], "big")
+        assert icon["sizes"] == f"{width}x{width}"
+
+
+def test_the_form_carries_the_numbers_for_when_a_report_waits_on_the_phone(client, app):
+    page = read(client.get("/report?sector=rail"))
+    notice = re.search(r'<div class="notice" id="saved-notice".*?</div>', page.html, re.S).group(0)
+    assert " hidden" in notice.split(">")[0]  # shown by the script only
+    assert "tel:101" in notice and "sms:61016" in notice
+    assert "Saved on this phone. It will be sent when you have signal." in notice
+    draft = re.search(r'<div class="notice" id="draft-notice" hidden>.*?</div>', page.html, re.S)
+    assert "kept on this phone until you send it" in draft.group(0)
+
+
+def test_no_reporter_input_reaches_a_page_the_worker_keeps(client):
+    """The worker keeps GET pages only; a GET page never echoes what a reporter typed."""
+    html = client.get("/report?sector=rail&description=SENTINEL-TEXT&postcode=LE16RN").data
+    assert b"SENTINEL-TEXT" not in html and b"LE16RN" not in html
