@@ -116,3 +116,27 @@ def init_app(app: Flask) -> None:
             stored.created_at = now - timedelta(minutes=rng.randint(0, DEMO_WEEKS * 7 * 24 * 60))
         db.session.commit()
         click.echo(f"Demo data: added {count} reports over the last {DEMO_WEEKS} weeks.")
+        _demo_partners()
+
+
+# name, setting, language, home region, sites (label, station, postcode)
+DEMO_PARTNERS: list[tuple[str, str, str, str | None, list[tuple[str, str | None, str | None]]]] = [
+    ("Demo Rail Operator", "rail", "pl", None, [("Leeds station, staff room", "LDS", None)]),
+    ("Demo Couriers", "delivery", "ro", "east-midlands", [("Riders anywhere", None, None)]),
+    ("Demo Hotels", "hotel", "es", None, [("Manchester Piccadilly hotel", None, "M1 1AE")]),
+]
+
+
+def _demo_partners() -> None:
+    """A few partners with sites, so that entry links and posters can be tried at once."""
+    from reporter.services import partners, posters
+
+    for name, sector, language, region, sites in DEMO_PARTNERS:
+        if partners.find_partner(name):
+            continue
+        partner = partners.create_partner(
+            partners.PartnerDetails(name=name, sector=sector, language=language, region_id=region)
+        )
+        for label, station, postcode in sites:
+            site = partners.add_site(partner, label=label, station=station, postcode=postcode)
+            click.echo(f"Demo entry link ({name}, {label}): {posters.entry_url(site)}")

@@ -75,6 +75,7 @@ class RegionSource(LabelledCode):
     POSTCODE = "postcode", "the postcode"
     STATION = "station", "the station"
     PLACE = "place", "the description of the place"
+    SITE = "site", "the partner's site it was sent through"
     PARTNER = "partner", "the partner's region"
     OUTSIDE = "outside", "a postcode outside England and Wales"
     UNKNOWN = "unknown", "nothing: no region could be found"

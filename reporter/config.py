@@ -55,6 +55,10 @@ class Config:
     # Reports per client address. Generous enough for a shared workplace network.
     # Only stored reports count: changing language or correcting mistakes never does.
     REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "10 per 10 minutes;40 per day")
+    # Reports per partner API key: a partner's server sends for many riders from one address.
+    PARTNER_KEY_RATE_LIMIT = os.environ.get(
+        "PARTNER_KEY_RATE_LIMIT", "300 per 10 minutes;5000 per day"
+    )
     # Every POST per client address (form, API, staff), against floods: generous, for a depot's
     # or a mobile network's shared address.
     POST_FLOOD_LIMIT = os.environ.get("POST_FLOOD_LIMIT", "60 per minute;1000 per hour")

@@ -4,7 +4,7 @@ notes, referral references, close and re-route reasons, and staff TOTP secrets."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -55,7 +55,11 @@ class Report(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     source: Mapped[str] = mapped_column(String(8))  # form or api
     language: Mapped[str] = mapped_column(String(8))
-    partner: Mapped[str | None] = mapped_column(String(64))
+    partner: Mapped[str | None] = mapped_column(String(64))  # the partner's name when sent
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
     sector: Mapped[str] = mapped_column(String(32))
     danger: Mapped[bool]
     priority: Mapped[str] = mapped_column(String(8))  # a Priority
@@ -84,6 +88,7 @@ class Report(Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     assigned_to: Mapped[StaffUser | None] = relationship()
+    site: Mapped[Site | None] = relationship()
     signs: Mapped[list[ReportSign]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -92,6 +97,7 @@ class Report(Model):
         Index("ix_reports_queue_created", "queue", "created_at"),
         Index("ix_reports_district_created", "postcode_district", "created_at"),
         Index("ix_reports_station_created", "station_crs", "created_at"),
+        Index("ix_reports_site_created", "site_id", "created_at"),
         Index("uq_reports_source_idempotency_key", "source", "idempotency_key", unique=True),
         # The triage queue: one region, most urgent then newest (keyset on the last three).
         Index("ix_reports_queue_urgency_created", "queue", "urgency", "created_at", "id"),
@@ -311,3 +317,96 @@ class OutboxMessage(Model):
     report: Mapped[Report | None] = relationship()
 
     __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)
+
+
+class Partner(Model):
+    """An employer that brings the campaign to its staff: a delivery company, a train operator,
+    a hotel chain. Its staff reach the form through the entry links of its sites."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    sector: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    # Who the programme talks to at the partner (a name, an email): not report content.
+    contact: Mapped[str | None] = mapped_column(String(200))
+    # Where reports through a site with no place of its own go, when nothing else says.
+    region_id: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None]
+
+    sites: Mapped[list[Site]] = relationship(
+        back_populates="partner", order_by="Site.label", cascade="all, delete-orphan"
+    )
+
+
+class Site(Model):
+    """A place where a partner's staff scan its code: a station (CRS code), a fixed place
+    (postcode) or "anywhere" for mobile staff. `code` is its entry link, /p/<code>."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(120))
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    station_crs: Mapped[str | None] = mapped_column(String(3))
+    postcode: Mapped[str | None] = mapped_column(String(8))  # a workplace's, never a person's
+    sector: Mapped[str | None] = mapped_column(String(32))  # None: the partner's sector
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None]
+
+    partner: Mapped[Partner] = relationship(back_populates="sites", lazy="joined")
+
+    __table_args__ = (
+        Index("uq_sites_partner_label", "partner_id", "label", unique=True),
+        CheckConstraint("NOT (station_crs IS NOT NULL AND postcode IS NOT NULL)", name="one_place"),
+    )
+
+    @property
+    def kind(self) -> str:
+        return "station" if self.station_crs else "postcode" if self.postcode else "anywhere"
+
+    @property
+    def sector_id(self) -> str:
+        return self.sector or self.partner.sector
+
+    @property
+    def live(self) -> bool:
+        """Its link opens the form set for it: neither the site nor its partner is retired."""
+        return self.active and self.partner.active
+
+
+class EntryScan(Model):
+    """How many times a site's entry link was opened in a UK week (Monday). Nothing about who
+    opened it: no address, no device, no cookie."""
+
+    __tablename__ = "entry_scans"
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    week: Mapped[date] = mapped_column(primary_key=True)
+    scans: Mapped[int] = mapped_column(default=0)
+
+
+class PartnerKey(Model):
+    """An API key of a partner's app. Only the SHA-256 of the key is stored; the key itself is
+    shown once, when it is made. `prefix` (its first characters) lets people tell keys apart."""
+
+    __tablename__ = "partner_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(64))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    partner: Mapped[Partner] = relationship(lazy="joined")

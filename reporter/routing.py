@@ -32,6 +32,7 @@ class Facts:
     postcode: str | None = None
     station: str | None = None
     place: str | None = None
+    site_region: str | None = None  # the region of the partner's site it was sent through
     partner_region: str | None = None
     young: bool = False
 
@@ -39,6 +40,7 @@ class Facts:
 @dataclass(frozen=True)
 class Decision:
     region: Region | None
+    # postcode, station, place, site, partner, outside (England and Wales), unknown
     region_source: RegionSource
     queue: str
     priority: Priority
@@ -53,7 +55,8 @@ class Decision:
 def resolve_region(
     facts: Facts, ref: Reference, postcodes: PostcodeLookup
 ) -> tuple[Region | None, RegionSource]:
-    """The region from the postcode district first, then the station, then the place."""
+    """The region from the postcode district first, then the station, then the place; for a
+    report sent through a partner's site, then the site's region, then the partner's."""
     if facts.postcode:
         match = postcodes.force_for(facts.postcode)
         if match.known:
@@ -65,6 +68,8 @@ def resolve_region(
         region = _region_from_place(facts.place, ref, postcodes)
         if region:
             return region, RegionSource.PLACE
+    if facts.site_region in ref.regions:
+        return ref.regions[facts.site_region], RegionSource.SITE
     if facts.partner_region in ref.regions:
         return ref.regions[facts.partner_region], RegionSource.PARTNER
     return None, RegionSource.UNKNOWN

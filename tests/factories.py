@@ -5,19 +5,35 @@ does it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 
-from flask import current_app
+from flask import current_app, g, request_started
 
 from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
-from reporter.models import Report, ReportSign, StaffRegion, StaffUser, utcnow
+from reporter.models import Partner, Report, ReportSign, Site, StaffRegion, StaffUser, utcnow
+from reporter.services.partners import new_code
 from reporter.services.reports import new_reference
 from reporter.services.staff import hash_password, normalise_email
 
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}
+
+
+@contextmanager
+def data_context(app) -> Iterator[None]:
+    """An app context around a test, for the factories and queries. Requests made inside it
+    share its `g` (in production each request has its own), so each request starts without the
+    language a previous one chose (Flask-Babel keeps it in `g`)."""
+
+    def forget_language(_sender, **_extra) -> None:
+        g.pop("_flask_babel", None)
+
+    with app.app_context(), request_started.connected_to(forget_language, app):
+        yield
 
 
 @cache
@@ -114,3 +130,49 @@ def make_report(
     db.session.add(report)
     db.session.commit()
     return report
+
+
+def make_partner(
+    *,
+    name: str | None = None,
+    sector: str = "rail",
+    language: str = "pl",
+    region: str | None = None,
+    active: bool = True,
+) -> Partner:
+    _count["partner"] = _count.get("partner", 0) + 1
+    partner = Partner(
+        name=name or f"Partner {_count['partner']}",
+        sector=sector,
+        language=language,
+        region_id=region,
+        active=active,
+    )
+    db.session.add(partner)
+    db.session.commit()
+    return partner
+
+
+def make_site(
+    partner: Partner,
+    *,
+    label: str | None = None,
+    station: str | None = None,
+    postcode: str | None = None,
+    sector: str | None = None,
+    code: str | None = None,
+    active: bool = True,
+) -> Site:
+    _count["site"] = _count.get("site", 0) + 1
+    site = Site(
+        partner_id=partner.id,
+        label=label or f"Site {_count['site']}",
+        code=code or new_code(),
+        station_crs=station,
+        postcode=postcode,
+        sector=sector,
+        active=active,
+    )
+    db.session.add(site)
+    db.session.commit()
+    return site

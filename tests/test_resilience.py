@@ -66,3 +66,22 @@ def test_healthz_is_degraded_when_a_staff_email_waits_too_long(make_app):
     body = app.test_client().get("/healthz").get_json()
     assert body["status"] == "degraded" and body["outbox"]["pending"] == 1
     assert body["reasons"][0].startswith("outbox: a staff email has waited 30")
+
+
+def test_a_store_that_fails_mid_request_never_refuses_or_loses_a_report(make_app, monkeypatch):
+    """Redis can fail after the flood limit passed: the report limit then lets the report
+    through and the stored report is answered as stored."""
+    from reporter.extensions import limiter
+    from reporter.services import report_limits
+
+    class Broken:
+        def test(self, *args):
+            raise ConnectionError("store down")
+
+        hit = test
+
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.test_request_context("/report", method="POST"):
+        monkeypatch.setattr(type(limiter), "limiter", property(lambda self: Broken()))
+        assert report_limits.seconds_until_allowed() is None
+        report_limits.count_stored_report()  # no exception

@@ -296,6 +296,8 @@ def openapi_document(ref: Reference) -> dict:
             "/reports": {
                 "post": {
                     "summary": "Make a report",
+                    # No key works; a partner's key records the partner (see partnerKey).
+                    "security": [{}, {"partnerKey": []}],
                     "parameters": [_IDEMPOTENCY_KEY],
                     "requestBody": {
                         "required": True,
@@ -311,6 +313,7 @@ def openapi_document(ref: Reference) -> dict:
                             "Invalid report or Idempotency-Key, or a body that is not JSON",
                             "Errors",
                         ),
+                        "401": _response("A wrong or revoked partner API key", "Errors"),
                         "413": _response("The body is over 64 KiB", "Problem"),
                         "415": _response("The body is not application/json", "Errors"),
                         "429": _too_many_reports(),
@@ -319,5 +322,19 @@ def openapi_document(ref: Reference) -> dict:
                 }
             },
         },
-        "components": {"schemas": _schemas(ref)},
+        "components": {
+            "schemas": _schemas(ref),
+            "securitySchemes": {
+                "partnerKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": (
+                        "Optional. A partner's API key (made by the LookCloser team, shown "
+                        "once), as `Authorization: Bearer lck_...`. The report records the "
+                        "partner, and the rate limit counts per key, not per address. A wrong "
+                        "or revoked key gets 401."
+                    ),
+                }
+            },
+        },
     }

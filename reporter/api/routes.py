@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from reporter.api import bp
+from reporter.api import bp, keys
 from reporter.api.openapi import openapi_document
 from reporter.api.payload import (
     PayloadErrors,
@@ -66,6 +66,10 @@ def _language(chosen) -> str:
 @bp.post("/reports")
 def create_report():
     try:
+        partner_key = keys.request_key()
+    except keys.KeyRejected:
+        return keys.unauthorized()
+    try:
         body = read_json(request)
     except PayloadErrors as invalid:
         return _errors(invalid.errors, invalid.status)
@@ -78,9 +82,12 @@ def create_report():
             return _errors({idempotency.HEADER: str(invalid.message)})
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
+        new = keys.with_key(new, partner_key)
         decision = guidance_for(new.facts)
         guidance = guidance_json(decision)
-        if retry_after := seconds_until_allowed():
+        # A live partner key has an allowance of its own; without one, the client address's.
+        allowance = {"key": keys.report_limit_key(), "limits": keys.report_limit()}
+        if retry_after := seconds_until_allowed(**allowance):
             message = _("Too many reports from your internet connection")
             body = {"errors": {"rate_limit": message}, "guidance": guidance}
             return jsonify(body), 429, {"Retry-After": str(retry_after)}
@@ -93,7 +100,7 @@ def create_report():
             ), 503
         # Sent again with the same key: the same answer as the first time.
         guidance = guidance_json(decision_of(stored))
-    count_stored_report()
+    count_stored_report(**allowance)
     return jsonify({"reference": stored.reference, "guidance": guidance}), 201
 
 

@@ -16,6 +16,7 @@ from reporter.errors import render_error, retry_after_seconds
 from reporter.i18n import offered, remember_choice
 from reporter.page_cache import shared_page
 from reporter.public import bp
+from reporter.public.entry import entry_presets, entry_site, through_site
 from reporter.public.forms import ReportForm
 from reporter.routing import Facts
 from reporter.services import idempotency
@@ -109,9 +110,11 @@ def report():
         )
     if request.method == "GET":
         # Each blank form carries its own idempotency key (a phone's script replaces it).
+        # An entry link's form (`entry` in the query) is never served from the cache.
         key = idempotency.new_key()
+        data = {"sector": sector, "idempotency_key": key, **entry_presets(entry_site())}
         return shared_page(
-            lambda: _render_form(_form(data={"sector": sector, "idempotency_key": key}))[0],
+            lambda: _render_form(_form(data=data))[0],
             {"sector": sectors, "lang": offered()},
             personal=(key,),
         )
@@ -127,6 +130,7 @@ def report():
 
     assert form.report is not None  # validate() built it
     new = replace(form.report, idempotency_key=_idempotency_key(form))
+    new = through_site(new, entry_site())
     facts = new.facts
     decision = guidance_for(facts)
     if form.website.data:

@@ -43,6 +43,19 @@ ACTIONS = {
     "trends_viewed": "Viewed trends",
     "reference_viewed": "Viewed the police forces and their regions",
     "force_moved": "Moved a police force to another region",
+    "partners_viewed": "Viewed the partners",
+    "partner_created": "Created a partner",
+    "partner_changed": "Changed a partner",
+    "partner_retired": "Retired a partner",
+    "partner_reactivated": "Brought a partner back",
+    "site_created": "Added a partner's site",
+    "sites_imported": "Imported a partner's sites (CSV)",
+    "site_retired": "Retired a partner's site",
+    "site_reactivated": "Brought a partner's site back",
+    "posters_downloaded": "Downloaded a partner's posters and cards",
+    "partner_key_created": "Made a partner API key",
+    "partner_key_revoked": "Revoked a partner API key",
+    "entry_results_viewed": "Viewed partners' scans and reports",
 }
 PAGE_SIZE = 100
 

@@ -49,6 +49,8 @@ class NewReport:
     contact: Contact = field(default_factory=Contact)
     language: str = "en"
     partner: str | None = None
+    partner_id: int | None = None
+    site_id: int | None = None
     source: str = "form"
     idempotency_key: str | None = None
 
@@ -73,6 +75,8 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
         source=new.source,
         language=new.language,
         partner=new.partner,
+        partner_id=new.partner_id,
+        site_id=new.site_id,
         sector=facts.sector,
         danger=facts.danger,
         priority=decision.priority,

@@ -30,7 +30,7 @@ from reporter.errors import render_error, render_staff_error
 from reporter.extensions import limiter
 from reporter.models import StaffUser
 from reporter.resilience import sign_in_possible
-from reporter.services.access import is_admin
+from reporter.services.access import is_admin, sees_every_queue
 from reporter.services.sessions import current_session
 from reporter.services.staff import (
     check_credentials,
@@ -91,7 +91,11 @@ def require_staff():
 @bp.context_processor
 def staff_context():
     staff = g.get("staff")
-    return {"staff": staff, "staff_is_admin": bool(staff and is_admin(staff))}
+    return {
+        "staff": staff,
+        "staff_is_admin": bool(staff and is_admin(staff)),
+        "staff_sees_every_queue": bool(staff and sees_every_queue(staff)),
+    }
 
 
 def safe_next(target: str | None) -> str | None:

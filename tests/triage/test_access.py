@@ -21,6 +21,12 @@ ANY_ACTION = {
     "queue": "east-midlands",
     "reroute_reason": "Wrong region",
 }
+# The partners pages (tests/triage/test_partners.py checks them further).
+PARTNER_ADMIN = {
+    "triage.partners", "triage.new_partner", "triage.partner", "triage.set_partner_active",
+    "triage.add_site", "triage.set_site_active", "triage.import_sites", "triage.site_sheet",
+    "triage.site_qr", "triage.partner_posters", "triage.create_key", "triage.revoke_key",
+}  # fmt: skip
 # Triage routes that take no report: each is checked below in its own way. A new route must be
 # added here (or take a <reference>) before this file passes, so nobody forgets access rules.
 WITHOUT_A_REPORT = {
@@ -29,10 +35,12 @@ WITHOUT_A_REPORT = {
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
     "triage.reset_password", "triage.reset_totp", "triage.audit_log",
     "triage.export_csv", "triage.trends", "triage.force_regions", "triage.unknown",
+    *PARTNER_ADMIN, "triage.entry_results",
 }  # fmt: skip
 ADMIN_ONLY = {
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
     "triage.reset_password", "triage.reset_totp", "triage.audit_log", "triage.force_regions",
+    *PARTNER_ADMIN,
 }  # fmt: skip
 NEVER_ISSUED = "LC-2222-3333"
 
@@ -48,6 +56,24 @@ def report_routes(app):
         if "reference" in rule.arguments
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
     ]
+
+
+def partner_values(rule) -> dict:
+    """Real ids for a partners route, so that it would succeed if it were allowed."""
+    from reporter.services import partner_keys
+    from tests.factories import make_partner, make_site
+
+    if "partner_id" not in rule.arguments:
+        return {}
+    partner = make_partner()
+    values = {"partner_id": partner.id}
+    if "site_id" in rule.arguments:
+        values["site_id"] = make_site(partner).id
+    if "kind" in rule.arguments:
+        values["kind"] = "poster"
+    if "key_id" in rule.arguments:
+        values["key_id"] = partner_keys.create_key(partner, "App")[0].id
+    return values
 
 
 def url(app, endpoint, **values):
@@ -135,7 +161,8 @@ def test_admin_pages_do_not_exist_for_officers_or_national_staff(app, client, en
     someone = make_user(role="officer")
     sign_in(client, make_user(role="national"))
     rule = next(r for r in triage_rules(app) if r.endpoint == endpoint)
-    target = url(app, endpoint, **({"user_id": someone.id} if "user_id" in rule.arguments else {}))
+    values = {"user_id": someone.id} if "user_id" in rule.arguments else partner_values(rule)
+    target = url(app, endpoint, **values)
     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
         response = client.open(target, method=method, data={"active": "no", "role": "admin"})
         assert response.status_code == 404, (endpoint, method)
@@ -188,6 +215,7 @@ def test_without_a_session_every_staff_page_sends_you_to_sign_in(app, client):
         values = {"reference": report.reference} if "reference" in rule.arguments else {}
         if "user_id" in rule.arguments:
             values = {"user_id": 1}
+        values.update(partner_values(rule))
         if "unknown" in rule.arguments:
             values = {"unknown": "no/such/page"}
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -1,0 +1,93 @@
+"""Entry links /p/<code>: a partner's poster, card or app opens the form set for its site.
+
+The link presets the setting, the place (station or postcode, still changeable) and the
+partner's language (the reporter can still switch). The form carries the code as a hidden
+field, so the stored report records the partner and the site. A retired or unknown code opens
+the plain form with a gentle note: a poster on a staff-room wall outlives its campaign.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+
+from reporter.campaign import campaign_data
+from reporter.extensions import db
+from reporter.models import Site
+from reporter.public import bp
+from reporter.services import entries, partners
+from reporter.services.reports import NewReport
+
+log = logging.getLogger(__name__)
+_CACHE = "reporter.entry_site"
+
+
+def _lookup(code: str | None) -> tuple[Site | None, bool]:
+    """The site of a code and whether the database answered. A database that does not answer
+    must never keep anyone from the form."""
+    try:
+        return partners.find_site(code), True
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("entry code not looked up: %s", type(exc).__name__)
+        return None, False
+
+
+@bp.get("/p/<code>")
+def entry(code: str):
+    site, answered = _lookup(code)
+    if site is None or not site.live:
+        notice = None
+        if answered:
+            notice = _("This code is no longer in use, but you can still report here.")
+        return render_template("public/choose_sector.html", notice=notice)
+    if request.method == "GET":  # link previews send HEAD: they are not scans
+        entries.record_scan(site)
+    session["preset_lang"] = site.partner.language
+    return redirect(url_for("public.report", sector=site.sector_id, entry=site.code), code=303)
+
+
+def entry_site() -> Site | None:
+    """The live site whose code the request carries (`entry`, in the query or the form)."""
+    environ = request.environ  # lives exactly as long as the request
+    if _CACHE not in environ:
+        raw = request.values.get("entry")
+        site = _lookup(raw)[0] if raw else None
+        environ[_CACHE] = site if site is not None and site.live else None
+    return environ[_CACHE]
+
+
+def entry_presets(site: Site | None) -> dict:
+    """What the form starts with for this site: its station or postcode."""
+    if site is None:
+        return {}
+    stations = campaign_data().stations
+    if site.station_crs in stations:
+        return {"station": stations[site.station_crs].name}
+    return {"postcode": site.postcode} if site.postcode else {}
+
+
+def through_site(new: NewReport, site: Site | None) -> NewReport:
+    """The report as sent through `site`: it records the partner and the site, and routing
+    falls back to the site's region, then the partner's, when the report names no place of its
+    own that routes."""
+    if site is None:
+        return new
+    region = partners.site_region(site)
+    facts = replace(
+        new.facts,
+        site_region=region.id if region else None,
+        partner_region=site.partner.region_id,
+    )
+    return replace(
+        new, facts=facts, partner=site.partner.name, partner_id=site.partner_id, site_id=site.id
+    )
+
+
+@bp.context_processor
+def entry_context():
+    return {"entry": entry_site()}

@@ -1,0 +1,299 @@
+"""Admin pages for partners: their details, sites (one at a time or a CSV import with a preview),
+posters and cards, API keys; and, for admins and national staff, scans and reports per site."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from werkzeug.exceptions import NotFound
+
+from reporter.campaign import campaign_data
+from reporter.extensions import db
+from reporter.models import Partner, PartnerKey, Site
+from reporter.services import audit, entries, partner_keys, posters, site_import
+from reporter.services import partners as service
+from reporter.services.access import sees_every_queue
+from reporter.services.reference_admin import effective_reference
+from reporter.triage import bp
+from reporter.triage.auth import admin_only, current_staff
+from reporter.triage.common import add_error
+from reporter.triage.forms import EmptyForm
+from reporter.triage.partner_forms import ImportForm, KeyForm, PartnerForm, ResultsForm, SiteForm
+
+
+def _partner_or_404(partner_id: int) -> Partner:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound()
+    return partner
+
+
+def _site_or_404(partner: Partner, site_id: int) -> Site:
+    site = db.session.get(Site, site_id)
+    if site is None or site.partner_id != partner.id:
+        raise NotFound()
+    return site
+
+
+def _details(form: PartnerForm) -> service.PartnerDetails:
+    return service.PartnerDetails(
+        name=form.name.data or "",
+        sector=form.sector.data,
+        language=form.language.data,
+        contact=form.contact.data,
+        region_id=form.region_id.data or None,
+    )
+
+
+@bp.get("/partners")
+@admin_only
+def partners():
+    page = render_template("triage/partners.html", partners=service.all_partners())
+    audit.viewed("partners_viewed", actor=current_staff())
+    return page
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@admin_only
+def new_partner():
+    form = PartnerForm(ref=campaign_data())
+    if form.validate_on_submit():
+        try:
+            partner = service.create_partner(_details(form), actor=current_staff())
+        except service.PartnerError as refused:
+            db.session.rollback()
+            add_error(form[refused.field or "name"], str(refused))
+        else:
+            flash(f"{partner.name} is added. Now add its sites.")
+            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+    return render_template("triage/partner_form.html", form=form), (400 if form.errors else 200)
+
+
+def _render_partner(partner: Partner, status: int = 200, **forms):
+    ref = campaign_data()
+    routing_ref = effective_reference()  # read once for every site
+    return render_template(
+        "triage/partner.html",
+        partner=partner,
+        sites=[(site, service.site_region(site, routing_ref)) for site in partner.sites],
+        keys=partner_keys.keys_of(partner),
+        details=forms.get("details")
+        or PartnerForm(
+            ref=ref,
+            formdata=None,
+            data={
+                "name": partner.name,
+                "sector": partner.sector,
+                "language": partner.language,
+                "region_id": partner.region_id or "",
+                "contact": partner.contact,
+            },
+        ),
+        site_form=forms.get("site_form") or SiteForm(ref=ref, formdata=None),
+        key_form=forms.get("key_form") or KeyForm(formdata=None),
+        buttons=EmptyForm(formdata=None),
+        kinds=service.KINDS,
+        entry_url=posters.entry_url,
+    ), status
+
+
+@bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
+@admin_only
+def partner(partner_id: int):
+    partner = _partner_or_404(partner_id)
+    if request.method == "GET":
+        return _render_partner(partner)
+    form = PartnerForm(ref=campaign_data())
+    if form.validate():
+        try:
+            changed = service.change_partner(partner, _details(form), actor=current_staff())
+        except service.PartnerError as refused:
+            db.session.rollback()
+            add_error(form[refused.field or "name"], str(refused))
+        else:
+            flash("Changes saved." if changed else "Nothing changed.")
+            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+    return _render_partner(partner, 400, details=form)
+
+
+@bp.post("/partners/<int:partner_id>/active")
+@admin_only
+def set_partner_active(partner_id: int):
+    partner = _partner_or_404(partner_id)
+    active = request.form.get("active") == "yes"
+    service.set_partner_active(partner, active, actor=current_staff())
+    flash(
+        f"{partner.name} is active again: its links open its form."
+        if active
+        else f"{partner.name} is retired: its links open the plain form with a note."
+    )
+    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+
+
+@bp.post("/partners/<int:partner_id>/sites")
+@admin_only
+def add_site(partner_id: int):
+    partner = _partner_or_404(partner_id)
+    form = SiteForm(ref=campaign_data())
+    if form.validate():
+        try:
+            site = service.add_site(
+                partner,
+                label=form.label.data,
+                station=form.station.data,
+                postcode=form.postcode.data,
+                sector=form.site_sector.data,
+                actor=current_staff(),
+            )
+        except service.PartnerError as refused:
+            db.session.rollback()
+            add_error(form.label, str(refused))
+        else:
+            flash(f"Site “{site.label}” added with the code {site.code}.")
+            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+    return _render_partner(partner, 400, site_form=form)
+
+
+@bp.post("/partners/<int:partner_id>/sites/<int:site_id>/active")
+@admin_only
+def set_site_active(partner_id: int, site_id: int):
+    partner = _partner_or_404(partner_id)
+    site = _site_or_404(partner, site_id)
+    active = request.form.get("active") == "yes"
+    service.set_site_active(site, active, actor=current_staff())
+    flash(
+        f"“{site.label}” is live again, with the same code {site.code}."
+        if active
+        else f"“{site.label}” is retired: its code {site.code} opens the plain form with a note."
+    )
+    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+
+
+def allow_large_import() -> None:
+    """A large partner's file is bigger than any other request: the file, or its echo when
+    confirmed (a form field), may be up to IMPORT_MAX_BYTES (with room for escaping). Set before
+    anything reads the body (CSRF, the staff checks), so create_app() runs it first."""
+    if request.endpoint == "triage.import_sites":
+        request.max_content_length = site_import.IMPORT_MAX_BYTES * 3
+        request.max_form_memory_size = site_import.IMPORT_MAX_BYTES * 2
+
+
+@bp.route("/partners/<int:partner_id>/import", methods=["GET", "POST"])
+@admin_only
+def import_sites(partner_id: int):
+    """Upload a CSV file: every row is checked and shown; nothing is created until the whole
+    file is valid and the admin confirms. The confirmation sends the same file again."""
+    partner = _partner_or_404(partner_id)
+    form = ImportForm()
+    preview = None
+    if request.method == "POST" and form.validate():
+        if request.form.get("confirm") == "yes" and form.content.data:
+            data = form.content.data.encode("utf-8")
+            try:
+                preview, sites = site_import.import_sites(partner, data, actor=current_staff())
+            except service.PartnerError as refused:
+                db.session.rollback()
+                add_error(form.file, str(refused))
+            else:
+                if sites:
+                    flash(f"Imported {len(sites)} sites.")
+                    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+        elif form.file.data:
+            data = form.file.data.read()
+            preview = site_import.preview_import(partner, data)
+            if preview.valid:
+                form.content.data = data.decode("utf-8-sig")
+        else:
+            add_error(form.file, "Choose a CSV file.")
+    status = 400 if form.errors or (preview and not preview.valid) else 200
+    return render_template(
+        "triage/partner_import.html",
+        partner=partner,
+        form=form,
+        preview=preview,
+        kinds=service.KINDS,
+        columns=site_import.CSV_COLUMNS,
+    ), status
+
+
+@bp.get("/partners/<int:partner_id>/sites/<int:site_id>/<any(poster, card):kind>")
+@admin_only
+def site_sheet(partner_id: int, site_id: int, kind: str):
+    site = _site_or_404(_partner_or_404(partner_id), site_id)
+    return posters.render_sheet(site, kind)
+
+
+@bp.get("/partners/<int:partner_id>/sites/<int:site_id>/qr.png")
+@admin_only
+def site_qr(partner_id: int, site_id: int):
+    site = _site_or_404(_partner_or_404(partner_id), site_id)
+    return send_file(
+        _bytes(posters.qr_png(site)),
+        mimetype="image/png",
+        download_name=f"{site.code}-qr.png",
+        as_attachment=request.args.get("download") == "1",
+    )
+
+
+@bp.get("/partners/<int:partner_id>/posters.zip")
+@admin_only
+def partner_posters(partner_id: int):
+    partner = _partner_or_404(partner_id)
+    archive = posters.partner_zip(partner)
+    audit.viewed("posters_downloaded", actor=current_staff(), detail={"partner_id": partner.id})
+    return send_file(
+        _bytes(archive),
+        mimetype="application/zip",
+        download_name=f"lookcloser-{partner.id}-posters.zip",
+        as_attachment=True,
+    )
+
+
+def _bytes(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+@bp.post("/partners/<int:partner_id>/keys")
+@admin_only
+def create_key(partner_id: int):
+    partner = _partner_or_404(partner_id)
+    form = KeyForm()
+    if form.validate():
+        try:
+            row, key = partner_keys.create_key(partner, form.key_name.data, actor=current_staff())
+        except service.PartnerError as refused:
+            db.session.rollback()
+            add_error(form.key_name, str(refused))
+        else:
+            return render_template(
+                "triage/partner_key_shown.html", partner=partner, row=row, key=key
+            )
+    return _render_partner(partner, 400, key_form=form)
+
+
+@bp.post("/partners/<int:partner_id>/keys/<int:key_id>/revoke")
+@admin_only
+def revoke_key(partner_id: int, key_id: int):
+    partner = _partner_or_404(partner_id)
+    row = db.session.get(PartnerKey, key_id)
+    if row is None or row.partner_id != partner.id:
+        raise NotFound()
+    partner_keys.revoke_key(row, actor=current_staff())
+    flash(f"The key “{row.name}” is revoked: requests with it now get 401.")
+    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+
+
+@bp.get("/partners/results")
+def entry_results():
+    """Scans and reports per partner and site: admins and national staff only."""
+    staff = current_staff()
+    if not sees_every_queue(staff):
+        raise NotFound()
+    form = ResultsForm(request.args)
+    form.validate()
+    weeks = int(form.weeks.data) if not form.weeks.errors else entries.WEEK_CHOICES[1]
+    result = entries.results(weeks)
+    page = render_template("triage/entry_results.html", form=form, result=result, weeks=weeks)
+    audit.viewed("entry_results_viewed", actor=staff, detail={"weeks": weeks})
+    return page
