@@ -109,7 +109,9 @@ def _previous_release(into: Path) -> str:
     newest = max((ROOT / "migrations" / "versions").glob("0*.py")).relative_to(ROOT)
     try:
         added = subprocess.run(
-            ["git", "log", "--diff-filter=A", "--format=%H", "-1", "--", str(newest)],
+            # Along main's own history: a migration that came in with a merge counts from it.
+            ["git", "log", "--first-parent", "-m", "--diff-filter=A", "--format=%H", "-1",
+             "--", str(newest)],
             cwd=ROOT, capture_output=True, text=True, check=True,
         ).stdout.strip()  # fmt: skip
         archive = subprocess.run(
