@@ -1,7 +1,8 @@
 """Error pages. Every one of them still shows who to call: a reporter who meets an error may be
 looking at a child in danger. API paths get JSON; staff pages (/triage) their own English page
-for the errors staff meet. No stack trace ever reaches a user. Flask-Limiter sets `Retry-After`
-on a 429 (RATELIMIT_HEADERS_ENABLED); the page says the same in minutes."""
+for the errors staff meet. No stack trace ever reaches a user. A 429 says in `Retry-After` when
+to try again, from the limit that refused it, and the page says the same in minutes.
+(Flask-Limiter's own headers are off: they cost a round trip to the store on every POST.)"""
 
 from __future__ import annotations
 
@@ -99,33 +100,38 @@ def render_staff_error(status: int, title: str, body: str):
 
 
 def render_error(status: int):
+    retry_after = retry_after_seconds() if status == 429 else None
+    response = _error_response(status, retry_after)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _error_response(status: int, retry_after: int | None):
     if request.blueprint == STAFF_BLUEPRINT and status in STAFF_MESSAGES:
         return render_staff_error(status, *STAFF_MESSAGES[status])
     title, body = _messages().get(status, _messages()[500])
     ref = campaign_data()
     contacts = [ref.authorities[a] for a in DANGER_CONTACTS]
     if request.path.startswith("/api/"):
-        payload = {"error": title, "authorities": [a.id for a in contacts]}
-        response = current_app.json.response(payload)
+        response = current_app.json.response(
+            {"error": title, "authorities": [a.id for a in contacts]}
+        )
         response.status_code = status
-    else:
-        minutes = math.ceil(retry_after_seconds() / 60) if status == 429 else None
-        try:
-            html = render_template(
-                "errors/error.html",
-                status=status,
-                title=title,
-                body=body,
-                contacts=contacts,
-                retry_minutes=minutes,
-            )
-        except Exception:  # the error page itself failed: the numbers must still show
-            log.error(
-                "error page %s failed to render: %s", status, type(sys.exc_info()[1]).__name__
-            )
-            html = fallback_page(contacts)
-        response = current_app.make_response((html, status))
-    return response
+        return response
+    try:
+        html = render_template(
+            "errors/error.html",
+            status=status,
+            title=title,
+            body=body,
+            contacts=contacts,
+            retry_minutes=math.ceil(retry_after / 60) if retry_after else None,
+        )
+    except Exception:  # the error page itself failed: the numbers must still show
+        log.error("error page %s failed to render: %s", status, type(sys.exc_info()[1]).__name__)
+        html = fallback_page(contacts)
+    return current_app.make_response((html, status))
 
 
 def init_app(app: Flask) -> None:

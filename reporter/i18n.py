@@ -46,6 +46,18 @@ def text_direction(code: str) -> str:
     return Locale.parse(code).text_direction
 
 
+@cache
+def parsed(code: str) -> Locale:
+    """The Babel locale of a code, made once per process."""
+    return Locale.parse(code)
+
+
+def request_locale() -> Locale:
+    """Flask-Babel's locale selector: `select_locale()`'s choice as a Babel locale, which
+    Flask-Babel takes as it is instead of parsing the code again on every request."""
+    return parsed(select_locale())
+
+
 def remember_choice(code: str | None) -> None:
     if code in offered():
         session["lang"] = code

@@ -18,7 +18,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from flask import current_app, request, session
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
+
+from reporter.signing import csrf_token
 
 _PAGES = "reporter_page_cache"
 MAX_PAGES = 2000  # languages x settings x query shapes is far fewer; a bound all the same
@@ -51,7 +52,7 @@ def shared_page(
     key = _key(args)
     if key is None:
         return render()
-    values = (generate_csrf(), *personal)  # this visitor's token, wherever a form needs it
+    values = (csrf_token(), *personal)  # this visitor's token, wherever a form needs it
     pages = current_app.extensions.setdefault(_PAGES, {})
     parts = pages.get(key)
     if parts is None:

@@ -21,6 +21,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+_HEADERS = tuple((name.lower(), name, value) for name, value in HEADERS.items())
 LOCAL_ENVIRONMENTS = frozenset({"development", "testing"})
 # Files that hold nothing a reporter wrote, and may be cached.
 CACHEABLE_ENDPOINTS = frozenset({"static", "triage.static", "favicon"})
@@ -36,8 +37,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_headers(response):
         headers = response.headers
-        for name, value in HEADERS.items():
-            headers.setdefault(name, value)
+        # A view's own value stands. One look at the names set so far: Headers.setdefault
+        # raises and catches a KeyError for each header that is missing, as all of them are.
+        present = {name.lower() for name, _value in headers}
+        headers.extend((name, value) for key, name, value in _HEADERS if key not in present)
         if wants_hsts():
             headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
         if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:

@@ -99,5 +99,5 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
         elif response.mimetype == "text/html":
             # The worker keeps each page under its language.
-            response.headers.setdefault("Content-Language", str(get_locale() or "en"))
+            response.headers["Content-Language"] = str(get_locale() or "en")
         return response
