@@ -7,11 +7,13 @@ English only, whatever the browser or the session asks for.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
 from flask import current_app, request, session
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 DEFAULT_LOCALE = "en"
 STAFF_BLUEPRINT = "triage"
@@ -64,16 +66,26 @@ def remember_choice(code: str | None) -> None:
 
 
 def select_locale() -> str:
-    if request.blueprint == STAFF_BLUEPRINT:
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one lookup, not four
+    if req.blueprint == STAFF_BLUEPRINT:
         return DEFAULT_LOCALE
     locales = offered()
-    explicit = request.args.get("lang")
+    explicit = req.args.get("lang")
     if explicit in locales:
         return explicit
     for key in ("lang", "preset_lang"):
         if session.get(key) in locales:
             return session[key]
-    return request.accept_languages.best_match(locales) or DEFAULT_LOCALE
+    return browser_choice(req.headers.get("Accept-Language", ""), locales)
+
+
+@lru_cache(maxsize=512)
+def browser_choice(accept_language: str, locales: tuple[str, ...]) -> str:
+    """The best of `locales` for an Accept-Language header. Phones send few distinct headers
+    ("en-GB,en;q=0.9", "pl-PL,pl;q=0.9,en;q=0.8"), so each is parsed and matched once."""
+    return (
+        parse_accept_header(accept_language, LanguageAccept).best_match(locales) or DEFAULT_LOCALE
+    )
 
 
 def init_app(app) -> None:

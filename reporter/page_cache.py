@@ -29,26 +29,28 @@ NEUTRAL_SESSION_KEYS = frozenset({"csrf_token", "lang", "preset_lang", "last_rep
 
 
 def _key(args: Mapping[str, Collection[str]]) -> tuple | None:
-    if not current_app.config["PAGE_CACHE"] or request.method != "GET":
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one lookup, not six
+    if not current_app.config["PAGE_CACHE"] or req.method != "GET":
         return None
     if not NEUTRAL_SESSION_KEYS.issuperset(session.keys()):
         return None
-    query = request.args
+    query = req.args
     for name in query:
         if name not in args or len(query.getlist(name)) != 1 or query[name] not in args[name]:
             return None
-    return (request.endpoint, str(get_locale()), tuple(query.items()))
+    return (req.endpoint, str(get_locale()), tuple(query.items()))
 
 
 def shared_page(
     render: Callable[[], str],
     args: Mapping[str, Collection[str]],
     personal: Sequence[str] = (),
-) -> str:
+) -> str | bytes:
     """`render()`'s page, from the cache where it is the same for every visitor. `args` names
     each query argument the page may have and the values it may take; `personal` are values
     made for this request that `render()` puts in the page (such as a form's idempotency key):
-    like the CSRF token, each visitor gets their own, never the cached one."""
+    like the CSRF token, each visitor gets their own, never the cached one. A page from the
+    cache comes as UTF-8 bytes, encoded once when it was kept."""
     key = _key(args)
     if key is None:
         return render()
@@ -60,12 +62,13 @@ def shared_page(
         if len(pages) < MAX_PAGES:
             pages[key] = _holes(html, values)
         return html
-    return "".join(values[int(part)] if i % 2 else part for i, part in enumerate(parts))
+    filled = [value.encode() for value in values]
+    return b"".join(filled[part] if isinstance(part, int) else part for part in parts)
 
 
-def _holes(html: str, values: Sequence[str]) -> list[str]:
-    """The page split around each of `values`: text at even places, the value's index at odd
-    ones. The values are random tokens; NUL never occurs in a page."""
+def _holes(html: str, values: Sequence[str]) -> tuple[bytes | int, ...]:
+    """The page split around each of `values`: UTF-8 text, and in its place each value's index.
+    The values are random tokens; NUL never occurs in a page."""
     for index, value in enumerate(values):
         html = html.replace(value, f"\0{index}\0")
-    return html.split("\0")
+    return tuple(int(part) if i % 2 else part.encode() for i, part in enumerate(html.split("\0")))

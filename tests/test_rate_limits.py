@@ -144,12 +144,35 @@ def test_reading_skips_the_limiter_before_any_bookkeeping(limited, monkeypatch):
     assert len(seen) == 1  # a POST goes through Flask-Limiter's own check
 
 
+def test_flask_limiters_after_request_and_teardown_run_for_a_post_only(limited, monkeypatch):
+    seen = []
+
+    def inject(self, response):
+        seen.append("after")
+        return response
+
+    monkeypatch.setattr(Limiter, "_Limiter__inject_headers", inject)
+    monkeypatch.setattr(
+        Limiter, "_Limiter__release_context", lambda self, e=None: seen.append("end")
+    )
+    client = limited()  # made now, so its hooks are the recording ones
+    assert client.get("/report?sector=taxi").status_code == 200
+    assert seen == []
+    client.post("/report", data={**FORM, "postcode": "nowhere"})
+    assert seen == ["after", "end"]
+
+
 def test_the_hook_the_limiter_overrides_is_the_one_flask_limiter_runs(limited_client):
     app = limited_client.application
     # Flask-Limiter 4.1 registers `_check_request_limit` before every request; should a new
     # release rename it, the override would do nothing and this test says so.
     assert limiter._check_request_limit in app.before_request_funcs[None]
     assert ReporterLimiter._check_request_limit is not Limiter._check_request_limit
+    # Its after-request and teardown hooks, found by what they call, are wrapped: none is left.
+    hooks = [*app.after_request_funcs[None], *app.teardown_request_funcs[None]]
+    names = [getattr(h, "__name__", "") for h in hooks]
+    assert {"after_a_limited_request", "teardown_a_limited_request"} <= set(names)
+    assert not [h for h in hooks if "Limiter" in repr(getattr(h, "func", h))]
 
 
 def test_no_rate_limit_headers_on_an_answer_that_was_let_through(limited_client):
