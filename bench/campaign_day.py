@@ -109,7 +109,7 @@ def run() -> None:
     try:
         database = _servers.fresh_database()
         _servers.fresh_redis()
-        env = _servers.production_env(database, report_limit=None)  # production's limits
+        env = _servers.production_env(database, limits=None)  # production's limits
         _servers.migrate(env)
         with gunicorn("wsgi:app", env) as app:
             workers = len(app.worker_pids())

@@ -11,7 +11,7 @@ from datetime import timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from reporter.campaign import campaign_data
 from reporter.extensions import db
@@ -113,7 +113,10 @@ def init_app(app: Flask) -> None:
             new = NewReport(facts=facts, description=text, contact=Contact(), source="form")
             stored = submit_report(new, guidance_for(facts))
             # Spread over the last DEMO_WEEKS weeks, so that trends show a bar for each week.
-            stored.created_at = now - timedelta(minutes=rng.randint(0, DEMO_WEEKS * 7 * 24 * 60))
+            created = now - timedelta(minutes=rng.randint(0, DEMO_WEEKS * 7 * 24 * 60))
+            db.session.execute(
+                update(Report).where(Report.id == stored.id).values(created_at=created)
+            )
         db.session.commit()
         click.echo(f"Demo data: added {count} reports over the last {DEMO_WEEKS} weeks.")
         _demo_partners()

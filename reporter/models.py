@@ -43,8 +43,12 @@ URGENCY = {priority.value: priority.urgency for priority in Priority}
 OPEN_REPORTS = sql_in("status", OPEN_STATUSES)
 
 
+def urgency_of(priority: str | None) -> int:
+    return URGENCY.get(priority or "", 0)
+
+
 def _urgency_of_row(context) -> int:
-    return URGENCY.get(context.get_current_parameters().get("priority"), 0)
+    return urgency_of(context.get_current_parameters().get("priority"))
 
 
 class Report(Model):

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from reporter.extensions import db
-from reporter.models import Report
+from reporter.models import OutboxMessage, Report
 from reporter.services import reports
 from tests.conftest import TEST_DATABASE_URL, missing_service
+from tests.factories import make_user
 from tests.pages import read
 
 REFERENCE = re.compile(r"LC-[A-Z0-9]{4}-[A-Z0-9]{4}")
@@ -132,13 +133,17 @@ def test_the_openapi_document_describes_the_header(client):
     assert header["schema"]["pattern"].startswith("^")
 
 
-def test_staff_are_alerted_once_for_a_report_sent_twice(app, monkeypatch):
-    queued = []
-    monkeypatch.setattr(reports.notify, "queue_report_alert", lambda r: queued.append(r.reference))
+def test_staff_are_alerted_once_for_a_report_sent_twice(app):
+    with app.app_context():
+        make_user(regions=("north-west",))  # covers Manchester (M1): the alert has someone
+        db.session.commit()
     client = app.test_client()
-    send_api(client)
-    send_api(client)
-    assert len(queued) == 1
+    urgent = {**API, "danger": True}
+    first, second = send_api(client, body=urgent), send_api(client, body=urgent)
+    assert first.get_json()["reference"] == second.get_json()["reference"]
+    with app.app_context():
+        alerts = db.session.scalars(select(OutboxMessage.key)).all()
+    assert alerts == [f"alert:{first.get_json()['reference']}"]
 
 
 def test_when_the_other_copy_wins_the_race_the_unique_key_answers_with_it(app, monkeypatch):

@@ -65,7 +65,7 @@ def _address() -> str:
 @pytest.fixture(scope="module")
 def two_instances():
     database, redis_url = _services("instances")
-    env = _servers.production_env(database, report_limit=None, redis_url=redis_url)
+    env = _servers.production_env(database, limits=None, redis_url=redis_url)
     _migrate(database)
     with _servers.gunicorns(2, "wsgi:app", env, workers=1) as (one, two):
         yield one.url, two.url

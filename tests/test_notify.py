@@ -5,7 +5,7 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, OutboxStatus, Report, StaffRegion, StaffUser
@@ -154,18 +154,22 @@ def _refuse(*args, **kwargs):
 
 
 def test_the_alert_is_stored_with_the_report_or_not_at_all(mail_app, monkeypatch):
-    """One transaction: if the alert cannot be queued, the report is not stored either, and the
-    reporter gets the page that keeps their answers and shows who to call."""
-    from sqlalchemy.exc import OperationalError
+    """One statement or transaction: if the alert cannot be stored, the report is not stored
+    either, and the reporter gets the page that keeps their answers and shows who to call."""
+    from reporter.services import reports
 
-    def fail(*args, **kwargs):
-        raise OperationalError("INSERT", {}, Exception("gone"))
-
-    monkeypatch.setattr(outbox_service, "enqueue", fail)
+    taken = "alert:LC-2222-3333"  # an alert row already holds the key the new alert needs
+    with mail_app.app_context():
+        db.session.add(OutboxMessage(**outbox_service.message_row(taken, "x", ["a@b.c"], "s", "b")))
+        db.session.commit()
+    monkeypatch.setattr(reports, "new_reference", lambda: "LC-2222-3333")
     response = mail_app.test_client().post("/report", data=URGENT_FORM)
     assert response.status_code == 503
     with mail_app.app_context():
         assert db.session.scalar(select(func.count(Report.id))) == 0
+        assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+        db.session.execute(delete(OutboxMessage))
+        db.session.commit()
     monkeypatch.undo()
     assert mail_app.test_client().post("/report", data=URGENT_FORM).status_code == 303
     [row] = outbox_rows(mail_app)

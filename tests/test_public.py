@@ -7,8 +7,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from reporter.extensions import db
-from reporter.models import Report, ReportSign
+from reporter.models import URGENCY, Report, ReportSearchToken, ReportSign
 from reporter.services import reports
+from reporter.services.search import tokens_for
 from tests.pages import read
 
 VALID = {
@@ -169,6 +170,24 @@ def test_a_report_and_its_signs_are_one_transaction(client, monkeypatch):
     assert not db.session.scalars(select(ReportSign)).all()
 
 
+def test_a_stored_report_has_its_signs_and_its_search_tokens_once(client, app):
+    place = "Waiting room by platform 4, near the cafe"
+    assert post_report(client, station=None, postcode="LE1 6RN", place=place).status_code == 303
+    [report] = stored_reports()
+    assert sorted(s.sign_id for s in report.signs) == ["controlled", "hiding"]
+    tokens = db.session.scalars(
+        select(ReportSearchToken.token).where(ReportSearchToken.report_id == report.id)
+    ).all()
+    key = app.extensions["reporter_search_key"]
+    assert sorted(tokens) == sorted(tokens_for(place, "LE1 6RN", key))
+    assert len(tokens) == len(set(tokens)) == 8  # seven words ("4" is too short), the postcode
+    assert (
+        report.created_at
+        and report.status == "new"
+        and report.urgency == URGENCY[report.priority] > 0
+    )
+
+
 def test_a_reference_collision_is_retried_with_a_new_reference(client, monkeypatch):
     post_report(client)
     taken = stored_reports()[0].reference
@@ -179,10 +198,10 @@ def test_a_reference_collision_is_retried_with_a_new_reference(client, monkeypat
 
 
 def test_when_the_database_fails_the_reporter_still_sees_who_to_call(client, monkeypatch, caplog):
-    def fail():
+    def fail(_rows):
         raise OperationalError("INSERT", {}, Exception("database is down"))
 
-    monkeypatch.setattr(db.session, "commit", fail)
+    monkeypatch.setattr(reports, "_insert", fail)
     response = post_report(client, danger="yes")
     page = read(response, 503)
     assert page.links().count("tel:999") >= 2

@@ -37,15 +37,16 @@ def recipients_for(report: Report) -> list[str]:
     return [user.email for user in assignable_staff(report)]
 
 
-def queue_report_alert(report: Report) -> None:
-    """Queue the alert about an urgent report, in the transaction that stores the report."""
+def report_alert(report: Report) -> dict | None:
+    """The outbox row of the alert about an urgent report (outbox.message_row), or None when it
+    needs none. The caller stores it in the same statement or transaction as the report."""
     if report.priority != Priority.URGENT:
-        return
+        return None
     to = recipients_for(report)
     if not to:
         log.warning("urgent report %s: no active staff to alert", report.reference)
-        return
-    outbox.enqueue(
+        return None
+    return outbox.message_row(
         f"alert:{report.reference}",
         URGENT_ALERT,
         to,
@@ -53,7 +54,6 @@ def queue_report_alert(report: Report) -> None:
         "An urgent report has arrived: a reporter said a child was in immediate danger.\n\n"
         f"Read it after signing in: {report_link(report.reference)}\n\n"
         "This message holds no report content. Do not forward it.",
-        report=report,
     )
 
 

@@ -39,6 +39,23 @@ from reporter.resilience import states
 log = logging.getLogger(__name__)
 
 
+def message_row(key: str, kind: str, recipients: list[str], subject: str, body: str) -> dict:
+    """A new message's columns, defaults included: for an INSERT written by hand (a report's
+    alert, stored in the same statement as the report: services/reports.py)."""
+    now = utcnow()
+    return {
+        "key": key,
+        "kind": kind,
+        "recipients": recipients,
+        "subject": subject,
+        "body": body,
+        "status": OutboxStatus.PENDING.value,
+        "created_at": now,
+        "next_attempt_at": now,
+        "attempts": 0,
+    }
+
+
 def enqueue(
     key: str,
     kind: str,
@@ -48,9 +65,7 @@ def enqueue(
     report: Report | None = None,
 ) -> OutboxMessage:
     """Add a message to the caller's transaction: it exists if and only if that commits."""
-    message = OutboxMessage(
-        key=key, kind=kind, recipients=recipients, subject=subject, body=body, report=report
-    )
+    message = OutboxMessage(**message_row(key, kind, recipients, subject, body), report=report)
     db.session.add(message)
     return message
 

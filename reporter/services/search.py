@@ -81,6 +81,13 @@ def tokens_for(place: str | None, postcode: str | None, key: bytes) -> set[str]:
     return tokens
 
 
+def tokens_of_new_report(place: str | None, postcode: str | None) -> list[str]:
+    """The index tokens of a report about to be stored, from what the reporter wrote (none
+    outside an app, or without the index key)."""
+    key = current_app.extensions.get("reporter_search_key") if has_app_context() else None
+    return sorted(tokens_for(place, postcode, key)) if key is not None else []
+
+
 def _report_tokens(report: Report, key: bytes) -> set[str]:
     from reporter.services.reports import decrypt_field
 
@@ -89,8 +96,8 @@ def _report_tokens(report: Report, key: bytes) -> set[str]:
 
 @event.listens_for(Report, "after_insert")
 def _index_new_report(_mapper, connection, report: Report) -> None:
-    """Every stored report is indexed in its own transaction, whoever stores it (form, API,
-    demo data): no caller has to remember."""
+    """A report added through the ORM is indexed in its own transaction: no caller has to
+    remember. (services/reports.py writes a report's rows itself, tokens included.)"""
     key = current_app.extensions.get("reporter_search_key") if has_app_context() else None
     if key is None:
         return
