@@ -195,3 +195,29 @@ def test_a_flood_of_posts_is_limited_and_the_form_keeps_its_answers(limited):
     api = client.post("/api/v1/reports", json=API)
     assert api.status_code == 429
     assert "emergency-999" in api.get_json()["authorities"]
+
+
+def test_the_report_limit_reads_and_counts_as_flask_limiters_storage_does(limited, storage):
+    """On Redis the report limit asks all its windows in one round trip, with the library's own
+    scripts and keys: what it counts, the library reads, and the other way round."""
+    from limits import parse_many
+
+    from reporter.services import report_limits
+
+    app = limited(REPORT_RATE_LIMIT="3 per minute;5 per hour").application
+    minute, hour = parse_many("3 per minute;5 per hour")
+    address = "198.51.100.4"
+    with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+        assert report_limits.seconds_until_allowed() is None
+        report_limits.count_stored_report()
+        report_limits.count_stored_report()
+        stats = limiter.limiter.get_window_stats
+        assert stats(minute, address, report_limits.SCOPE).remaining == 1
+        assert stats(hour, address, report_limits.SCOPE).remaining == 3
+        assert report_limits.seconds_until_allowed() is None
+        limiter.limiter.hit(minute, address, report_limits.SCOPE)  # the library counts one more
+        assert 0 < report_limits.seconds_until_allowed() <= 60
+        if storage.startswith("redis"):
+            limiter.limiter.storage.get_connection().script_flush()  # as after a Redis restart
+        report_limits.count_stored_report(key="another")  # still counted, scripts loaded again
+        assert stats(hour, "another", report_limits.SCOPE).remaining == 4
