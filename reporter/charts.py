@@ -6,14 +6,17 @@ title, description) goes through `markupsafe.escape` before it is placed, so the
 marked safe for Jinja. Each chart is `role="img"` named by its <title> and <desc>; the page shows
 the same numbers in a table, so nobody depends on the picture or on its colour.
 
-A chart has its natural size in pixels (width and height), so its text is the page's size; the
-page puts it in a box that scrolls sideways on a narrow screen, as it does for tables.
+A chart fits the screen: it has a natural width in pixels (`width`, no viewBox), which the
+staff stylesheet lets shrink to the width of a phone. Bars and columns are placed in percent of
+that width, so they shrink with it; text keeps the page's size and never shrinks. A bar's label
+sits above it, wrapped onto two lines, so that it fits a 320 px phone whole or nearly.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -21,15 +24,33 @@ from markupsafe import Markup, escape
 BAR = "#1d70b8"  # 5.2:1 against white
 INK = "#0b0c0c"
 FONT_SIZE = 14
-LABEL_CHARS = 38  # longer labels are shortened on the picture; the table has them whole
-COLUMN_LABEL_WIDTH = 48  # room for "28 Sep" under a column
+LINE_HEIGHT = 18
+LINE_CHARS = 36  # a line of a bar's label at FONT_SIZE fits the 288 px of a 320 px phone
+LABEL_LINES = 2  # longer labels are shortened on the picture; the table has them whole
+BAR_CHART_WIDTH = 560  # on a wide screen; bars shrink on a narrower one
+BAR_SHARE = 80  # percent of the width the longest bar takes: the rest is room for its count
+COLUMN_LABEL_WIDTH = 48  # room for "28 Sep" under a column; the stylesheet pads columns by half
+COLUMN_STEP, COLUMN_PLOT_WIDTH = 60, 900  # a column's room at most, and all columns' at most
+COUNTED_STEP = 24  # a count is written above its column when the column has this much room
+# The least room the columns have at each width of the staff stylesheet (its 45rem breakpoint):
+# a 320 px phone less the page's padding (34 px) and the labels' room; a 720 px screen likewise.
+NARROW_PLOT, WIDE_PLOT = 238, 638
+WIDE_ONLY = "wide-only"  # the stylesheet hides text of this class below the breakpoint
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 Rows = Sequence[tuple[str, int]]
 
 
-def _shorten(label: str, limit: int = LABEL_CHARS) -> str:
+def _shorten(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def label_lines(label: str, width: int = LINE_CHARS, lines: int = LABEL_LINES) -> list[str]:
+    """A label wrapped at spaces onto at most `lines` lines; the last shortened if need be."""
+    wrapped = textwrap.wrap(label, width) or [""]
+    if len(wrapped) > lines:
+        wrapped[lines - 1 :] = [_shorten(" ".join(wrapped[lines - 1 :]), width)]
+    return wrapped
 
 
 def _number(value: float) -> str:
@@ -37,15 +58,22 @@ def _number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def _open_svg(chart_id: str, width: float, height: float, title: str, desc: str) -> Markup:
+def _percent(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").removesuffix(".") + "%"
+
+
+def _open_svg(
+    chart_id: str, width: float, height: float, title: str, desc: str, kind: str = "bars"
+) -> Markup:
     if not _ID.match(chart_id):
         raise ValueError(f"chart id must be a lower-case name: {chart_id!r}")
     return Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{w}" height="{h}" '
-        'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" width="{w}" '
+        'height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" '
         'font-size="{size}" fill="{ink}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
     ).format(
+        kind=escape(kind),
         w=escape(_number(width)),
         h=escape(_number(height)),
         id=escape(chart_id),
@@ -57,92 +85,112 @@ def _open_svg(chart_id: str, width: float, height: float, title: str, desc: str)
 
 
 def _empty(chart_id: str, title: str, desc: str) -> Markup:
-    svg = _open_svg(chart_id, 400, 40, title, desc)
+    svg = _open_svg(chart_id, 200, 40, title, desc)
     return svg + Markup('<text x="0" y="25">No reports</text></svg>')
 
 
 def bar_chart(rows: Rows, *, chart_id: str, title: str, desc: str) -> Markup:
-    """Horizontal bars, one row per label, the count written at the end of each bar."""
+    """Horizontal bars, each under its label, the count written at the end of each bar."""
     if not rows:
         return _empty(chart_id, title, desc)
-    label_width, bar_space, row_height, bar_height = 340, 400, 28, 18
+    bar_height, gap = 18, 12
     most = max(max(count for _label, count in rows), 1)
-    parts = [
-        _open_svg(chart_id, label_width + bar_space + 60, row_height * len(rows) + 8, title, desc)
-    ]
-    for i, (label, count) in enumerate(rows):
-        top = 4 + i * row_height
-        length = bar_space * count / most
-        parts.append(
+    drawn, top = [], 0
+    for label, count in rows:
+        lines = label_lines(label)
+        bar_top = top + LINE_HEIGHT * len(lines) + 4
+        length = _percent(BAR_SHARE * count / most)
+        drawn.append(
             Markup(
                 "<g><title>{label}: {count}</title>"
-                '<text x="{text_x}" y="{text_y}" text-anchor="end">{short}</text>'
-                '<rect x="{bar_x}" y="{top}" width="{length}" height="{bar_h}" fill="{bar}"/>'
-                '<text x="{count_x}" y="{text_y}">{count}</text></g>'
+                '<text y="{text_y}">{lines}</text>'
+                '<rect x="0" y="{bar_top}" width="{length}" height="{bar_h}" fill="{bar}"/>'
+                '<text x="{length}" dx="6" y="{count_y}">{count}</text></g>'
             ).format(
                 label=escape(label),
-                short=escape(_shorten(label)),
                 count=escape(count),
-                text_x=escape(label_width - 10),
-                text_y=escape(top + bar_height - 4),
-                bar_x=escape(label_width),
-                top=escape(top),
-                length=escape(_number(length)),
+                text_y=escape(top + LINE_HEIGHT - 4),
+                lines=Markup("").join(
+                    Markup('<tspan x="0" dy="{dy}">{line}</tspan>').format(
+                        dy=escape(LINE_HEIGHT if i else 0), line=escape(line)
+                    )
+                    for i, line in enumerate(lines)
+                ),
+                bar_top=escape(bar_top),
+                length=escape(length),
                 bar_h=escape(bar_height),
                 bar=escape(BAR),
-                count_x=escape(_number(label_width + length + 6)),
+                count_y=escape(bar_top + bar_height - 4),
             )
         )
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
+        top = bar_top + bar_height + gap
+    svg = _open_svg(chart_id, BAR_CHART_WIDTH, top - gap + 4, title, desc)
+    return svg + Markup("").join(drawn) + Markup("</svg>")
+
+
+def _every(plot_width: float, count: int) -> int:
+    """Label every n-th column so that labels `plot_width` px apart do not overlap."""
+    return math.ceil(COLUMN_LABEL_WIDTH / (plot_width / count))
 
 
 def column_chart(rows: Rows, *, chart_id: str, title: str, desc: str) -> Markup:
     """Vertical columns in order, for a series over time. Short labels go under the columns:
     the last one always, and as many others as fit without overlapping. Counts go above the
-    columns while they fit."""
+    columns while they fit. What fits on a wide screen only is of the class WIDE_ONLY."""
     if not rows:
         return _empty(chart_id, title, desc)
-    plot_width, plot_height, top_margin, label_height = 900, 200, 22, 30
-    margin = COLUMN_LABEL_WIDTH / 2  # so that the first and last labels are not cut
-    step = min(60.0, plot_width / len(rows))
-    column = step * 0.75
-    every = math.ceil(COLUMN_LABEL_WIDTH / step)
-    counted = step >= 24
+    plot_height, top_margin, label_height = 200, 22, 30
+    n = len(rows)
+    width = min(COLUMN_STEP * n, COLUMN_PLOT_WIDTH)
+    every_wide = _every(min(width, WIDE_PLOT), n)
+    every_narrow = math.ceil(_every(min(width, NARROW_PLOT), n) / every_wide) * every_wide
+    narrow_counts = min(width, NARROW_PLOT) / n >= COUNTED_STEP
+    wide_counts = min(width, WIDE_PLOT) / n >= COUNTED_STEP
+    step = 100 / n
     floor = top_margin + plot_height
     most = max(max(count for _label, count in rows), 1)
-    width = 2 * margin + step * len(rows)
-    parts = [_open_svg(chart_id, width, floor + label_height, title, desc)]
+    # The svg's padding (the stylesheet's) is the labels' room: its width is the columns'.
+    parts = [
+        _open_svg(
+            chart_id, width + COLUMN_LABEL_WIDTH, floor + label_height, title, desc, kind="columns"
+        )
+    ]
     for i, (label, count) in enumerate(rows):
-        left = margin + i * step + (step - column) / 2
-        middle = left + column / 2
+        middle = _percent((i + 0.5) * step)
         length = plot_height * count / most
-        shown = label if (len(rows) - 1 - i) % every == 0 else ""
+        from_last = n - 1 - i
+        label_shown = from_last % every_wide == 0
         parts.append(
             Markup(
                 "<g><title>{label}: {count}</title>"
                 '<rect x="{left}" y="{top}" width="{column}" height="{length}" fill="{bar}"/>'
-                "{count_text}"
-                '<text x="{middle}" y="{label_y}" text-anchor="middle">{shown}</text></g>'
+                "{count_text}{label_text}</g>"
             ).format(
                 label=escape(label),
                 count=escape(count),
-                left=escape(_number(left)),
+                left=escape(_percent((i + 0.125) * step)),
                 top=escape(_number(floor - length)),
-                column=escape(_number(column)),
+                column=escape(_percent(0.75 * step)),
                 length=escape(_number(length)),
                 bar=escape(BAR),
-                count_text=Markup('<text x="{x}" y="{y}" text-anchor="middle">{n}</text>').format(
-                    x=escape(_number(middle)),
-                    y=escape(_number(floor - length - 5)),
-                    n=escape(count),
-                )
-                if counted
+                count_text=_column_text(middle, floor - length - 5, str(count), narrow_counts)
+                if wide_counts
                 else Markup(""),
-                middle=escape(_number(middle)),
-                label_y=escape(floor + 18),
-                shown=escape(_shorten(shown, 8)),
+                label_text=_column_text(
+                    middle, floor + 18, _shorten(label, 8), from_last % every_narrow == 0
+                )
+                if label_shown
+                else Markup(""),
             )
         )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+def _column_text(x: str, y: float, text: str, on_every_screen: bool) -> Markup:
+    return Markup('<text x="{x}" y="{y}" text-anchor="middle"{kind}>{text}</text>').format(
+        x=escape(x),
+        y=escape(_number(y)),
+        kind=Markup("") if on_every_screen else Markup(' class="{}"').format(WIDE_ONLY),
+        text=escape(text),
+    )

@@ -77,6 +77,34 @@ def test_a_bad_filter_is_explained_and_the_others_still_apply(client):
     assert len(re.findall(r'class="ref"', page.html)) == 1
 
 
+def filter_panel(page) -> tuple[bool, str]:
+    """Whether the queue's filters are unfolded, and what their summary says."""
+    [details] = page.find_all("details", class_="filter-panel")
+    summary = re.search(r"<summary>(.*?)</summary>", page.html, re.S)
+    return "open" in details, summary.group(1)
+
+
+def test_the_filters_are_folded_until_one_is_set_and_say_how_many_are(client):
+    sign_in(client, make_user())
+    assert filter_panel(read(client.get("/triage/"))) == (False, "Filter reports")
+    # The form sends every field; those left at their default are not counted.
+    defaults = "status=open&priority=&sector=&sign=&date_from=&date_to="
+    assert filter_panel(read(client.get(f"/triage/?{defaults}"))) == (False, "Filter reports")
+    assert filter_panel(read(client.get("/triage/?status=any&priority=high&mine=y"))) == (
+        True,
+        "Filter reports (3 active)",
+    )
+    searched = read(client.post("/triage/", data={"q": "kiosk"}))
+    assert filter_panel(searched) == (True, "Filter reports (1 active)")
+
+
+def test_a_filter_in_error_unfolds_the_filters_and_is_not_counted(client):
+    sign_in(client, make_user())
+    page = read(client.get("/triage/?date_from=yesterday"))
+    assert page.error_summary_links() == ["#date_from"]
+    assert filter_panel(page) == (True, "Filter reports")
+
+
 def test_national_staff_filter_by_region_including_the_national_queue(client):
     wales = make_report(region="wales")
     national = make_report(region=None)

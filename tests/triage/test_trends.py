@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 from html import unescape
+from itertools import pairwise
 
 import pytest
 from markupsafe import Markup
@@ -264,20 +265,72 @@ def test_a_chart_escapes_every_label_title_and_description(draw):
     assert " style=" not in svg and "<style" not in svg  # the page's CSP allows no inline style
 
 
-def test_bars_are_as_long_as_their_counts_say():
+def percent(length: str) -> float:
+    assert length.endswith("%"), length  # in percent of the width, so bars shrink with it
+    return float(length.removesuffix("%"))
+
+
+def test_bars_are_as_long_as_their_counts_say_in_percent_of_the_charts_width():
     svg = ET.fromstring(
         str(charts.bar_chart([("a", 4), ("b", 2), ("c", 0)], chart_id="c", title="t", desc="d"))
     )
-    widths = [int(rect.get("width")) for rect in svg.iter(f"{SVG}rect")]
-    assert widths[0] == 2 * widths[1] and widths[2] == 0
+    widths = [percent(rect.get("width")) for rect in svg.iter(f"{SVG}rect")]
+    assert widths == [charts.BAR_SHARE, charts.BAR_SHARE / 2, 0]
     assert [t.text for t in svg.iter(f"{SVG}text")][1::2] == ["4", "2", "0"]  # numbers, not colour
+    assert svg.get("viewBox") is None  # a viewBox would shrink the text with the chart
 
 
-def test_a_long_label_is_shortened_on_the_picture_and_whole_in_its_tooltip():
-    label = "Travelling alone, especially in school hours, late at night or often"
+def test_a_long_label_is_wrapped_above_its_bar_shortened_and_whole_in_its_tooltip():
+    label = (
+        "Asks for a room out of the way, or for a certain room, when the booking is not in "
+        "their name"
+    )
     svg = ET.fromstring(str(charts.bar_chart([(label, 1)], chart_id="c", title="t", desc="d")))
     assert svg.find(f"{SVG}g/{SVG}title").text == f"{label}: 1"
-    assert svg.find(f"{SVG}g/{SVG}text").text.endswith("…")
+    lines = [t.text for t in svg.iter(f"{SVG}tspan")]
+    assert len(lines) == charts.LABEL_LINES and lines[-1].endswith("…")
+    assert all(len(line) <= charts.LINE_CHARS for line in lines)
+    assert " ".join(lines).removesuffix("…") in label
+    bar_top = float(svg.find(f"{SVG}g/{SVG}rect").get("y"))
+    assert bar_top >= charts.LINE_HEIGHT * len(lines)  # under both lines
+
+
+def test_a_label_that_fits_two_lines_is_kept_whole():
+    label = "Travelling alone, especially in school hours, late at night or often"
+    assert " ".join(charts.label_lines(label)) == label
+    assert charts.label_lines("Wales") == ["Wales"]
+
+
+def week_labels(rows) -> tuple[dict[str, float], dict[str, float]]:
+    """The labels under the columns on every screen, and those shown on wide screens only,
+    each with its place in percent of the columns' width."""
+    svg = ET.fromstring(str(charts.column_chart(rows, chart_id="c", title="t", desc="d")))
+    texts = [t for t in svg.iter(f"{SVG}text") if not t.text.isdigit()]
+    every = {t.text: percent(t.get("x")) for t in texts if t.get("class") is None}
+    wide = {t.text: percent(t.get("x")) for t in texts if t.get("class") == charts.WIDE_ONLY}
+    return every, wide
+
+
+def apart(places, width: float) -> float:
+    """The least distance in px between labels at `places` (percent) on `width` px."""
+    ordered = sorted(places)
+    return min((b - a) * width / 100 for a, b in pairwise(ordered))
+
+
+def test_a_long_series_labels_fewer_columns_on_a_phone_and_always_the_newest():
+    rows = [(f"w{i}", i) for i in range(26)]
+    every, wide = week_labels(rows)
+    assert list(every)[-1] == "w25" and wide and not set(every) & set(wide)
+    assert apart(every.values(), charts.NARROW_PLOT) >= charts.COLUMN_LABEL_WIDTH
+    assert apart([*every.values(), *wide.values()], charts.WIDE_PLOT) >= charts.COLUMN_LABEL_WIDTH
+    svg = ET.fromstring(str(charts.column_chart(rows, chart_id="c", title="t", desc="d")))
+    lefts = [percent(rect.get("x")) for rect in svg.iter(f"{SVG}rect")]
+    assert lefts == sorted(lefts) and lefts[0] > 0 and lefts[-1] < 100
+
+
+def test_a_short_series_labels_every_column_on_every_screen():
+    every, wide = week_labels([("1 Jun", 1), ("8 Jun", 0), ("15 Jun", 2), ("22 Jun", 1)])
+    assert list(every) == ["1 Jun", "8 Jun", "15 Jun", "22 Jun"] and not wide
 
 
 def test_a_chart_with_nothing_to_show_says_so():
@@ -301,4 +354,4 @@ def test_the_weekly_chart_starts_at_the_first_week_with_reports_and_the_table_ha
     assert chart.count("<rect") in (2, 3)  # last week and this one (and the one between)
     table = page.split('id="by-week-caption"')[1].split("</table>")[0]
     assert table.count("Week beginning") >= 26
-    assert 'class="table-wrap chart-wrap"' in page  # scrolled to the newest end on a phone
+    assert 'class="chart chart-columns"' in page  # padded by the stylesheet for its labels
