@@ -13,6 +13,9 @@ from pathlib import Path
 from bench._servers import NotMeasured
 
 SCRIPT = """
+for name, value in string.gmatch(os.getenv("WRK_HEADERS") or "", "([^:\\n]+): ([^\\n]+)") do
+  wrk.headers[name] = value
+end
 local body = os.getenv("WRK_BODY")
 if body and #body > 0 then
   wrk.method = "POST"
@@ -43,7 +46,13 @@ class Load:
         return self.requests / self.seconds
 
 
-def wrk(url: str, seconds: float, connections: int, body: str | None = None) -> Load:
+def wrk(
+    url: str,
+    seconds: float,
+    connections: int,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Load:
     if not shutil.which("wrk"):
         raise NotMeasured("wrk is not installed: run `make bench-deps` (Debian's wrk)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -52,7 +61,11 @@ def wrk(url: str, seconds: float, connections: int, body: str | None = None) -> 
         duration = f"-d{max(1, round(seconds))}s"
         result = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", duration, "--timeout=10s", "-s", script.name, url],
-            env={**os.environ, "WRK_BODY": body or ""},
+            env={
+                **os.environ,
+                "WRK_BODY": body or "",
+                "WRK_HEADERS": "\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
+            },
             capture_output=True, text=True, check=True, timeout=seconds + 30,
         )  # fmt: skip
     finally:

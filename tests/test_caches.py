@@ -5,6 +5,7 @@ The caches are off in the other tests (one app serves many of them); here they a
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -69,6 +70,43 @@ def test_two_visitors_get_the_same_cached_form_each_with_a_token_that_works(app)
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Report)) == 2
+
+
+PHONE = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "en-GB,en;q=0.9"}
+
+
+def _normalised(html: str) -> str:
+    return html.replace(token_of(html), "T").replace(key_of(html), "K")
+
+
+@pytest.mark.parametrize("lang", ["en", "cy", "ar", "pl", "ckb"])
+def test_a_phone_gets_each_cached_form_gzipped_as_it_would_read_it_unzipped(app, lang):
+    ref = app.extensions["reporter_reference"]
+    for sector in ref.sectors:
+        url = f"/report?sector={sector}&lang={lang}"
+        plain = app.test_client().get(url).get_data(as_text=True)  # renders and keeps it
+        phone = app.test_client()
+        zipped = phone.get(url, headers=PHONE)
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in zipped.headers["Vary"]
+        html = gzip.decompress(zipped.get_data()).decode()
+        assert _normalised(html) == _normalised(plain)
+        assert token_of(html) != token_of(plain)
+        assert int(zipped.headers["Content-Length"]) == len(zipped.get_data())
+    app.test_client().get(FORM_URL)  # kept; then a gzipped page's own token works
+    phone = app.test_client()
+    html = gzip.decompress(phone.get(FORM_URL, headers=PHONE).get_data()).decode()
+    response = phone.post("/report", data={**ANSWERS, "csrf_token": token_of(html)})
+    assert response.status_code == 303
+
+
+def test_a_browser_that_does_not_take_gzip_gets_the_page_as_it_asks(app):
+    app.test_client().get(FORM_URL)
+    brotli_only = app.test_client().get(FORM_URL, headers={"Accept-Encoding": "br"})
+    assert brotli_only.headers.get("Content-Encoding") == "br"  # flask-compress, per request
+    plain = app.test_client().get(FORM_URL, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    read(plain)
 
 
 def test_each_language_has_its_own_page_and_a_chosen_language_is_kept(app):

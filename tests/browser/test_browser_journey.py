@@ -116,3 +116,20 @@ def test_form_works_without_javascript(reporter, lang):
     assert person.send().status == 200
     assert person.html_lang()[0] == lang
     person.reference_shown()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_report_from_the_cached_gzipped_form_is_sent(reporter, serve, lang, javascript):
+    """With the page cache on, as in production, the browser gets the form gzipped from parts
+    compressed once (page_cache.py, gzip_parts.py): it reads it, and its tokens work."""
+    server = serve(PAGE_CACHE=True)
+    for _ in range(2):  # the first visit renders and keeps the page; the second is served from it
+        person = reporter(lang, server=server, javascript=javascript)
+        person.open_start()
+        with person.page.expect_response(lambda r: "/report?sector=rail" in r.url) as form:
+            person.choose_setting("rail")
+        person.fill_rail_report(person.signs("rail", 2))
+        assert person.send().status == 200
+        person.reference_shown()
+    assert form.value.headers.get("content-encoding") == "gzip"
