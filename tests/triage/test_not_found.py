@@ -178,9 +178,7 @@ def test_a_nul_in_a_request_of_any_method_is_a_bad_request(app, people):
         ("/api/v1/guidance", {"GET", "HEAD", "OPTIONS"}),
     ],
 )
-def test_outside_the_staff_area_an_unserved_method_is_still_a_405_with_allow(
-    client, path, allowed
-):
+def test_outside_the_staff_area_an_unserved_method_is_still_a_405_with_allow(client, path, allowed):
     response = client.open(path, method="PROPFIND")
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) == allowed
