@@ -68,6 +68,27 @@ def outbox_retry_failed_command() -> None:
     click.echo(f"Queued {outbox.retry_failed()} failed messages again.")
 
 
+@outbox_cli.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=retention.MIN_SENT_MESSAGE_DAYS),
+    default=None,
+    help="Default: OUTBOX_RETENTION_DAYS.",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; change nothing.")
+def outbox_prune_command(days: int | None, dry_run: bool) -> None:
+    """Delete emails sent more than DAYS ago (the worker does it too, every
+    OUTBOX_PRUNE_SECONDS). Emails not sent yet, or failed, are kept."""
+    days = days if days is not None else current_app.config["OUTBOX_RETENTION_DAYS"]
+    if days < retention.MIN_SENT_MESSAGE_DAYS:
+        raise click.ClickException(
+            f"OUTBOX_RETENTION_DAYS must be at least {retention.MIN_SENT_MESSAGE_DAYS}"
+        )
+    count = retention.prune_sent_messages(days, dry_run=dry_run)
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} {count} emails sent more than {days} days ago.")
+
+
 retention_cli = AppGroup("retention", help="Remove what closed reports say, once kept long enough.")
 
 

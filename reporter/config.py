@@ -97,6 +97,11 @@ class Config:
     OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "600"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "50"))
     OUTBOX_STALE_SECONDS = float(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
+    # A sent email is deleted this long after it was sent (at least 1 day: the daily summary's
+    # once-a-day check reads it). The worker prunes when it starts and every
+    # OUTBOX_PRUNE_SECONDS; unsent and failed emails are never pruned.
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+    OUTBOX_PRUNE_SECONDS = float(os.environ.get("OUTBOX_PRUNE_SECONDS", "3600"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
     # Staff sign-in: failed attempts allowed per account and per address; session lifetimes.
     STAFF_LOGIN_ACCOUNT_LIMIT = os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")

@@ -1,6 +1,11 @@
 """Staff alerts: urgent reports at once, a daily summary of what is still new, no content. Each
 goes through the outbox; `deliver` runs the worker's pass as `outbox work --once` would."""
 
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
 
@@ -8,8 +13,17 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from reporter.extensions import db
-from reporter.models import OutboxMessage, OutboxStatus, Report, StaffRegion, StaffUser
+from reporter.models import (
+    OutboxMessage,
+    OutboxStatus,
+    Report,
+    StaffRegion,
+    StaffUser,
+    utcnow,
+)
 from reporter.services import outbox as outbox_service
+from reporter.services import retention
+from tests.fault_services import wait_for
 
 URGENT_FORM = {
     "sector": "rail",
@@ -176,3 +190,82 @@ def test_the_alert_is_stored_with_the_report_or_not_at_all(mail_app, monkeypatch
     with mail_app.app_context():
         reference = db.session.scalar(select(Report.reference))
     assert row.key == f"alert:{reference}" and row.status == OutboxStatus.PENDING
+
+
+def _sent_long_ago(key: str) -> None:
+    outbox_service.enqueue(key, "test", ["a@example.org"], "Subject", "Body")
+    long_ago = utcnow() - timedelta(days=31)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.key == key)
+        .values(status=OutboxStatus.SENT, sent_at=long_ago, created_at=long_ago)
+    )
+
+
+def _keys(app) -> dict[str, str]:
+    return {row.key: row.status for row in outbox_rows(app)}
+
+
+@contextmanager
+def running_worker(app):
+    """`outbox work` in a thread, stopped as SIGTERM stops it."""
+    stop = threading.Event()
+
+    def run():
+        with app.app_context():
+            outbox_service.work(stop)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(10)
+
+
+def test_the_worker_prunes_when_it_starts_a_batch_a_turn_then_only_now_and_then(
+    make_app, outbox, monkeypatch
+):
+    app = make_app(MAIL_OUTBOX_DIR=str(outbox), OUTBOX_POLL_SECONDS=0.01)
+    monkeypatch.setattr(retention, "BATCH", 2)
+    batches: list[int] = []
+    prune_batch = retention.prune_sent_batch
+
+    def counted(days, now=None):
+        batches.append(prune_batch(days, now))
+        return batches[-1]
+
+    monkeypatch.setattr(retention, "prune_sent_batch", counted)
+    with app.app_context():
+        for n in range(5):
+            _sent_long_ago(f"old:{n}")
+        outbox_service.enqueue("test:1", "test", ["a@example.org"], "Subject", "Body")
+        db.session.commit()
+    with running_worker(app):
+        wait_for(lambda: len(batches) >= 3, 10, "the worker to prune")
+        # One batch a turn of the loop, straight on while a batch comes back full.
+        assert batches == [2, 2, 1]
+        wait_for(lambda: _keys(app) == {"test:1": "sent"}, 10, "the message to be sent")
+        with app.app_context():
+            _sent_long_ago("old:later")
+            outbox_service.enqueue("test:2", "test", ["a@example.org"], "Subject", "Body")
+            db.session.commit()
+        wait_for(lambda: _keys(app).get("test:2") == "sent", 10, "the next message")
+        time.sleep(0.2)  # many more polls
+        assert batches == [2, 2, 1]  # not again before OUTBOX_PRUNE_SECONDS (an hour)
+        assert "old:later" in _keys(app)
+
+
+def test_a_worker_told_to_keep_sent_emails_under_a_day_says_so_and_still_sends(
+    make_app, outbox, caplog
+):
+    app = make_app(MAIL_OUTBOX_DIR=str(outbox), OUTBOX_POLL_SECONDS=0.01, OUTBOX_RETENTION_DAYS=0)
+    with app.app_context():
+        _sent_long_ago("old")
+        outbox_service.enqueue("test:1", "test", ["a@example.org"], "Subject", "Body")
+        db.session.commit()
+    with caplog.at_level(logging.ERROR, logger="reporter.services.outbox"), running_worker(app):
+        wait_for(lambda: _keys(app).get("test:1") == "sent", 10, "the message to be sent")
+    assert "OUTBOX_RETENTION_DAYS is 0, under 1: sent messages are not pruned" in caplog.text
+    assert _keys(app) == {"old": "sent", "test:1": "sent"}

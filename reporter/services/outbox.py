@@ -13,6 +13,11 @@ takes it. So nothing is lost and live workers never send the same message twice.
 SMTP leaves (it has no idempotent send): a worker that dies after the mail server accepted a
 message and before the row is marked sent, or a send that outlasts OUTBOX_LEASE_SECONDS, means
 the message is sent again. That is at-least-once for that window, and README says so.
+
+Pruning. Sent messages are deleted OUTBOX_RETENTION_DAYS after they were sent (the rules are in
+services/retention.py). The worker prunes when it starts and then every OUTBOX_PRUNE_SECONDS,
+one batch per turn of its loop between sends, so a long backlog never holds up an urgent alert
+and no transaction holds many rows.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import secrets
 import smtplib
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -35,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from reporter.extensions import db, rows_changed
 from reporter.models import OutboxMessage, OutboxStatus, Report, utcnow
 from reporter.resilience import states
+from reporter.services import retention
 
 log = logging.getLogger(__name__)
 
@@ -230,15 +237,57 @@ def deliver_due(owner: str | None = None) -> int:
     return sent
 
 
+class Pruning:
+    """When the worker prunes sent messages: when it starts, then every `every` seconds; after
+    a full batch, at its next turn, so a backlog goes a batch at a time between sends."""
+
+    def __init__(self, days: int, every: float) -> None:
+        self.days = days
+        self.every = every
+        self.due = 0.0
+        self.pruned = 0  # in this run of batches, for one log line at its end
+        if days < retention.MIN_SENT_MESSAGE_DAYS:
+            # Sending matters more: the worker goes on, without pruning.
+            log.error(
+                "OUTBOX_RETENTION_DAYS is %s, under %s: sent messages are not pruned",
+                days,
+                retention.MIN_SENT_MESSAGE_DAYS,
+            )
+            self.due = float("inf")
+
+    def step(self) -> bool:
+        """Prune one batch if it is time. True when there may be more to prune at once."""
+        if time.monotonic() < self.due:
+            return False
+        count = retention.prune_sent_batch(self.days)
+        self.pruned += count
+        more = count == retention.BATCH
+        if not more:
+            if self.pruned:
+                log.info(
+                    "outbox: deleted %s messages sent more than %s days ago",
+                    self.pruned,
+                    self.days,
+                )
+            self.pruned = 0
+        self.due = time.monotonic() + (0 if more else self.every)
+        return more
+
+
 def work(stop: threading.Event) -> None:
-    """The worker's loop until `stop` is set: send what is due, then wait OUTBOX_POLL_SECONDS.
-    A database that fails is logged once and tried again with a growing pause."""
+    """The worker's loop until `stop` is set: prune now and then, send what is due, then wait
+    OUTBOX_POLL_SECONDS. A database that fails is logged once and tried again with a growing
+    pause."""
+    config = current_app.config
     owner = worker_name()
-    poll = current_app.config["OUTBOX_POLL_SECONDS"]
+    poll = config["OUTBOX_POLL_SECONDS"]
     pause = poll
+    pruning = Pruning(config["OUTBOX_RETENTION_DAYS"], config["OUTBOX_PRUNE_SECONDS"])
     log.info("outbox worker %s started", owner)
     while not stop.is_set():
+        more_to_prune = False
         try:
+            more_to_prune = pruning.step()
             claimed = claim(owner)
             if claimed is not None:
                 deliver(claimed, owner)
@@ -249,7 +298,7 @@ def work(stop: threading.Event) -> None:
             states.observe("database", False, "outbox messages wait until it returns")
             claimed = None
             pause = min(pause * 2, 30 * poll)
-        if claimed is None:
+        if claimed is None and not more_to_prune:
             stop.wait(pause)
     log.info("outbox worker %s stopped", owner)
 

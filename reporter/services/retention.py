@@ -4,6 +4,12 @@ A report closed more than REPORT_RETENTION_DAYS ago loses its content: descripti
 full postcode, contact details, staff notes and reasons, and its search tokens. Its codes
 (setting, signs, region, priority, dates, status) stay, so trends and the audit trail still
 add up. Open reports are never purged. Run daily: `flask --app wsgi retention purge`.
+
+A staff email in the outbox is deleted OUTBOX_RETENTION_DAYS after it was sent: it holds no
+report content, but it names its recipients (staff email addresses) and, for an alert, an urgent
+report's reference. The outbox worker prunes a batch at a time now and then; `flask --app wsgi
+outbox prune` does it all at once. A message not sent yet, or given up on (failed), is never
+pruned: it is work still to do, and /healthz says so.
 """
 
 from __future__ import annotations
@@ -13,11 +19,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from reporter.codes import Status
-from reporter.extensions import db
-from reporter.models import Report, ReportEvent, ReportSearchToken, utcnow
+from reporter.extensions import db, rows_changed
+from reporter.models import (
+    OutboxMessage,
+    OutboxStatus,
+    Report,
+    ReportEvent,
+    ReportSearchToken,
+    utcnow,
+)
 from reporter.services import audit
 
 BATCH = 500
+# The daily summary is sent once a day, however often cron runs it, because its message of the
+# day is still in the outbox (services/notify.py): sent messages must outlive their day.
+MIN_SENT_MESSAGE_DAYS = 1
 
 
 def _closed_before(cutoff: datetime):
@@ -63,3 +79,52 @@ def purge_closed(days: int, *, dry_run: bool = False) -> int:
         db.session.execute(delete(ReportSearchToken).where(ReportSearchToken.report_id.in_(ids)))
         db.session.commit()  # one batch, one transaction: content and audit rows together
         purged += len(batch)
+
+
+def _sent_before(cutoff: datetime):
+    return (OutboxMessage.status == OutboxStatus.SENT) & (OutboxMessage.sent_at < cutoff)
+
+
+def _message_cutoff(days: int, now: datetime | None) -> datetime:
+    if days < MIN_SENT_MESSAGE_DAYS:
+        raise ValueError(f"sent messages are kept at least {MIN_SENT_MESSAGE_DAYS} day")
+    return (now or utcnow()) - timedelta(days=days)
+
+
+def prune_sent_batch(days: int, now: datetime | None = None) -> int:
+    """Delete up to BATCH messages sent more than `days` ago, in one short transaction. Returns
+    how many. On PostgreSQL, rows another pruner holds are skipped, not waited for."""
+    cutoff = _message_cutoff(days, now)
+    ids = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(_sent_before(cutoff))
+        .order_by(OutboxMessage.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    ).all()
+    count = 0
+    if ids:
+        count = rows_changed(
+            delete(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), _sent_before(cutoff))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return count
+
+
+def prune_sent_messages(days: int, *, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete every message sent more than `days` ago, a batch per transaction. Returns how
+    many (with `dry_run`, how many would be)."""
+    cutoff = _message_cutoff(days, now)
+    if dry_run:
+        return (
+            db.session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(_sent_before(cutoff))
+            )
+            or 0
+        )
+    pruned = 0
+    while (count := prune_sent_batch(days, now)) == BATCH:
+        pruned += count
+    return pruned + count

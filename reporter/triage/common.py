@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import render_template, request
+from flask import Flask, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 from wtforms import Field
@@ -138,8 +138,28 @@ def refuse_nul_characters():
         raise BadRequest()
 
 
-@bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def unknown(unknown: str):
-    """Any other address under /triage: signed out, the sign-in page (as for every staff page);
-    signed in, the staff 404, the same page as for a report or account one may not see."""
+def unknown(unknown: str = ""):
+    """Any other address under /triage, and any method a staff address does not take: signed
+    out, the sign-in page (as for every staff page); signed in, the staff 404, the same page as
+    for a report or account one may not see."""
     raise NotFound()
+
+
+def route_what_staff_pages_do_not_serve(app: Flask) -> None:
+    """Send to `unknown` every request under /triage that no staff route takes: an unknown
+    address, or a method the address does not serve (PROPFIND, OPTIONS, a made-up one). Without
+    this, routing itself refuses such a method with the public 405 page, before the staff area's
+    checks (sign-in, NUL refusal) run, and its `Allow` tells what the address takes.
+
+    Flask's add_url_rule always names the methods a rule takes; a Werkzeug rule without methods
+    takes every one. Added after the blueprint's routes: at the same address Werkzeug tries the
+    rules in the order they were added, so a route that takes the method answers first. The `/`
+    rule is not strict about its slash, so `/triage` answers as `/triage/` for a method the
+    queue does not take (GET and POST are still redirected to `/triage/`)."""
+    endpoint = f"{bp.name}.unknown"
+    app.view_functions[endpoint] = unknown
+    for path, strict_slashes in (("/", False), ("/<path:unknown>", True)):
+        rule = app.url_rule_class(
+            f"{bp.url_prefix}{path}", endpoint=endpoint, strict_slashes=strict_slashes
+        )
+        app.url_map.add(rule)

@@ -104,6 +104,87 @@ def test_signed_out_an_unknown_staff_address_asks_to_sign_in_like_any_other(clie
         assert response.headers["Location"].startswith("/triage/login?next=")
 
 
+# Methods no staff address serves: WebDAV's, OPTIONS (no automatic answer on staff routes),
+# TRACE, and one made up. HEAD is served wherever GET is.
+UNSERVED = ["PROPFIND", "MKCOL", "LOCK", "OPTIONS", "TRACE", "BREW"]
+
+
+def _staff_addresses(report) -> list[str]:
+    """Addresses that exist (for some method), and one that does not."""
+    return [
+        "/triage",
+        "/triage/",
+        NOWHERE,
+        f"/triage/reports/{report.reference}",
+        f"/triage/reports/{report.reference}/notes",
+        "/triage/account",
+        "/triage/users",
+        "/triage/login",
+        "/triage/static/triage.css",
+    ]
+
+
+def test_a_method_a_staff_address_does_not_serve_gets_the_same_404_never_a_405(app, people):
+    report = make_report(region="east-midlands")
+    for role, user in people.items():
+        client = app.test_client()
+        sign_in(client, user)
+        client.get("/triage/")
+        expected = _pages_seen_by(client, [NOWHERE])[NOWHERE]
+        for method in UNSERVED:
+            for path, page in _pages_seen_by(client, _staff_addresses(report), method).items():
+                assert page == expected, (role, method, path)  # status, page and headers
+        # What the addresses do serve, they still do.
+        assert client.get("/triage/").status_code == 200
+        assert client.head("/triage/").status_code == 200
+        assert client.get(f"/triage/reports/{report.reference}").status_code == 200
+        for method in ("GET", "POST"):
+            moved = client.open("/triage", method=method)
+            assert moved.status_code == 308, method
+            assert moved.headers["Location"].endswith("/triage/"), method
+
+
+def test_signed_out_a_method_no_staff_address_serves_asks_to_sign_in(client):
+    report = make_report()
+    posted = client.post(NOWHERE)  # only a GET is sent back after sign-in, so no `next`
+    assert (posted.status_code, posted.headers["Location"]) == (303, "/triage/login")
+    for method in UNSERVED:
+        for path in _staff_addresses(report):
+            if path == "/triage/static/triage.css":
+                continue  # open to all, but only to GET: the answer below still holds
+            response = client.open(path, method=method)
+            assert response.status_code == 303, (method, path)
+            assert response.headers["Location"] == "/triage/login", (method, path)
+    response = client.open("/triage/static/triage.css", method="PROPFIND")
+    assert (response.status_code, response.headers["Location"]) == (303, "/triage/login")
+
+
+def test_a_nul_in_a_request_of_any_method_is_a_bad_request(app, people):
+    client = app.test_client()
+    sign_in(client, people["officer"])
+    refused = client.get(NOWHERE + "?q=%00")
+    assert refused.status_code == 400
+    for method in UNSERVED:
+        response = client.open(NOWHERE + "?q=%00", method=method)
+        assert response.status_code == 400, method
+        assert same_page(response) == same_page(refused), method
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/report", {"GET", "HEAD", "OPTIONS", "POST"}),
+        ("/api/v1/reports", {"OPTIONS", "POST"}),
+        ("/api/v1/guidance", {"GET", "HEAD", "OPTIONS"}),
+    ],
+)
+def test_outside_the_staff_area_an_unserved_method_is_still_a_405_with_allow(client, path, allowed):
+    response = client.open(path, method="PROPFIND")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == allowed
+    assert client.options(path).status_code == 200  # answered by Flask outside the staff area
+
+
 def test_the_audit_logs_page_position_ignores_numbers_it_cannot_use(client, people):
     sign_in(client, people["admin"])
     for before in ("99999999999999999999999", "²", "-5", "1e9", "12"):
