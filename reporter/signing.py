@@ -16,7 +16,8 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, current_app, g, session
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Response
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.serializer import Serializer as PlainSerializer
@@ -55,7 +56,10 @@ class Serializer(URLSafeTimedSerializer):
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, with the serializer above."""
+    """Flask's signed-cookie session, with the serializer above, and `Vary: Cookie` added as a
+    string: Flask parses and rebuilds the Vary header through `response.vary` twice for every
+    session it sets, a twentieth of the form page's time. Otherwise save_session is Flask 3.1's
+    own, line for line (tests/test_signing.py compares the two on every kind of session)."""
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, Serializer | None] = {}
@@ -80,6 +84,55 @@ class SessionInterface(SecureCookieSessionInterface):
             )
         self._serializers[keys] = serializer
         return serializer
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        partitioned = self.get_cookie_partitioned(app)
+        samesite = self.get_cookie_samesite(app)
+        httponly = self.get_cookie_httponly(app)
+        if session.accessed:
+            _vary_cookie(response)
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    name,
+                    domain=domain,
+                    path=path,
+                    secure=secure,
+                    partitioned=partitioned,
+                    samesite=samesite,
+                    httponly=httponly,
+                )
+                _vary_cookie(response)
+            return
+        if not self.should_set_cookie(app, session):
+            return
+        expires = self.get_expiration_time(app, session)
+        serializer = self.get_signing_serializer(app)
+        assert serializer is not None  # a session with content was opened with a key
+        response.set_cookie(
+            name,
+            serializer.dumps(dict(session)),
+            expires=expires,
+            httponly=httponly,
+            domain=domain,
+            path=path,
+            secure=secure,
+            partitioned=partitioned,
+            samesite=samesite,
+        )
+        _vary_cookie(response)
+
+
+def _vary_cookie(response: Response) -> None:
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Cookie"
+    elif "cookie" not in (v.strip().lower() for v in vary.split(",")):
+        response.headers["Vary"] = f"{vary}, Cookie"
 
 
 _csrf_serializers: dict[str | bytes, Serializer] = {}

@@ -3,6 +3,8 @@ token stay readable by the libraries that define their format, in both direction
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask, g, session
 from flask.sessions import SecureCookieSessionInterface
@@ -91,3 +93,53 @@ def test_a_broken_session_token_is_replaced(app):
         session["csrf_token"] = 12345  # not a token: a new one is made, as Flask-WTF does
         validate_csrf(csrf_token())
         assert isinstance(session["csrf_token"], str)
+
+
+def _saved(interface, app: Flask, session_data: dict | None, *, change=None, vary=None):
+    """The headers a response gets from `interface.save_session` after a request that opened
+    a session holding `session_data` (None: no cookie) and did `change` to it."""
+    cookie = None
+    if session_data is not None:
+        cookie = SecureCookieSessionInterface().get_signing_serializer(app).dumps(session_data)
+    headers = {"Cookie": f"session={cookie}"} if cookie else {}
+    with app.test_request_context("/", headers=headers):
+        from flask import request
+
+        opened = interface.open_session(app, request)
+        if change:
+            change(opened)
+        response = app.response_class("page", headers={"Vary": vary} if vary else {})
+        interface.save_session(app, opened, response)
+    cookies = response.headers.getlist("Set-Cookie")
+    values = [c.split(";", 1)[0].split("=", 1)[1] for c in cookies]
+    read = [interface.get_signing_serializer(app).loads(v) if v else v for v in values]
+    # Expires is to the second: two responses made a moment apart may differ in it.
+    attributes = [re.sub(r"Expires=[^;]*; ", "Expires=...; ", c.split(";", 1)[1]) for c in cookies]
+    return response.headers.get("Vary"), attributes, read
+
+
+def _add_token(s):
+    s["csrf_token"] = "b" * 40
+
+
+def _read_only(s):
+    s.get("lang")
+
+
+@pytest.mark.parametrize(
+    "session_data, change, vary",
+    [
+        (None, None, None),  # never touched
+        (None, _add_token, None),  # a new visitor gets a session
+        (None, _add_token, "Accept-Encoding"),  # another Vary first
+        (None, _add_token, "Accept-Encoding, cookie"),  # Cookie there already
+        (VALUES, _read_only, None),  # read, not changed
+        (VALUES, lambda s: s.clear(), None),  # emptied: the cookie is deleted
+        (VALUES, lambda s: s.update(lang="pl"), None),  # changed
+        (VALUES, lambda s: setattr(s, "permanent", True), None),  # made permanent
+    ],
+)
+def test_our_save_session_answers_as_flasks_own(app, session_data, change, vary):
+    ours = _saved(SessionInterface(), app, session_data, change=change, vary=vary)
+    flasks = _saved(SecureCookieSessionInterface(), app, session_data, change=change, vary=vary)
+    assert ours == flasks
