@@ -43,6 +43,11 @@ URGENCY = {priority.value: priority.urgency for priority in Priority}
 OPEN_REPORTS = sql_in("status", OPEN_STATUSES)
 
 
+def staff_label(name: str | None, email: str | None) -> str | None:
+    """How a member of staff is shown: "Name (email)", or the email alone."""
+    return f"{name} ({email})" if name else email
+
+
 def urgency_of(priority: str | None) -> int:
     return URGENCY.get(priority or "", 0)
 
@@ -181,7 +186,7 @@ class StaffUser(Model):
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.email})" if self.name else self.email
+        return staff_label(self.name, self.email) or self.email
 
 
 class StaffRegion(Model):

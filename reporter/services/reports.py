@@ -10,6 +10,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import String, Table, bindparam, func, insert, select
@@ -31,6 +32,13 @@ log = logging.getLogger(__name__)
 # No 0/O, 1/I/L, 5/S or 8/B: a reference is read aloud over the phone and copied by hand.
 REFERENCE_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 REFERENCE_ATTEMPTS = 5
+
+
+class Sealed(Protocol):
+    """Anything holding a report's reference and some of its encrypted fields (a queue row)."""
+
+    @property
+    def reference(self) -> str: ...
 
 
 class StorageError(RuntimeError):
@@ -276,5 +284,6 @@ def find_report(reference: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.reference == reference))
 
 
-def decrypt_field(report: Report, name: str) -> str | None:
+def decrypt_field(report: Report | Sealed, name: str) -> str | None:
+    """A report's encrypted field `name` (`<name>_enc`), sealed to its reference."""
     return cipher().decrypt(getattr(report, f"{name}_enc"), f"{report.reference}:{name}")
