@@ -14,6 +14,7 @@ serializers, and cookies or tokens signed by them are read here (tests/test_sign
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
@@ -87,43 +88,27 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        partitioned = self.get_cookie_partitioned(app)
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
+        cookie: dict[str, Any] = {  # the attributes of the cookie, set or deleted
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "partitioned": self.get_cookie_partitioned(app),
+            "samesite": self.get_cookie_samesite(app),
+            "httponly": self.get_cookie_httponly(app),
+        }
         if session.accessed:
             _vary_cookie(response)
         if not session:
             if session.modified:
-                response.delete_cookie(
-                    name,
-                    domain=domain,
-                    path=path,
-                    secure=secure,
-                    partitioned=partitioned,
-                    samesite=samesite,
-                    httponly=httponly,
-                )
+                response.delete_cookie(name, **cookie)
                 _vary_cookie(response)
             return
         if not self.should_set_cookie(app, session):
             return
-        expires = self.get_expiration_time(app, session)
         serializer = self.get_signing_serializer(app)
         assert serializer is not None  # a session with content was opened with a key
-        response.set_cookie(
-            name,
-            serializer.dumps(dict(session)),
-            expires=expires,
-            httponly=httponly,
-            domain=domain,
-            path=path,
-            secure=secure,
-            partitioned=partitioned,
-            samesite=samesite,
-        )
+        expires = self.get_expiration_time(app, session)
+        response.set_cookie(name, serializer.dumps(dict(session)), expires=expires, **cookie)
         _vary_cookie(response)
 
 

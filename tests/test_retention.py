@@ -16,6 +16,7 @@ from reporter.models import (
     ReportSearchToken,
     utcnow,
 )
+from reporter.services import outbox as outbox_service
 from reporter.services import retention, triage
 from tests.factories import make_report, make_user
 
@@ -89,16 +90,11 @@ LONG_AGO = NOW - timedelta(days=400)
 def outbox_message(key: str, status: str = OutboxStatus.SENT, **columns) -> OutboxMessage:
     """A message as the worker leaves it: sent (with `sent_at`), waiting, or given up on."""
     created = columns.pop("created_at", columns.get("sent_at") or LONG_AGO)
+    row = outbox_service.message_row(
+        key, "test", ["officer@staff.example"], "URGENT report LC-2222-3333", "Read it."
+    )
     message = OutboxMessage(
-        key=key,
-        kind="test",
-        recipients=["officer@staff.example"],
-        subject="URGENT report LC-2222-3333",
-        body="Read it after signing in.",
-        status=status,
-        created_at=created,
-        next_attempt_at=created,
-        **columns,
+        **{**row, "status": status, "created_at": created, "next_attempt_at": created, **columns}
     )
     db.session.add(message)
     db.session.commit()
