@@ -83,16 +83,16 @@ key.value = draft.key || btoa(String.fromCharCode.apply(null, bytes)).replace(/[
 }
 save();
 form.oninput = form.onchange = save;
-function sending() {
+function sending(again) {
 store.setItem("lc-sent", DRAFT);
 clearTimeout(timer);
-if (!sw || !sw.controller) { return timer = setTimeout(unanswered, WAIT); }
+if (!sw || !sw.controller) { return timer = setTimeout(unanswered, again ? 3 * WAIT : WAIT); }
 }
 function unanswered() {
 stop();
 kept();
 timer = setTimeout(function () {
-if (navigator.onLine) { sending(); form.submit(); } else { unanswered(); }
+if (navigator.onLine) { sending(1); form.submit(); } else { unanswered(); }
 }, WAIT);
 }
 form.onsubmit = function (event) {

@@ -9,6 +9,7 @@ var ASSETS = {{ assets|tojson }};
 var SECTORS = {{ sectors|tojson }};
 var LOCALES = {{ locales|tojson }};
 var WAIT = {{ wait_ms|tojson }};
+var LATER = 3 * WAIT;  // for a send from the outbox: the reporter has been told already
 var STATIC = "static-" + VERSION;
 var PAGES = "pages";
 var META = "meta";
@@ -42,9 +43,11 @@ function pageFor(sector, lang) {
 // Lie-fi: the phone says it is online, the connection opens, and no answer comes. A request
 // with no answer within WAIT is given up (aborted, so it holds no connection), and what it was
 // for goes on from the phone: a report to the outbox, a page from the pages kept here.
-// `read` (reading the body) is inside the same limit.
-function within(request, options, read) {
-  var stop = new AbortController(), timer = setTimeout(function () { stop.abort(); }, WAIT);
+// `read` (reading the body) is inside the same limit. A send from the outbox, once the reporter
+// has been told, may take longer (`limit`): a slow link that does answer must get it through.
+function within(request, options, read, limit) {
+  var stop = new AbortController();
+  var timer = setTimeout(function () { stop.abort(); }, limit || WAIT);
   return fetch(request, Object.assign({}, options, {signal: stop.signal}))
     .then(read || function (response) { return response; })
     .finally(function () { clearTimeout(timer); });
@@ -182,19 +185,20 @@ function page(event, url) {
 }
 
 // A fresh page's CSRF token, for this browser's session as it is now.
-function freshToken(sector, lang) {
+function freshToken(sector, lang, limit) {
   return within(pageFor(sector, lang), {credentials: "same-origin", cache: "no-store"},
-                function (response) { return response.text(); })
+                function (response) { return response.text(); }, limit)
     .then(function (html) { return (/name="csrf_token" value="([^"]*)"/.exec(html) || ["", ""])[1]; });
 }
 
 // `redirect`: "manual" when the answer goes to a page, which then follows the redirect itself.
-function post(fields, token, lang, redirect, read) {
+function post(fields, token, lang, redirect, read, limit) {
   var body = new URLSearchParams();
   fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
   body.set("csrf_token", token);
   return within("/report?lang=" + encodeURIComponent(lang),
-                {method: "POST", body: body, credentials: "same-origin", redirect: redirect}, read);
+                {method: "POST", body: body, credentials: "same-origin", redirect: redirect},
+                read, limit);
 }
 
 function tell(message) {
@@ -267,16 +271,16 @@ self.addEventListener("fetch", function (event) {
 
 // Sending what waits on the phone: from Background Sync, or when a page sees the signal back.
 // One at a time, each with its key, so a report that goes twice is still stored once.
-// No answer within WAIT is "not now" too.
+// No answer within LATER is "not now" too.
 function sendOne(item) {
-  return freshToken(item.sector, item.lang).then(function (token) {
+  return freshToken(item.sector, item.lang, LATER).then(function (token) {
     return post(item.fields, token, item.lang, "follow", function (response) {
       if (response.status === 429 || response.status >= 500) {
         throw new Error("not now");  // kept; Background Sync or the page tries again later
       }
       var stored = response.ok && new URL(response.url).pathname === "/report/done";
       return stored ? response.text() : null;
-    });
+    }, LATER);
   }).then(function (html) {
     if (html === null) {
       item.refused = true;  // answers the server would not take: the page shows why
