@@ -12,7 +12,8 @@ from pathlib import Path
 import brotli
 import pytest
 
-from reporter.offline import IMMUTABLE
+from reporter import create_app
+from reporter.offline import ANSWER_WAIT_MS, IMMUTABLE
 from tests.pages import read
 
 STATIC = Path(__file__).parent.parent / "reporter" / "static"
@@ -102,7 +103,10 @@ def test_the_form_carries_the_numbers_for_when_a_report_waits_on_the_phone(clien
     notice = re.search(r'<div class="notice" id="saved-notice".*?</div>', page.html, re.S).group(0)
     assert " hidden" in notice.split(">")[0]  # shown by the script only
     assert "tel:101" in notice and "sms:61016" in notice
-    assert "Saved on this phone. It will be sent when you have signal." in notice
+    assert (
+        "Not sent yet. It is saved on this phone and will be sent when the connection works."
+        in notice
+    )
     draft = re.search(r'<div class="notice" id="draft-notice" hidden>.*?</div>', page.html, re.S)
     assert "kept on this phone until you send it" in draft.group(0)
 
@@ -111,3 +115,25 @@ def test_no_reporter_input_reaches_a_page_the_worker_keeps(client):
     """The worker keeps GET pages only; a GET page never echoes what a reporter typed."""
     html = client.get("/report?sector=rail&description=SENTINEL-TEXT&postcode=LE16RN").data
     assert b"SENTINEL-TEXT" not in html and b"LE16RN" not in html
+
+
+def test_the_page_and_the_worker_give_up_waiting_for_an_answer_at_the_same_bound(client):
+    """Lie-fi: one limit, read by the page script (its tag's data-wait) and the worker, and
+    short enough that a reporter is told before giving up on a spinner."""
+    page = client.get("/report?sector=rail").get_data(as_text=True)
+    assert re.search(
+        rf'<script src="/static/js/offline\.js\?v=\w+" data-wait="{ANSWER_WAIT_MS}"', page
+    )
+    assert f"var WAIT = {ANSWER_WAIT_MS};" in client.get("/sw.js").get_data(as_text=True)
+    assert 5_000 <= ANSWER_WAIT_MS <= 15_000
+
+
+def test_the_page_of_a_report_not_stored_can_say_a_resend_is_not_sent_yet(tmp_path):
+    """Sending again from "Your report was not sent" may meet lie-fi too: that page carries
+    the notice and its numbers as well."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/x.db"})
+    data = {"sector": "rail", "danger": "no", "station": "LEI", "consent": "anonymous",
+            "description": "Two boys on platform 2"}  # fmt: skip
+    page = read(app.test_client().post("/report", data=data), 503)
+    notice = re.search(r'<div class="notice" id="saved-notice".*?</div>', page.html, re.S).group(0)
+    assert "Not sent yet." in notice and "tel:101" in notice

@@ -26,6 +26,10 @@ compress = Compress()
 PRECACHED = ("css/app.css", "js/app.js", "js/offline.js")
 IMMUTABLE = "public, max-age=31536000, immutable"
 VERSIONED = ("static", "templates", "reference")  # a change here is a new worker version
+# Lie-fi (the phone is "online" but no answer comes): how long a report waits for the server's
+# answer before the reporter is told it is not sent yet and it goes on from the phone. People
+# give up on a spinner after about 10 seconds. The worker and the page script both read this.
+ANSWER_WAIT_MS = 10_000
 
 
 @cache
@@ -79,6 +83,7 @@ def service_worker():
         assets=[static_url(name) for name in PRECACHED],
         sectors=list(current_app.extensions["reporter_reference"].sectors),
         locales=list(offered()),
+        wait_ms=ANSWER_WAIT_MS,
     )
     return current_app.response_class(body, mimetype="text/javascript")
 
@@ -88,6 +93,7 @@ def init_app(app: Flask) -> None:
     compress.init_app(app)
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["offline_authorities"] = offline_authorities
+    app.jinja_env.globals["answer_wait_ms"] = ANSWER_WAIT_MS
 
     @app.after_request
     def cache_and_language(response):

@@ -8,6 +8,7 @@ after it.
 from __future__ import annotations
 
 import threading
+from typing import Literal
 
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer, Reporter
@@ -33,12 +34,22 @@ def browser() -> Browser:
 
 @pytest.fixture
 def new_page(browser):
-    """new_page("cy"): a tab in a fresh browser profile whose language (Accept-Language) is cy."""
+    """new_page("cy"): a tab in a fresh browser profile whose language (Accept-Language) is cy.
+    service_workers="block": a browser that runs no service worker (an in-app browser)."""
     contexts = []
 
-    def make(lang: str = "en", *, viewport: dict | None = None, javascript: bool = True) -> Page:
+    def make(
+        lang: str = "en",
+        *,
+        viewport: dict | None = None,
+        javascript: bool = True,
+        service_workers: Literal["allow", "block"] = "allow",
+    ) -> Page:
         context = browser.new_context(
-            viewport=viewport or PHONE, locale=lang, java_script_enabled=javascript
+            viewport=viewport or PHONE,
+            locale=lang,
+            java_script_enabled=javascript,
+            service_workers=service_workers,
         )
         context.set_default_timeout(5_000)
         contexts.append(context)

@@ -1,8 +1,9 @@
 // Weak signal, nothing lost (the form works without this file). The draft stays on this phone
-// until sent; a report sent with no signal is kept by the worker (/sw.js) and sent later.
+// until sent; one unanswered in time (no signal, lie-fi) is sent later by the worker or this page.
 (function () {
 "use strict";
 var sw = navigator.serviceWorker, form = document.getElementById("report-form");
+var WAIT = +document.currentScript.dataset.wait, timer;
 var store, sector = form && form.elements.sector.value, DRAFT = "lc-draft:" + sector;
 try { store = localStorage; store.getItem(DRAFT); } catch (e) { return; }
 function show(id) {
@@ -10,27 +11,36 @@ var el = document.getElementById(id) || document.createElement("p");
 el.hidden = false;
 return el;
 }
+function kept() {
+var el = document.getElementById("saved-notice");
+if (el && el.hidden) {
+el.prepend(document.querySelector(".danger-line").cloneNode(true));
+show("saved-notice").focus({preventScroll: true});
+el.scrollIntoView();
+}
+}
 function read(name) {
 try { return JSON.parse(store.getItem(name)) || {}; } catch (e) { return {}; }
 }
 var sent = store.getItem("lc-sent");
 store.removeItem("lc-sent");
 if (sent && location.pathname === "/report/done") { store.removeItem(sent); }
-function status(send) {
+function status(send, told) {
 if (!sw || !sw.controller) { return; }
 var channel = new MessageChannel();
 channel.port1.onmessage = function (event) {
 var answer = event.data;
+clearTimeout(timer);
 answer.sent.forEach(function (item) {
 if (read("lc-draft:" + item.sector).key === item.key) { store.removeItem("lc-draft:" + item.sector); }
 location.assign("/report/done");
 });
 if (answer.refused.indexOf(sector) >= 0) {
 form.submit();
-} else if (answer.waiting.indexOf(sector) >= 0 && (send || !navigator.onLine)) {
-show("saved-notice").focus();
+} else if (answer.waiting.indexOf(sector) >= 0 && (send || told || !navigator.onLine)) {
+kept();
 }
-if (!send && navigator.onLine && answer.waiting.length) { status(true); }
+if (navigator.onLine && answer.waiting.length) { timer = setTimeout(status, send ? WAIT : 0, true); }
 };
 sw.controller.postMessage({status: 1, send: send}, [channel.port2]);
 }
@@ -40,7 +50,7 @@ sw.register("/sw.js").then(function () { return sw.ready; }).then(function (regi
 registration.active.postMessage({keep: document.documentElement.lang});
 }, function () {});
 });
-sw.onmessage = function () { status(); };
+sw.onmessage = function (event) { status(0, event.data === "kept"); };
 addEventListener("online", function () { status(true); });
 status();
 }
@@ -73,7 +83,22 @@ key.value = draft.key || btoa(String.fromCharCode.apply(null, bytes)).replace(/[
 }
 save();
 form.oninput = form.onchange = save;
-form.addEventListener("submit", function () { store.setItem("lc-sent", DRAFT); });
+function sending(again) {
+store.setItem("lc-sent", DRAFT);
+clearTimeout(timer);
+if (!sw || !sw.controller) { return timer = setTimeout(unanswered, again ? 3 * WAIT : WAIT); }
+}
+function unanswered() {
+stop();
+kept();
+timer = setTimeout(function () {
+if (navigator.onLine) { sending(1); form.submit(); } else { unanswered(); }
+}, WAIT);
+}
+form.onsubmit = function (event) {
+if (sending() && !navigator.onLine) { event.preventDefault(); unanswered(); }
+};
+onpagehide = function () { clearTimeout(timer); };
 show("draft-notice");
 show("draft-clear").onclick = function () {
 store.removeItem(DRAFT);

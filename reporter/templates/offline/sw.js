@@ -8,6 +8,8 @@ var VERSION = {{ version|tojson }};
 var ASSETS = {{ assets|tojson }};
 var SECTORS = {{ sectors|tojson }};
 var LOCALES = {{ locales|tojson }};
+var WAIT = {{ wait_ms|tojson }};
+var LATER = 3 * WAIT;  // for a send from the outbox: the reporter has been told already
 var STATIC = "static-" + VERSION;
 var PAGES = "pages";
 var META = "meta";
@@ -38,6 +40,19 @@ function pageFor(sector, lang) {
   return (sector ? "/report?" : "/?") + query + "lang=" + encodeURIComponent(lang || "en");
 }
 
+// Lie-fi: the phone says it is online, the connection opens, and no answer comes. A request
+// with no answer within WAIT is given up (aborted, so it holds no connection), and what it was
+// for goes on from the phone: a report to the outbox, a page from the pages kept here.
+// `read` (reading the body) is inside the same limit. A send from the outbox, once the reporter
+// has been told, may take longer (`limit`): a slow link that does answer must get it through.
+function within(request, options, read, limit) {
+  var stop = new AbortController();
+  var timer = setTimeout(function () { stop.abort(); }, limit || WAIT);
+  return fetch(request, Object.assign({}, options, {signal: stop.signal}))
+    .then(read || function (response) { return response; })
+    .finally(function () { clearTimeout(timer); });
+}
+
 function syncLater() {
   return self.registration.sync ? self.registration.sync.register("send-reports") : null;
 }
@@ -54,14 +69,14 @@ function remember(name, value) {
 
 // A blank page, fetched by the worker itself without cookies: no session, no answers.
 function keep(cache, url, lang) {
-  return fetch(url, {credentials: "omit", cache: "no-store"}).then(function (response) {
-    if (!response.ok) { return; }
-    return response.text().then(function (html) {
-      // Marks a page opened from the phone rather than from the server.
-      html = html.replace("<html ", "<html data-offline-copy ");
-      return cache.put(url, new Response(html, {headers: {
-        "Content-Type": "text/html; charset=utf-8", "Content-Language": lang}}));
-    });
+  return within(url, {credentials: "omit", cache: "no-store"}, function (response) {
+    return response.ok ? response.text() : null;
+  }).then(function (html) {
+    if (html === null) { return; }
+    // Marks a page opened from the phone rather than from the server.
+    html = html.replace("<html ", "<html data-offline-copy ");
+    return cache.put(url, new Response(html, {headers: {
+      "Content-Type": "text/html; charset=utf-8", "Content-Language": lang}}));
   });
 }
 
@@ -121,7 +136,15 @@ self.addEventListener("message", function (event) {
   }
 });
 
+// One summary at a time: a report sent is told once, even to two questions at once.
+var summing = Promise.resolve();
 function summary() {
+  var next = summing.then(tally);
+  summing = next.catch(function () {});
+  return next;
+}
+
+function tally() {
   var answer = {sent: [], refused: [], waiting: []};
   return outbox.all().then(function (items) {
     return Promise.all(items.map(function (item) {
@@ -147,33 +170,48 @@ function fromPhone(url) {
   }).then(function (hit) { return hit || Response.error(); });
 }
 
+// From the server; with no signal, or no answer within WAIT, the page kept on the phone (if
+// there is none, the server's answer is still awaited).
 function page(event, url) {
-  return fetch(event.request).then(function (response) {
+  var network = fetch(event.request).then(function (response) {
     var lang = response.headers.get("Content-Language");
     if (response.ok && lang) { event.waitUntil(Promise.all([warm(lang), remember("lang", lang)])); }
     return response;
-  }).catch(function () { return fromPhone(url); });
+  });
+  var late = new Promise(function (resolve) { setTimeout(resolve, WAIT); }).then(function () {
+    return fromPhone(url);
+  }).then(function (kept) { return kept.type === "error" ? network : kept; });
+  return Promise.race([network, late]).catch(function () { return fromPhone(url); });
 }
 
 // A fresh page's CSRF token, for this browser's session as it is now.
-function freshToken(sector, lang) {
-  return fetch(pageFor(sector, lang), {credentials: "same-origin", cache: "no-store"})
-    .then(function (response) { return response.text(); })
+function freshToken(sector, lang, limit) {
+  return within(pageFor(sector, lang), {credentials: "same-origin", cache: "no-store"},
+                function (response) { return response.text(); }, limit)
     .then(function (html) { return (/name="csrf_token" value="([^"]*)"/.exec(html) || ["", ""])[1]; });
 }
 
 // `redirect`: "manual" when the answer goes to a page, which then follows the redirect itself.
-function post(fields, token, lang, redirect) {
+function post(fields, token, lang, redirect, read, limit) {
   var body = new URLSearchParams();
   fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
   body.set("csrf_token", token);
-  return fetch("/report?lang=" + encodeURIComponent(lang),
-               {method: "POST", body: body, credentials: "same-origin", redirect: redirect});
+  return within("/report?lang=" + encodeURIComponent(lang),
+                {method: "POST", body: body, credentials: "same-origin", redirect: redirect},
+                read, limit);
 }
 
-// A report sent from the form. With no signal it is kept on the phone and the reporter is told
-// so. A page the worker kept may carry a token from an old session: refused for that (400),
-// it is sent once more with a fresh token (its idempotency key keeps it to one report).
+function tell(message) {
+  return self.clients.matchAll({type: "window"}).then(function (windows) {
+    windows.forEach(function (w) { w.postMessage(message); });
+  });
+}
+
+// A report sent from the form. With no signal, or no answer within WAIT (lie-fi), it is kept on
+// the phone: the answer is "204 No Content", so the page stays as it is, answers and all, and
+// is told "kept" to say so. A page the worker kept may carry a token from an old session:
+// refused for that (400), it is sent once more with a fresh token. The idempotency key keeps
+// it to one report, even when the server stored it and only its answer was lost.
 function sendOrKeep(request, clientId) {
   var copy = request.clone();
   var fields = copy.formData().then(function (body) {
@@ -183,7 +221,7 @@ function sendOrKeep(request, clientId) {
     });
     return list;
   });
-  return Promise.all([fetch(request), remembered("lang")]).then(function (found) {
+  return Promise.all([within(request), remembered("lang")]).then(function (found) {
     var response = found[0], lang = found[1] || "en";
     // Only for a form of one of our own pages: a cross-site POST stays refused (CSRF).
     if (response.status !== 400 || !clientId) { return response; }
@@ -204,8 +242,8 @@ function sendOrKeep(request, clientId) {
       var item = {key: value.idempotency_key, sector: value.sector, lang: lang, at: Date.now(),
                   fields: list};
       return outbox.put(item).then(syncLater).catch(function () {}).then(function () {
-        return Response.redirect(pageFor(value.sector, lang), 303);
-      });
+        return tell("kept").catch(function () {});
+      }).then(function () { return new Response(null, {status: 204}); });
     });
   });
 }
@@ -233,24 +271,26 @@ self.addEventListener("fetch", function (event) {
 
 // Sending what waits on the phone: from Background Sync, or when a page sees the signal back.
 // One at a time, each with its key, so a report that goes twice is still stored once.
+// No answer within LATER is "not now" too.
 function sendOne(item) {
-  return freshToken(item.sector, item.lang).then(function (token) {
-    return post(item.fields, token, item.lang, "follow");
-  }).then(function (response) {
+  return freshToken(item.sector, item.lang, LATER).then(function (token) {
+    return post(item.fields, token, item.lang, "follow", function (response) {
       if (response.status === 429 || response.status >= 500) {
-        throw new Error("not now");  // kept; Background Sync tries again later
+        throw new Error("not now");  // kept; Background Sync or the page tries again later
       }
-      if (!(response.ok && new URL(response.url).pathname === "/report/done")) {
-        item.refused = true;  // answers the server would not take: the page shows why
-        return outbox.put(item);
-      }
-      return response.text().then(function (html) {
-        var reference = /LC-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(html);
-        item.sent = true;
-        item.reference = reference ? reference[0] : "";
-        return outbox.put(item);  // the next page clears the draft and shows the reference
-      });
-    });
+      var stored = response.ok && new URL(response.url).pathname === "/report/done";
+      return stored ? response.text() : null;
+    }, LATER);
+  }).then(function (html) {
+    if (html === null) {
+      item.refused = true;  // answers the server would not take: the page shows why
+    } else {
+      var reference = /LC-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(html);
+      item.sent = true;
+      item.reference = reference ? reference[0] : "";
+    }
+    return outbox.put(item);  // the next page clears the draft and shows the reference
+  });
 }
 
 var flushing = null;
@@ -268,9 +308,5 @@ function flush() {
 
 self.addEventListener("sync", function (event) {
   if (event.tag !== "send-reports") { return; }
-  event.waitUntil(flush().then(function () {
-    return self.clients.matchAll({type: "window"});
-  }).then(function (windows) {
-    windows.forEach(function (w) { w.postMessage("sent"); });
-  }));
+  event.waitUntil(flush().then(function () { return tell("sent"); }));
 });
