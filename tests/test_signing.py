@@ -9,6 +9,7 @@ import pytest
 from flask import Flask, g, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from itsdangerous import URLSafeTimedSerializer
 from wtforms.validators import ValidationError
 
 from reporter.signing import SessionInterface, csrf_token
@@ -86,6 +87,8 @@ def test_a_csrf_token_made_by_flask_wtf_is_the_same_kind(app):
         ours = csrf_token()
         validate_csrf(theirs)  # both sign the same raw token, readable by the same check
         validate_csrf(ours)
+    flask_wtfs = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+    assert flask_wtfs.loads(ours) == flask_wtfs.loads(theirs) == raw
 
 
 def test_a_broken_session_token_is_replaced(app):

@@ -303,6 +303,8 @@ def test_on_lie_fi_with_no_service_worker_the_page_tells_and_sends_again_itself(
     numbers_first_999(notice, person.t)
     answers_kept(person, signs, "Yes")
     sent_once_when_it_works(person, lie)
+    [report] = stored(person.server.app)  # the page's own resends stored it once
+    assert report.danger and report.sector == "rail"
 
 
 def test_on_lie_fi_the_form_opens_from_the_phone_within_the_wait(reporter):
