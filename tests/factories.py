@@ -22,6 +22,15 @@ from reporter.services.staff import hash_password, normalise_email
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}
 
+# A delivery courier's report as the form sends it: valid, no child in danger now.
+DELIVERY_ANSWERS = {
+    "sector": "delivery",
+    "danger": "no",
+    "signs": ["controlled"],
+    "postcode": "LE1 6RN",
+    "consent": "anonymous",
+}
+
 
 @contextmanager
 def data_context(app) -> Iterator[None]:

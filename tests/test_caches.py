@@ -14,18 +14,12 @@ from sqlalchemy import event, select
 from reporter.extensions import db, limiter
 from reporter.models import ForceRegion, Report
 from reporter.services import reference_admin
-from tests.factories import make_user
+from tests.factories import DELIVERY_ANSWERS, make_user
 from tests.pages import read
 
 FORM_URL = "/report?sector=delivery"
 KENT = "ME1 1AA"
-ANSWERS = {
-    "sector": "delivery",
-    "danger": "no",
-    "signs": ["controlled"],
-    "postcode": "LE1 6RN",
-    "consent": "anonymous",
-}
+ANSWERS = DELIVERY_ANSWERS
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def queue():
         next_after=next_cursor.encode() if next_cursor else None,
         later_page=bool(after),
     )
-    # Committed after rendering: a commit expires the rows, and reloading them costs a query each.
+    # Committed after rendering: a commit expires the signed-in member of staff the page shows.
     audit.viewed(
         "queue_viewed", actor=staff, detail={**chosen.describe(), "later_page": bool(after)}
     )
