@@ -19,7 +19,7 @@ from reporter.models import Report, utcnow
 from reporter.routing import Facts
 from reporter.services import notify, outbox, retention
 from reporter.services.guidance import guidance_for
-from reporter.services.reports import Contact, NewReport, submit_report
+from reporter.services.reports import Contact, NewReport, store
 
 DEMO_PLACES = [
     ("rail", None, "LEI", "Two boys on the platform, told what to do by an older man."),
@@ -132,7 +132,7 @@ def init_app(app: Flask) -> None:
                 station=station,
             )
             new = NewReport(facts=facts, description=text, contact=Contact(), source="form")
-            stored = submit_report(new, guidance_for(facts))
+            stored = store(new, guidance_for(facts)).report
             # Spread over the last DEMO_WEEKS weeks, so that trends show a bar for each week.
             created = now - timedelta(minutes=rng.randint(0, DEMO_WEEKS * 7 * 24 * 60))
             db.session.execute(

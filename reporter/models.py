@@ -94,7 +94,10 @@ class Report(Model):
     )
     # Chosen by the sender (the phone for the form, the partner's app for the API): a report
     # sent again with the same key, even at the same moment, is stored once (services/reports).
+    # Scoped to its sender and source (services/idempotency.py), with a keyed hash of the
+    # answers it was sent with: the same key with other answers is refused, never answered.
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     assigned_to: Mapped[StaffUser | None] = relationship()
     site: Mapped[Site | None] = relationship()

@@ -80,15 +80,8 @@ def _region_from_place(place: str, ref: Reference, postcodes: PostcodeLookup) ->
         match = postcodes.force_for(f"{outward} {inward}".upper())
         if match.known and match.force:
             return ref.region_of_force(match.force)
-    station = ref.find_station(place) or _station_named_in(place, ref)
+    station = ref.match_station(place).station
     return ref.region_of_force(station.force) if station else None
-
-
-def _station_named_in(place: str, ref: Reference):
-    text = f" {' '.join(re.findall(r'[a-z0-9&]+', place.casefold()))} "
-    named = [s for s in ref.stations.values() if f" {s.name.casefold()} " in text]
-    # The longest name wins: "London Victoria" over "Victoria".
-    return max(named, key=lambda s: len(s.name), default=None)
 
 
 def priority_for(facts: Facts, ref: Reference) -> Priority:

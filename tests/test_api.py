@@ -71,7 +71,6 @@ def test_guidance_for_scotland_has_no_region_but_full_guidance(client, validate)
         ("sector=rail&signs=made-up", "signs"),
         ("sector=rail&danger=maybe", "danger"),
         ("sector=rail&postcode=12345", "postcode"),
-        ("sector=rail&station=Atlantis", "station"),
     ],
 )
 def test_bad_guidance_queries_get_400_naming_the_field(client, validate, query, field):
@@ -115,7 +114,6 @@ def test_the_same_report_shape_goes_through_the_form_rules(client):
         ({"description": "x" * 2001}, "description"),
         ({"place": "y" * 201}, "place"),
         ({"postcode": "NOT A POSTCODE"}, "postcode"),
-        ({"station": "Atlantis"}, "station"),
         ({"seen_at": "last tuesday"}, "seen_at"),
         ({"young": "no"}, "young"),
         ({"contact": "call me"}, "contact"),

@@ -5,8 +5,12 @@ import html
 import re
 
 import pytest
+from sqlalchemy import select
 
+from reporter.extensions import db
+from reporter.models import Report
 from reporter.services import intake
+from reporter.services.reports import decrypt_field
 
 FORM = {
     "sector": "rail",
@@ -88,15 +92,24 @@ def _too_long(changes: dict) -> bool:
     )
 
 
-@pytest.mark.parametrize("station", ["Leicesterr", "Atlantis"])
-def test_an_unrecognised_station_stops_the_api_but_never_the_form(client, station):
-    """Issue 12: the form keeps what was typed as the place and sends; the API still says the
-    station is unknown (with suggestions), for the partner's app to show."""
+@pytest.mark.parametrize("station", ["Leicesterr", "Atlantis", "Newport"])
+def test_a_station_that_settles_on_none_stops_neither_channel(app, client, station):
+    """Issue 16: a report is never refused for its place. Unknown ("Atlantis"), misspelt
+    ("Leicesterr") or fitting stations in two regions ("Newport": Essex and South Wales), the
+    name is kept as the place on both channels, and the API says so with the candidates."""
     answers = {**FORM, "station": station}
     assert client.post("/report", data=answers).status_code == 303
     response = client.post("/api/v1/reports", json=as_api_body(answers))
-    assert response.status_code == 400
-    assert list(response.get_json()["errors"]) == ["station"]
+    assert response.status_code == 201, response.get_json()
+    unclear = response.get_json()["place_unclear"]
+    assert unclear["station_as_typed"] == station
+    assert unclear["message"]
+    with app.app_context():
+        reports = db.session.scalars(select(Report)).all()
+        assert [r.station_crs for r in reports] == [None, None]
+        assert [decrypt_field(r, "place") for r in reports] == [station, station]
+    if station == "Newport":
+        assert {c["crs"] for c in unclear["candidates"]} == {"NWP", "NWE"}
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ def test_stations_are_found_by_code_or_name_in_any_case():
     assert ref.find_station("lei").name == "Leicester"
     assert ref.find_station("  leicester ").crs == "LEI"
     assert ref.find_station("Nowhere Parkway") is None
-    assert ref.find_station("abbey wood").crs == "ABW"  # "Abbey Wood (London)"
+    assert ref.find_station("abbey wood london").crs == "ABW"  # "Abbey Wood (London)"
     assert any(s.crs == "LEI" for s in ref.station_suggestions("Leicestr"))
 
 

@@ -8,7 +8,6 @@ a 401 with a clear message, never a silent fall back to no key. No key works as 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
@@ -18,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from reporter.extensions import db
 from reporter.models import PartnerKey
 from reporter.services.partner_keys import key_for_request
-from reporter.services.reports import NewReport
+from reporter.services.submission import Sender
 
 log = logging.getLogger(__name__)
 SCHEME = "Bearer"
@@ -70,15 +69,16 @@ def _key_or_none() -> PartnerKey | None:
         return None
 
 
-def report_limit_key() -> str:
-    """Whose allowance a report uses: the key's with a live key, else the client address's."""
-    key = _key_or_none()
-    return f"partner-key:{key.id}" if key else get_remote_address()
-
-
-def report_limit() -> str:
-    key = _key_or_none()
-    return current_app.config["PARTNER_KEY_RATE_LIMIT" if key else "REPORT_RATE_LIMIT"]
+def sender(key: PartnerKey | None) -> Sender:
+    """Who sends: a live key has its own allowance and its own idempotency keys; without one,
+    the client address has them."""
+    if key is not None:
+        return Sender(
+            identity=f"key:{key.id}",
+            limit_key=f"partner-key:{key.id}",
+            limits=current_app.config["PARTNER_KEY_RATE_LIMIT"],
+        )
+    return Sender(identity=f"address:{get_remote_address()}")
 
 
 def unauthorized():
@@ -90,12 +90,3 @@ def unauthorized():
     response.status_code = 401
     response.headers["WWW-Authenticate"] = f'{SCHEME} realm="LookCloser", error="invalid_token"'
     return response
-
-
-def with_key(new: NewReport, key: PartnerKey | None) -> NewReport:
-    """The report as sent with `key`: it records the partner, and routing falls back to the
-    partner's region when the report names no place that routes."""
-    if key is None:
-        return new
-    facts = replace(new.facts, partner_region=key.partner.region_id)
-    return replace(new, facts=facts, partner=key.partner.name, partner_id=key.partner_id)

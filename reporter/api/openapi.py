@@ -65,7 +65,43 @@ def _schemas(ref: Reference) -> dict:
                     "pattern": f"^LC-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$",
                 },
                 "guidance": {"$ref": "#/components/schemas/Guidance"},
+                "station": {
+                    "type": "object",
+                    "description": "the station the `station` sent settled on, with the "
+                    "others it may be",
+                    "required": ["crs", "name", "did_you_mean"],
+                    "properties": {
+                        **_STATION_PROPERTIES,
+                        "did_you_mean": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Station"},
+                        },
+                    },
+                    "additionalProperties": False,
+                },
+                "place_unclear": {
+                    "type": "object",
+                    "description": "the `station` sent settled on no station (unknown, or "
+                    "a name that fits stations in several regions): it was kept as the place "
+                    "and the report routed by what else it says. The report is stored.",
+                    "required": ["message", "station_as_typed", "candidates"],
+                    "properties": {
+                        "message": {"type": "string"},
+                        "station_as_typed": {"type": "string"},
+                        "candidates": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Station"},
+                        },
+                    },
+                    "additionalProperties": False,
+                },
             },
+            "additionalProperties": False,
+        },
+        "Station": {
+            "type": "object",
+            "required": ["crs", "name"],
+            "properties": _STATION_PROPERTIES,
             "additionalProperties": False,
         },
         "Errors": {
@@ -90,6 +126,10 @@ def _schemas(ref: Reference) -> dict:
     }
 
 
+_STATION_PROPERTIES = {
+    "crs": {"type": "string", "pattern": "^[A-Z]{3}$"},
+    "name": {"type": "string"},
+}
 CLEANED = intake.CONTROL
 BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"
 VISIBLE = rf"[^{SPACE_CHARS}{CLEANED}]"
@@ -124,12 +164,10 @@ def _field_schema(spec: intake.Field, ref: Reference) -> dict:
 _TEXT_RULES: dict[str, Callable[[Reference], dict]] = {
     "postcode": lambda ref: {"pattern": _blank_or(ACCEPTED_PATTERN), "examples": ["LE1 6RN"]},
     "station": lambda ref: {
-        "description": "a station's 3-letter CRS code (its exact name is accepted too)",
-        "anyOf": [
-            {"enum": sorted(ref.stations)},
-            {"type": "string", "pattern": BLANK},
-            {"type": "null"},
-        ],
+        "description": "a station's 3-letter CRS code, or its name as people say it "
+        "('Euston', 'New Street', 'Cardiff'). Never refused: a name that settles on no "
+        "station is kept as the place, and the 201 says so in `place_unclear`.",
+        "examples": ["EUS", "London Waterloo", "New Street"],
     },
     "phone": lambda ref: {"pattern": _blank_or(intake.PHONE.pattern)},
     "email": lambda ref: {"pattern": _blank_or(EMAIL_PATTERN)},
@@ -316,6 +354,11 @@ def openapi_document(ref: Reference) -> dict:
                         "401": _response("A wrong or revoked partner API key", "Errors"),
                         "413": _response("The body is over 64 KiB", "Problem"),
                         "415": _response("The body is not application/json", "Errors"),
+                        "422": _response(
+                            "The Idempotency-Key was used before for a report with other "
+                            "answers: not stored; guidance given",
+                            "Errors",
+                        ),
                         "429": _too_many_reports(),
                         "503": _response("Not stored; guidance still given", "Errors"),
                     },

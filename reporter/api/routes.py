@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flask import jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,11 +18,11 @@ from reporter.api.payload import (
 from reporter.campaign import campaign_data
 from reporter.codes import Priority
 from reporter.i18n import offered, select_locale
+from reporter.reference.stations import StationMatch
 from reporter.routing import Decision
 from reporter.services import idempotency
 from reporter.services.guidance import guidance_for
-from reporter.services.report_limits import count_stored_report, seconds_until_allowed
-from reporter.services.reports import StorageError, decision_of, submit_report
+from reporter.services.submission import submit, through_partner
 
 
 def guidance_json(decision: Decision) -> dict:
@@ -82,26 +80,46 @@ def create_report():
             return _errors({idempotency.HEADER: str(invalid.message)})
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
-        new = keys.with_key(new, partner_key)
-        decision = guidance_for(new.facts)
-        guidance = guidance_json(decision)
-        # A live partner key has an allowance of its own; without one, the client address's.
-        allowance = {"key": keys.report_limit_key(), "limits": keys.report_limit()}
-        if retry_after := seconds_until_allowed(**allowance):
+        new = through_partner(new, partner=partner_key.partner if partner_key else None)
+        submitted = submit(new, keys.sender(partner_key), key=key)
+        guidance = guidance_json(submitted.decision)
+        if submitted.retry_after:
             message = _("Too many reports from your internet connection")
             body = {"errors": {"rate_limit": message}, "guidance": guidance}
-            return jsonify(body), 429, {"Retry-After": str(retry_after)}
-        try:
-            stored = submit_report(replace(new, idempotency_key=key), decision)
-        except StorageError:
+            return jsonify(body), 429, {"Retry-After": str(submitted.retry_after)}
+        if submitted.unavailable:
             # Not stored, but the reporter must still be told who to contact.
             return jsonify(
                 {"errors": {"storage": _("Your report was not saved.")}, "guidance": guidance}
             ), 503
-        # Sent again with the same key: the same answer as the first time.
-        guidance = guidance_json(decision_of(stored))
-    count_stored_report(**allowance)
-    return jsonify({"reference": stored.reference, "guidance": guidance}), 201
+        if submitted.key_reused:
+            message = _(
+                "This Idempotency-Key was already used for a different report. Send each new "
+                "report with a new key, and a retry with the same key and the same body."
+            )
+            return jsonify({"errors": {idempotency.HEADER: message}, "guidance": guidance}), 422
+        assert submitted.report is not None
+        answer = {"reference": submitted.report.reference, "guidance": guidance}
+        answer.update(station_json(new.station_match))
+    return jsonify(answer), 201
+
+
+def station_json(match: StationMatch | None) -> dict:
+    """What became of the station sent: the station it settled on, with the others it may
+    be; or, when it settled on none, `place_unclear`: it was kept as the place, routed by
+    what else the report says, with the stations it may be."""
+    if match is None:
+        return {}
+    offered = [{"crs": s.crs, "name": s.name} for s in match.candidates]
+    if match.station is not None:
+        station = {"crs": match.station.crs, "name": match.station.name}
+        return {"station": {**station, "did_you_mean": offered}}
+    message = _(
+        "We could not tell which station this is, so we kept it as the place. The report "
+        "is stored and will reach the team."
+    )
+    unclear = {"message": message, "station_as_typed": match.typed, "candidates": offered}
+    return {"place_unclear": unclear}
 
 
 @bp.get("/openapi.json")

@@ -9,7 +9,6 @@ the plain form with a gentle note: a poster on a staff-room wall outlives its ca
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -20,7 +19,6 @@ from reporter.extensions import db
 from reporter.models import Site
 from reporter.public import bp
 from reporter.services import entries, partners
-from reporter.services.reports import NewReport
 
 log = logging.getLogger(__name__)
 _CACHE = "reporter.entry_site"
@@ -69,23 +67,6 @@ def entry_presets(site: Site | None) -> dict:
     if site.station_crs in stations:
         return {"station": stations[site.station_crs].name}
     return {"postcode": site.postcode} if site.postcode else {}
-
-
-def through_site(new: NewReport, site: Site | None) -> NewReport:
-    """The report as sent through `site`: it records the partner and the site, and routing
-    falls back to the site's region, then the partner's, when the report names no place of its
-    own that routes."""
-    if site is None:
-        return new
-    region = partners.site_region(site)
-    facts = replace(
-        new.facts,
-        site_region=region.id if region else None,
-        partner_region=site.partner.region_id,
-    )
-    return replace(
-        new, facts=facts, partner=site.partner.name, partner_id=site.partner_id, site_id=site.id
-    )
 
 
 @bp.context_processor

@@ -92,23 +92,21 @@ class ReportForm(FlaskForm):
         return raw
 
     def _station_or_place(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """A station the reporter tapped among our suggestions, or else: one we do not
-        recognise never stops a report. What was typed is kept as the place (before any place
-        described), and the suggestions are offered if the form comes back for another reason."""
+        """A station the reporter tapped among those offered; else the station as typed. One
+        that settles on no station never stops a report (the intake schema keeps it as the
+        place): the stations it may be are offered if the form comes back for another
+        reason."""
         chosen = self.ref.stations.get(self.station_choice.data or "")
         if chosen:
             self.station.data = chosen.name
             return {"station": chosen.crs}
         typed = intake.clean_text(raw.get("station"))
-        if typed is None or len(typed) > intake.STATION_MAX_LENGTH or self.ref.find_station(typed):
-            return {}
-        place = intake.clean_text(raw.get("place"))
-        joined = f"{typed}, {place}" if place else typed
-        if len(joined) > intake.PLACE_MAX_LENGTH:
-            return {}  # too long to keep together: the station's own message asks to shorten
-        self.unrecognised_station = typed
-        self.station_suggestions = self.ref.station_suggestions(typed)
-        return {"station": None, "place": joined}
+        if typed is not None and len(typed) <= intake.STATION_MAX_LENGTH:
+            match = intake.check_station(typed, self.ref)
+            if match is not None and match.station is None:
+                self.unrecognised_station = typed
+                self.station_suggestions = list(match.candidates)
+        return {}
 
     def _message(self, name: str, message, raw: dict[str, Any]):
         """The schema's message, said as this form needs it: an over-long answer names its

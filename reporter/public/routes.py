@@ -4,34 +4,31 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import replace
+from datetime import datetime
 
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 
 from reporter.campaign import campaign_data
 from reporter.errors import render_error, retry_after_seconds
 from reporter.i18n import offered, remember_choice
+from reporter.models import utcnow
 from reporter.page_cache import shared_page
 from reporter.public import bp
-from reporter.public.entry import entry_presets, entry_site, through_site
+from reporter.public.entry import entry_presets, entry_site
 from reporter.public.forms import ReportForm
-from reporter.routing import Facts
+from reporter.routing import Decision, Facts
 from reporter.services import idempotency
 from reporter.services.guidance import guidance_for, summary_for
-from reporter.services.report_limits import count_stored_report, seconds_until_allowed
-from reporter.services.reports import (
-    StorageError,
-    decrypt_field,
-    find_report,
-    new_reference,
-    submit_report,
-)
+from reporter.services.reports import NewReport, new_reference
+from reporter.services.submission import Sender, submit, through_partner
 from reporter.templating import squeeze_html
 
 log = logging.getLogger(__name__)
+OUTCOME = "last_report"  # the session's copy of what the outcome page shows
 
 
 def _form(**kwargs) -> ReportForm:
@@ -129,29 +126,62 @@ def report():
         return _render_form(form)
 
     assert form.report is not None  # validate() built it
-    new = replace(form.report, idempotency_key=_idempotency_key(form))
-    new = through_site(new, entry_site())
-    facts = new.facts
-    decision = guidance_for(facts)
+    new = through_partner(form.report, site=entry_site())
     if form.website.data:
         log.info("honeypot field filled: report not stored")
-        return render_template(
-            "public/outcome.html",
-            summary=summary_for(
-                new_reference(), postcode=None, station_crs=None, place=None, seen_at=None
-            ),
-            decision_authorities=decision.authorities,
-            danger=facts.danger,
+        return _render_outcome(
+            _outcome_of(new, new_reference(), guidance_for(new.facts)), record=False
         )
-    if retry_after := seconds_until_allowed():
-        return _render_unsent(form, decision.authorities, facts.danger, retry_after=retry_after)
-    try:
-        stored = submit_report(new, decision)
-    except StorageError:
-        return _render_unsent(form, decision.authorities, facts.danger)
-    count_stored_report()
-    session["last_report"] = stored.reference
+    submitted = submit(
+        new,
+        Sender(identity=f"address:{get_remote_address()}"),
+        key=_idempotency_key(form),
+        reused_key_is_new=True,
+    )
+    danger = new.facts.danger
+    if submitted.report is None:
+        authorities = submitted.decision.authorities
+        return _render_unsent(form, authorities, danger, retry_after=submitted.retry_after)
+    # What the outcome page shows travels in the (signed) session, so that it opens even when
+    # the database does not answer just after the report was stored.
+    session[OUTCOME] = _outcome_of(new, submitted.report.reference, submitted.decision)
     return redirect(url_for("public.outcome"), code=303)
+
+
+def _outcome_of(new: NewReport, reference_code: str, decision: Decision) -> dict:
+    facts = new.facts
+    return {
+        "reference": reference_code,
+        "postcode": facts.postcode,
+        "station": facts.station,
+        "place": new.place,
+        "seen_at": (new.seen_at or utcnow()).isoformat(),
+        "signs": sorted(facts.signs),
+        "authorities": decision.authority_ids,
+        "danger": facts.danger,
+        "sector": facts.sector,
+    }
+
+
+def _render_outcome(outcome: dict, record: bool = True):
+    ref = campaign_data()
+    ticked = set(outcome["signs"])
+    summary = summary_for(
+        outcome["reference"],
+        postcode=outcome["postcode"],
+        station_crs=outcome["station"],
+        place=outcome["place"],
+        seen_at=datetime.fromisoformat(outcome["seen_at"]),
+        sign_ids=[s.id for s in ref.signs_for(outcome["sector"]) if s.id in ticked],
+    )
+    return render_template(
+        "public/outcome.html",
+        summary=summary,
+        decision_authorities=[
+            ref.authorities[a] for a in outcome["authorities"] if a in ref.authorities
+        ],
+        danger=outcome["danger"],
+    )
 
 
 @bp.errorhandler(CSRFError)
@@ -179,23 +209,8 @@ def too_many_posts(_error):
 
 @bp.get("/report/done")
 def outcome():
-    reference_code = session.get("last_report")
-    stored = find_report(reference_code) if reference_code else None
-    if stored is None:
+    """The outcome of the report this phone just sent, from the session: no database."""
+    stored = session.get(OUTCOME)
+    if not isinstance(stored, dict) or "reference" not in stored:
         return redirect(url_for("public.report"))
-    ref = campaign_data()
-    ticked = {s.sign_id for s in stored.signs}
-    summary = summary_for(
-        stored.reference,
-        postcode=decrypt_field(stored, "postcode"),
-        station_crs=stored.station_crs,
-        place=decrypt_field(stored, "place"),
-        seen_at=stored.seen_at or stored.created_at,
-        sign_ids=[s.id for s in ref.signs_for(stored.sector) if s.id in ticked],
-    )
-    return render_template(
-        "public/outcome.html",
-        summary=summary,
-        decision_authorities=[ref.authorities[a] for a in stored.authorities],
-        danger=stored.danger,
-    )
+    return _render_outcome(stored)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from reporter.reference.stations import StationFinder, StationMatch
+
 DATA_DIR = Path(__file__).parent
 
 SECTOR_IDS = (
@@ -98,6 +100,7 @@ class Station:
     crs: str
     name: str
     force: str
+    usage: int = 0  # entries and exits a year (ORR), to rank stations a name fits
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class Reference:
     routes: tuple[Route, ...]
     high_when_signs_at_least: int
     _station_names: dict[str, Station] = field(default_factory=dict, repr=False)
+    _station_finder: StationFinder | None = field(default=None, repr=False, compare=False)
 
     def signs_for(self, sector_id: str) -> list[Sign]:
         """The checklist for a setting: the setting's own signs first (what this reporter is
@@ -135,11 +139,23 @@ class Reference:
         return self.regions[force.region] if force else None
 
     def find_station(self, text: str) -> Station | None:
-        """A station by CRS code or by its exact name, ignoring case and extra spaces."""
-        key = " ".join(text.split()).casefold()
+        """The station a name settles on (by CRS code, or by a name as people say it), or
+        None when no station fits or the name is ambiguous (see `match_station`)."""
+        return self.match_station(text).station
+
+    def match_station(self, text: str) -> StationMatch:
+        """A CRS code, or a name as people say it ("Euston", "New Street"): the station it
+        settles on, if any, and the stations to offer (reference/stations.py)."""
+        key = " ".join(text.split())
         if len(key) == 3 and key.upper() in self.stations:
-            return self.stations[key.upper()]
-        return self._station_names.get(key)
+            return StationMatch(self.stations[key.upper()])
+        assert self._station_finder is not None
+        return self._station_finder.match(key)
+
+    def station_named_in(self, text: str) -> StationMatch:
+        """A station named inside a description of a place ("outside Euston")."""
+        assert self._station_finder is not None
+        return self._station_finder.named_in(text)
 
     def station_suggestions(self, text: str) -> list[Station]:
         limit = STATION_SUGGESTIONS
@@ -243,8 +259,15 @@ def _load_routes(data: dict, authorities: dict, sectors: dict) -> tuple[Route, .
 
 
 def _load_stations(data_dir: Path, forces: dict) -> dict[str, Station]:
+    with open(data_dir / "station_usage.csv", newline="", encoding="utf-8") as f:
+        usage = {row["crs"]: int(row["entries_exits"]) for row in csv.DictReader(f)}
     with open(data_dir / "stations.csv", newline="", encoding="utf-8") as f:
-        stations = [Station(row["crs"], row["name"], row["force"]) for row in csv.DictReader(f)]
+        stations = [
+            Station(row["crs"], row["name"], row["force"], usage.get(row["crs"], 0))
+            for row in csv.DictReader(f)
+        ]
+    if unknown := set(usage) - {s.crs for s in stations}:
+        raise ReferenceDataError(f"station_usage.csv names unknown stations {sorted(unknown)}")
     for station in stations:
         if station.force not in forces:
             raise ReferenceDataError(f"station {station.crs} names unknown force {station.force!r}")
@@ -284,6 +307,11 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
         routes=routes,
         high_when_signs_at_least=routing["priority"]["high_when_signs_at_least"],
         _station_names=_station_index(stations),
+        _station_finder=StationFinder(
+            stations.values(),
+            usage=lambda s: s.usage,
+            region=lambda s: forces[s.force].region,
+        ),
     )
 
 

@@ -7,12 +7,17 @@ Long and random, so that two reporters never pick the same one.
 
 from __future__ import annotations
 
+import hmac
+import json
 import re
 import secrets
+from dataclasses import asdict
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from reporter.services.intake import IntakeError
+from reporter.services.reports import NewReport
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = "^[A-Za-z0-9_-]{16,64}$"
@@ -33,3 +38,33 @@ def check_key(raw: str | None) -> str | None:
             _l("The idempotency key must be 16 to 64 letters, digits, hyphens or underscores.")
         )
     return raw
+
+
+def _keyed_hash(purpose: str, *parts: str) -> str:
+    secret = current_app.config["SECRET_KEY"]
+    message = "\0".join((purpose, *parts)).encode()
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, message, "sha256").hexdigest()
+
+
+def scoped(key: str, sender: str, source: str) -> str:
+    """The key as stored: bound to who sent it, so a key that someone else used first (keys
+    such as order numbers are guessable) is a different key. A keyed hash: 64 characters."""
+    return _keyed_hash("idempotency-key", source, sender, key)
+
+
+def fingerprint(new: NewReport) -> str:
+    """A keyed hash of a report's answers: the same key with other answers is not a retry.
+    Keyed, so that it cannot be matched against guessed answers."""
+    answers = {
+        name: getattr(new, name)
+        for name in ("consent", "description", "place", "language", "partner_id", "site_id")
+    }
+    answers["seen_at"] = new.seen_at.isoformat() if new.seen_at else None
+    answers["contact"] = asdict(new.contact)
+    answers["facts"] = {
+        **asdict(new.facts),
+        "signs": sorted(new.facts.signs),
+    }
+    text = json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
+    return _keyed_hash("idempotency-fingerprint", text)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,7 +36,8 @@ from flask_babel import lazy_gettext as _l
 
 from reporter.codes import Consent
 from reporter.postcodes import normalise_postcode
-from reporter.reference import Reference, Station
+from reporter.reference import Reference
+from reporter.reference.stations import StationMatch
 from reporter.routing import Facts
 from reporter.services.reports import Contact, NewReport
 from reporter.uktime import UK_TIME
@@ -97,25 +98,17 @@ def check_postcode(raw: str | None) -> str | None:
     return postcode
 
 
-def check_station(raw: str | None, ref: Reference) -> Station | None:
+def check_station(raw: str | None, ref: Reference) -> StationMatch | None:
+    """The station a name or CRS code settles on, with the stations to offer. Never refused:
+    a name that settles on no station (unknown, or fitting stations in several regions) is
+    kept as the place (`read_report`), and the report is routed by what else it says."""
     raw = clean_text(raw)
     if raw is None:
         return None
-    station = ref.find_station(raw)
-    if station:
-        return station
-    suggestions = ref.station_suggestions(raw)
-    if suggestions:
-        names = ", ".join(f"{s.name} ({s.crs})" for s in suggestions)
-        raise IntakeError(
-            _l("We could not find that station. Did you mean: %(names)s?", names=names)
-        )
-    raise IntakeError(
-        _l(
-            "We could not find that station. Check the name or its 3-letter code, "
-            "or describe the place instead."
-        )
-    )
+    match = ref.match_station(raw)
+    if match.station is None and not match.candidates:
+        match = replace(match, candidates=tuple(ref.station_suggestions(raw)))
+    return replace(match, typed=raw)
 
 
 def check_seen_at(raw: str | None, now: datetime | None = None) -> datetime | None:
@@ -138,6 +131,14 @@ def check_seen_at(raw: str | None, now: datetime | None = None) -> datetime | No
     if seen < now - timedelta(days=366):
         raise IntakeError(_l("Enter a time in the last year."))
     return seen
+
+
+def place_with_station(match: StationMatch | None, place: str | None) -> str | None:
+    """The place as the reporter gave it: a station name that settled on no station comes
+    first ("Waterloo, by the taxis")."""
+    if match is None or match.station is not None:
+        return place
+    return f"{match.typed}, {place}" if place else match.typed
 
 
 def check_where(postcode, station, place) -> None:
@@ -394,8 +395,10 @@ def _read(
 
 def _facts(clean: dict[str, Any]) -> Facts:
     values = {f.name: clean[f.name] for f in FIELDS if "facts" in f.into and f.name in clean}
-    station = values.get("station")
-    values["station"] = station.crs if station else None
+    match = values.get("station")
+    values["station"] = match.station.crs if match and match.station else None
+    if "place" in values:
+        values["place"] = place_with_station(match, values["place"])
     return Facts(**values)
 
 
@@ -412,5 +415,8 @@ def read_report(raw: Mapping[str, Any], ref: Reference, **extra: Any) -> NewRepo
     """
     clean = _read(raw, ref, tuple(FIELDS_BY_NAME), RULES)
     report = {f.name: clean[f.name] for f in FIELDS if "report" in f.into}
+    report["place"] = place_with_station(clean["station"], report["place"])
     contact = Contact(**{f.name: clean[f.name] for f in FIELDS if "contact" in f.into})
-    return NewReport(facts=_facts(clean), contact=contact, **report, **extra)
+    return NewReport(
+        facts=_facts(clean), contact=contact, station_match=clean["station"], **report, **extra
+    )

@@ -24,6 +24,7 @@ from reporter.codes import Consent, Priority, RegionSource, Status
 from reporter.crypto import DataCipher
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report, ReportSearchToken, ReportSign, urgency_of, utcnow
+from reporter.reference.stations import StationMatch
 from reporter.routing import Decision, Facts
 from reporter.services import notify, outbox, search
 
@@ -43,6 +44,17 @@ class Sealed(Protocol):
 
 class StorageError(RuntimeError):
     """The report could not be stored. The reporter must still be told who to call."""
+
+
+class KeyReused(ValueError):
+    """The idempotency key is stored already, for a report with other answers: the report is
+    not stored, and the one stored under the key is never given in its place."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    report: Report
+    again: bool = False  # stored before, under the same idempotency key and answers
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,10 @@ class NewReport:
     partner_id: int | None = None
     site_id: int | None = None
     source: str = "form"
-    idempotency_key: str | None = None
+    idempotency_key: str | None = None  # scoped to its sender (idempotency.scoped)
+    idempotency_fingerprint: str | None = None  # of the answers (idempotency.fingerprint)
+    # The station as typed and what it settled on, with the stations to offer (not stored).
+    station_match: StationMatch | None = field(default=None, compare=False)
 
 
 def new_reference() -> str:
@@ -107,6 +122,7 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
         description_enc=seal(new.description, f"{reference}:description"),
         contact_enc=seal(contact, f"{reference}:contact"),
         idempotency_key=new.idempotency_key,
+        idempotency_fingerprint=new.idempotency_fingerprint,
         signs=[ReportSign(sign_id=s) for s in sorted(facts.signs)],
         # The column defaults, set here: the rows are written by hand (_insert).
         created_at=utcnow(),
@@ -115,14 +131,14 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
     )
 
 
-def submit_report(new: NewReport, decision: Decision) -> Report:
+def store(new: NewReport, decision: Decision) -> Stored:
     """Store a report with its signs, its search tokens and, when it is urgent, the staff alert
-    in the outbox: all of them or nothing. Return it. The outbox worker sends the alert: mail
-    that is down never makes a stored report look unsent, and the alert is sent when mail
-    returns.
+    in the outbox: all of them or nothing. The outbox worker sends the alert: mail that is down
+    never makes a stored report look unsent, and the alert is sent when mail returns.
 
-    A report whose idempotency key is already stored (for the same source) is not stored
-    again: the report stored first is returned, and its alert is not queued twice."""
+    A report whose idempotency key is stored already (for the same source; the key is scoped
+    to its sender) is not stored again: with the same answers, the report stored first is
+    returned (`again`) and its alert is not queued twice; with other answers, KeyReused."""
     for _ in range(REFERENCE_ATTEMPTS):
         report = _build(new, decision, new_reference())
         try:
@@ -134,20 +150,31 @@ def submit_report(new: NewReport, decision: Decision) -> Report:
             )
             report_id = _insert(rows)
         except SQLAlchemyError as exc:
-            db.session.rollback()
+            _rollback()
             log.error("report not stored: %s", type(exc).__name__)
             raise StorageError from exc
         if report_id is not None:
             report.id = report_id
             log.info("report stored", extra={"reference": report.reference})
-            return report
+            return Stored(report)
         # A unique index refused it: this key is stored already (a retry, or a copy that won
         # the race), or, very rarely, the reference is taken and another is drawn.
         earlier = _stored_under_key(new)
         if earlier is not None:
+            if earlier.idempotency_fingerprint != new.idempotency_fingerprint:
+                log.warning("idempotency key reused for other answers: not stored")
+                raise KeyReused
             log.info("report sent again: stored once", extra={"reference": earlier.reference})
-            return earlier
+            return Stored(earlier, again=True)
     raise StorageError("no free reference")
+
+
+def _rollback() -> None:
+    """Roll back after a failed statement; a connection that is gone cannot even do that."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError as exc:
+        log.warning("rollback failed: %s", type(exc).__name__)
 
 
 @dataclass(frozen=True)
@@ -262,7 +289,7 @@ def _stored_under_key(new: NewReport) -> Report | None:
             )
         )
     except SQLAlchemyError as exc:
-        db.session.rollback()
+        _rollback()
         log.error("report not stored: %s", type(exc).__name__)
         raise StorageError from exc
 
