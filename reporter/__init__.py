@@ -75,6 +75,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app.extensions["reporter_cipher"] = DataCipher(app.config["REPORTER_DATA_KEY"])
 
     db.init_app(app)
+    resilience.init_app(app)  # after db: releases the session without raising
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     from reporter.triage.partners import allow_large_import
 

@@ -8,6 +8,11 @@
 - Staff sign-in counts failed attempts in that store: without it the counts would be per process
   and an attacker would get one allowance per worker, so sign-in fails closed (a 503 page that
   says to try again) until the store answers and the limiter is back on it.
+- The database drops a connection (a restart, a failover, `pg_terminate_backend`): the request
+  that was using it answers with our page (the reference when the report was stored; else 999
+  first and every answer kept), and the session's connection is thrown away at the end of the
+  request (`release_database`) instead of raising there, after every error handler, where
+  gunicorn would answer with its bare 500.
 - Each change of state is logged once per process, never once per request.
 """
 
@@ -17,11 +22,12 @@ import logging
 import threading
 from collections.abc import Mapping
 
-from flask import current_app
+from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from reporter.extensions import limiter
+from reporter.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 _REDIS_SCHEMES = ("redis", "rediss", "valkey")
@@ -89,3 +95,24 @@ def rate_limit_store_state() -> str:
 def sign_in_possible() -> bool:
     """Staff sign-in fails closed: only when failed attempts are counted in the shared store."""
     return rate_limit_store_state() in ("ok", "off")
+
+
+def release_database(_error: BaseException | None = None) -> None:
+    """Give the request's database session back. When the connection is gone, its rollback
+    fails: throw the connection away instead. Nothing may raise here: a teardown runs after
+    every error handler, so its error would reach gunicorn as a bare 500."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError as exc:
+        log.warning("database connection lost at the end of a request: %s", type(exc).__name__)
+        try:
+            db.session().invalidate()  # the connection, closed without a rollback
+            db.session.remove()
+        except SQLAlchemyError as again:
+            log.error("database session not released: %s", type(again).__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Run after `db.init_app(app)`: teardowns run last-registered first, so the session is
+    released here before Flask-SQLAlchemy's own teardown, which then finds nothing to do."""
+    app.teardown_appcontext(release_database)

@@ -85,3 +85,31 @@ def test_a_store_that_fails_mid_request_never_refuses_or_loses_a_report(make_app
         monkeypatch.setattr(type(limiter), "limiter", property(lambda self: Broken()))
         assert report_limits.seconds_until_allowed() is None
         report_limits.count_stored_report()  # no exception
+
+
+def test_a_connection_lost_at_the_end_of_a_request_is_thrown_away_not_raised(
+    app, client, monkeypatch
+):
+    """Issue 16: the session's rollback at the end of a request fails when the database has
+    dropped the connection. That failure runs after every error handler, so it must never
+    escape (gunicorn would answer with its bare 500): the report page is still ours."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from tests.factories import DELIVERY_ANSWERS
+
+    failed = []
+    close = Session.close
+
+    def close_on_a_dropped_connection(self):
+        if not failed:
+            failed.append(True)
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+        return close(self)
+
+    monkeypatch.setattr(Session, "close", close_on_a_dropped_connection)
+    response = client.post("/report", data=DELIVERY_ANSWERS)
+    assert failed
+    assert response.status_code == 303
+    assert response.location == "/report/done"
+    assert client.get("/report/done").status_code == 200
