@@ -23,9 +23,9 @@ import threading
 from collections.abc import Mapping
 
 from flask import Flask, current_app
-from sqlalchemy.exc import SQLAlchemyError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db, limiter
 
