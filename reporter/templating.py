@@ -86,15 +86,24 @@ def squeeze_html(html: str) -> str:
     )
 
 
+def plural_samples(locale: Locale) -> dict[str, int]:
+    """A number for each plural category of the language, by Babel's (CLDR's) rule: the
+    smallest counting number of the category, and 0 only for a category that holds nothing
+    else (Arabic's and Welsh's "zero"). CLDR puts 0 in "one" in Tigrinya, Punjabi and
+    Portuguese, where the catalogue's gettext rule (n != 1) puts it with the plural: 0 as the
+    sample of "one" would show the plural sentence for 1."""
+    samples: dict[str, int] = {}
+    for n in [*range(1, 200), 0]:
+        samples.setdefault(locale.plural_form(n), n)
+    return samples
+
+
 def counter_texts() -> dict[str, dict[str, str]]:
     """The character counter's sentences for each plural category of the page's language
     (CLDR's, as the browser's Intl.PluralRules names them), with "{n}" where app.js puts the
     number, formatted for the language. Each category is rendered through the catalogue with a
     number of that category, so the catalogue's own plural forms are used."""
     locale = get_locale() or Locale("en")
-    samples: dict[str, int] = {}
-    for n in range(200):
-        samples.setdefault(locale.plural_form(n), n)
     return {
         category: {
             "left": ngettext(
@@ -107,7 +116,7 @@ def counter_texts() -> dict[str, dict[str, str]]:
                 "%(count)s character too many", "%(count)s characters too many", n, count="{n}"
             ),
         }
-        for category, n in samples.items()
+        for category, n in plural_samples(locale).items()
     }
 
 
