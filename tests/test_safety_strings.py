@@ -107,3 +107,32 @@ def test_the_text_to_btp_says_sms_not_just_a_message():
     for lang in ("ar", "ckb", "so", "ti", "ur"):
         catalog = _catalog(lang)
         assert [s for s in BTP_TEXT if "SMS" not in catalog.get(s).string] == [], lang
+
+
+def _review() -> dict:
+    with open(ROOT / "translations" / "review.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def test_every_catalogue_records_whether_a_native_speaker_has_reviewed_it():
+    from reporter.i18n import DEFAULT_LOCALE, LOCALES
+
+    review = _review()
+    assert set(review) == set(LOCALES) - {DEFAULT_LOCALE}
+    for lang, entry in review.items():
+        if entry["native_review"] is True:
+            assert entry["reviewed_on"] and entry["reviewer"], lang
+        else:
+            assert entry == {"native_review": False}, lang
+
+
+def test_the_readme_names_every_language_not_reviewed_by_a_native_speaker():
+    from babel import Locale
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Native review", 1)[1].split("\n#", 1)[0]
+    review = _review()
+    named = {lang: Locale.parse(lang).get_display_name("en") in section for lang in review}
+    assert named == {lang: not entry["native_review"] for lang, entry in review.items()}
+    for lang in ("ckb", "so", "ti"):
+        assert review[lang]["native_review"] is False
