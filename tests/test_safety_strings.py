@@ -33,8 +33,8 @@ REVIEWED = [
     ("ar", "Text %(number)s", "SMS", None),
     ("pl", "You said a child is in danger right now. Call 999 now if you have not already.",
      "nie dzwoniłeś", "nie zrobiono"),
-    ("cy", "If you are under 18 and want to talk to someone. Free, and it will not show on the "
-     "phone bill.", "ni fydd", "a fydd"),
+    ("cy", "If you are under 19 and want to talk to someone. Free, and it does not show on the "
+     "bill from a landline or most mobile networks.", "nid yw", "a fydd"),
     ("uk", "Our system is not working right now. Please contact one of these now. Your answers "
      "are still below, so you can try sending again later.", "все ще", "збережені"),
     ("so", "Who to contact now", "La xiriir", "karto"),
