@@ -24,6 +24,8 @@ LOCALES = (
 )  # fmt: skip
 # Where the name speakers use differs from CLDR's ("Central Kurdish").
 NATIVE_NAMES = {"ckb": "کوردی (سۆرانی)"}
+# Where the English name interpreting services use differs from CLDR's ("Bangla").
+ENGLISH_NAMES = {"bn": "Bengali", "ckb": "Kurdish (Sorani)"}
 
 
 def available_locales(translations_dir: Path) -> tuple[str, ...]:
@@ -40,6 +42,11 @@ def native_name(code: str) -> str:
     """Each language named in itself: Cymraeg, Polski, العربية."""
     name = NATIVE_NAMES.get(code) or Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
+
+
+def english_name(code: str) -> str:
+    """Each language named in English, as an interpreting service knows it: Polish, Bengali."""
+    return ENGLISH_NAMES.get(code) or Locale.parse(code).get_display_name("en") or code
 
 
 @cache

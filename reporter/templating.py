@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from reporter.campaign import campaign_data
 from reporter.codes import CODES
-from reporter.i18n import native_name, offered, text_direction
+from reporter.i18n import DEFAULT_LOCALE, english_name, native_name, offered, text_direction
 from reporter.services.guidance import emergency_first
 
 
@@ -37,11 +37,11 @@ def translated(text) -> str:
     return gettext(str(text))
 
 
-def uk_datetime(value) -> str:
-    """A moment as UK local time, written the way the reader's language writes dates, to the
-    minute: "2 December 2026, 08:52" in English (British, not CLDR's American "en"), each
-    locale's own long date, short time and joining pattern in the others."""
-    locale = get_locale() or Locale("en")
+def uk_datetime(value, locale: Locale | None = None) -> str:
+    """A moment as UK local time, written the way the reader's language (or `locale`) writes
+    dates, to the minute: "2 December 2026, 08:52" in English (British, not CLDR's American
+    "en"), each locale's own long date, short time and joining pattern in the others."""
+    locale = locale or get_locale() or Locale("en")
     if locale.language == "en":
         locale = Locale("en", "GB")
     moment = to_user_timezone(value)
@@ -51,15 +51,23 @@ def uk_datetime(value) -> str:
     )
 
 
-def sms_body(summary) -> str:
-    """A text to an authority, ready to send: the reference, where, and the signs ticked.
-    Short, in the reporter's language; plain text (the template URL-encodes it)."""
-    parts = [gettext("LookCloser report %(reference)s.", reference=summary.reference)]
+def sms_body(summary, danger: bool = False) -> str:
+    """A text to British Transport Police, ready to send: a child in danger now first, then the
+    reference, when and where it was seen and the signs ticked. The control room reads English,
+    so the fixed words are English whatever the page's language, with the reporter's language
+    named so that BTP can call an interpreter; what the reporter typed (the place) stays as
+    typed. Plain text (the template URL-encodes it)."""
+    parts = ["CHILD IN DANGER NOW."] if danger else []
+    parts.append(f"LookCloser report {summary.reference}.")
+    if summary.seen_at:
+        parts.append(f"Seen: {uk_datetime(summary.seen_at, Locale('en', 'GB'))}.")
     if summary.where:
-        parts.append(gettext("Where: %(place)s.", place=summary.where))
+        parts.append(f"Where: {summary.where}.")
     if summary.signs:
-        signs = "; ".join(translated(label) for label in summary.signs)
-        parts.append(gettext("Seen: %(signs)s.", signs=signs))
+        parts.append(f"Signs: {'; '.join(str(label) for label in summary.signs)}.")
+    language = get_locale()
+    if language and language.language != DEFAULT_LOCALE:
+        parts.append(f"Reporter's language: {english_name(str(language))}.")
     return " ".join(parts)
 
 
@@ -86,15 +94,24 @@ def squeeze_html(html: str) -> str:
     )
 
 
+def plural_samples(locale: Locale) -> dict[str, int]:
+    """A number for each plural category of the language, by Babel's (CLDR's) rule: the
+    smallest counting number of the category, and 0 only for a category that holds nothing
+    else (Arabic's and Welsh's "zero"). CLDR puts 0 in "one" in Tigrinya, Punjabi and
+    Portuguese, where the catalogue's gettext rule (n != 1) puts it with the plural: 0 as the
+    sample of "one" would show the plural sentence for 1."""
+    samples: dict[str, int] = {}
+    for n in [*range(1, 200), 0]:
+        samples.setdefault(locale.plural_form(n), n)
+    return samples
+
+
 def counter_texts() -> dict[str, dict[str, str]]:
     """The character counter's sentences for each plural category of the page's language
     (CLDR's, as the browser's Intl.PluralRules names them), with "{n}" where app.js puts the
     number, formatted for the language. Each category is rendered through the catalogue with a
     number of that category, so the catalogue's own plural forms are used."""
     locale = get_locale() or Locale("en")
-    samples: dict[str, int] = {}
-    for n in range(200):
-        samples.setdefault(locale.plural_form(n), n)
     return {
         category: {
             "left": ngettext(
@@ -107,7 +124,7 @@ def counter_texts() -> dict[str, dict[str, str]]:
                 "%(count)s character too many", "%(count)s characters too many", n, count="{n}"
             ),
         }
-        for category, n in samples.items()
+        for category, n in plural_samples(locale).items()
     }
 
 

@@ -47,7 +47,7 @@ def test_each_settings_where_hint_and_error_name_only_the_fields_it_shows(client
     asks_station = bool(page.find_all("input", name="station"))
     assert "Tell us where" in where_block(page)
     assert ("station" in where_block(page).lower()) == asks_station
-    assert asks_station == (sector in ("rail", "bus-coach"))
+    assert asks_station == (sector in ("rail", "underground-metro", "bus-coach"))
 
 
 def test_an_unrecognised_station_never_stops_a_report_and_is_kept_as_the_place(client, stored):

@@ -9,9 +9,10 @@ from reporter.reference import DATA_DIR, ReferenceDataError, get_reference, load
 ref = get_reference()
 
 
-def test_the_form_asks_for_a_station_in_the_railway_and_bus_settings_only():
-    assert [s.id for s in ref.sectors.values() if s.asks_station] == ["rail", "bus-coach"]
-    assert [s.id for s in ref.sectors.values() if s.railway] == ["rail"]
+def test_the_form_asks_for_a_station_in_the_railway_underground_and_bus_settings_only():
+    asks = [s.id for s in ref.sectors.values() if s.asks_station]
+    assert asks == ["rail", "underground-metro", "bus-coach"]
+    assert [s.id for s in ref.sectors.values() if s.railway] == ["rail", "underground-metro"]
 
 
 def test_every_setting_has_its_own_signs_first_then_the_general_checklist():
@@ -67,7 +68,9 @@ def _edit(path, old, new):
 
 def test_a_sign_for_an_unknown_setting_is_refused(data_copy):
     _edit(
-        data_copy / "signs.toml", 'sectors = ["rail", "bus-coach"]', 'sectors = ["rail", "boats"]'
+        data_copy / "signs.toml",
+        'sectors = ["rail", "underground-metro", "bus-coach"]',
+        'sectors = ["rail", "boats"]',
     )
     with pytest.raises(ReferenceDataError, match="unknown sectors"):
         load_reference(data_copy)

@@ -19,7 +19,7 @@ from reporter.reference.stations import StationFinder, StationMatch
 DATA_DIR = Path(__file__).parent
 
 SECTOR_IDS = (
-    "delivery", "rail", "bus-coach", "hotel", "food-service",
+    "delivery", "rail", "underground-metro", "bus-coach", "hotel", "food-service",
     "roadside-services", "taxi", "retail", "banking", "other",
 )  # fmt: skip
 REGION_IDS = (
@@ -45,7 +45,7 @@ class Sector:
     id: str
     name: str
     asks_station: bool = False  # the form asks for a station in this setting
-    railway: bool = False  # reports from it are about the railway (routing offers BTP)
+    railway: bool = False  # about the railway or a network BTP polices (routing offers BTP)
 
 
 @dataclass(frozen=True)
