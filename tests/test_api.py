@@ -1,6 +1,8 @@
 """The JSON API: guidance, reports, and a clear 400 for every kind of bad input (never a 500)."""
 
 import json
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -8,6 +10,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import Report
+from reporter.uktime import UK_TIME
 
 VALID = {
     "sector": "hotel",
@@ -255,3 +258,46 @@ def test_a_wrong_method_gets_405_with_allow_and_says_so(client, method, path, al
     else:
         assert "That kind of request is not allowed here" in response.get_data(as_text=True)
         assert "tel:999" in response.get_data(as_text=True)
+
+
+# ---- the document and the behaviour agree (issue 16, found by schemathesis) ---------------
+
+
+def test_null_for_an_optional_flag_is_not_given_as_the_document_says(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    young = document["components"]["schemas"]["NewReport"]["properties"]["young"]
+    assert young["type"] == ["boolean", "null"]
+    body = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
+    assert client.post("/api/v1/reports", json={**body, "young": None}).status_code == 201
+
+
+def test_seen_at_states_the_shapes_it_reads_as_a_pattern(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    pattern = re.compile(
+        document["components"]["schemas"]["NewReport"]["properties"]["seen_at"]["pattern"]
+    )
+    yesterday = datetime.now(UK_TIME) - timedelta(days=1)
+    for shape in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d"):
+        written = yesterday.strftime(shape)
+        assert pattern.match(written), written
+        body = {"sector": "taxi", "danger": False, "postcode": "LE1 6RN", "seen_at": written}
+        assert (
+            client.post("/api/v1/reports", json={**body, "signs": ["many-calls"]}).status_code
+            == 201
+        )
+    for wrong in ("last tuesday", "2026-13-01", "32/01/2026", "2026-11-23T25:00"):
+        assert not pattern.match(wrong), wrong
+
+
+def test_guidance_refuses_a_parameter_it_does_not_know(client):
+    response = client.get("/api/v1/guidance?sector=rail&stattion=Euston")
+    assert response.status_code == 400
+    assert list(response.get_json()["errors"]) == ["stattion"]
+
+
+def test_a_long_guidance_query_is_answered_in_json(client):
+    signs = ",".join(["controlled"] * 400)  # 4.4 KB, over gunicorn's default request line
+    response = client.get(f"/api/v1/guidance?sector=rail&signs={signs}")
+    assert len(response.request.query_string) > 4096
+    assert response.status_code == 200
+    assert response.get_json()["authorities"]

@@ -159,4 +159,3 @@ def _json(data: dict) -> str:
     import json
 
     return json.dumps(data)
-

@@ -50,3 +50,9 @@ def test_a_form_posted_over_https_behind_the_proxy_is_accepted(make_app):
                "consent": "anonymous", "csrf_token": token}  # fmt: skip
     response = client.post("/report", data=answers, **https)
     assert response.status_code == 303, response.get_data(as_text=True)[:200]
+
+
+def test_a_long_query_reaches_the_app_not_gunicorns_html_414(settings):
+    """gunicorn's default request line is 4,094 bytes; the API answers longer queries in JSON
+    (tests/test_api.py), so gunicorn reads up to its own most."""
+    assert settings["limit_request_line"] == 8190

@@ -134,6 +134,13 @@ CLEANED = intake.CONTROL
 BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"
 VISIBLE = rf"[^{SPACE_CHARS}{CLEANED}]"
 SEEN_AT_FORMAT = "uk-local-time"
+# The shapes intake.SEEN_AT_FORMATS read: 2026-11-23T14:30, 2026-11-23 14:30, 23/11/2026 14:30,
+# 23/11/2026, 2026-11-23. The last year only, and no day that is not in the calendar.
+_DAY, _MONTH = r"(?:0?[1-9]|[12][0-9]|3[01])", r"(?:0?[1-9]|1[0-2])"
+_TIME = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+SEEN_AT_PATTERN = (
+    rf"^(?:[0-9]{{4}}-{_MONTH}-{_DAY}(?:[T ]{_TIME})?|{_DAY}/{_MONTH}/[0-9]{{4}}(?: {_TIME})?)$"
+)
 # The email check's pattern, minus the control characters that cleaning would remove.
 EMAIL_PATTERN = intake.EMAIL.pattern.replace(r"[^@\s]", rf"[^@{SPACE_CHARS}{CLEANED}]")
 CONTACT = "contact"
@@ -147,7 +154,8 @@ def _blank_or(pattern: str) -> str:
 def _field_schema(spec: intake.Field, ref: Reference) -> dict:
     """The JSON schema of one intake field: its type, limit and own rules."""
     if spec.kind == "bool":
-        schema: dict = {"type": "boolean"}
+        # null is "not given", as for text: the field's default applies (false).
+        schema: dict = {"type": "boolean" if spec.required else ["boolean", "null"]}
     elif spec.kind == "list":
         schema = {"type": "array"}
     else:
@@ -173,6 +181,7 @@ _TEXT_RULES: dict[str, Callable[[Reference], dict]] = {
     "email": lambda ref: {"pattern": _blank_or(EMAIL_PATTERN)},
     "seen_at": lambda ref: {
         "format": SEEN_AT_FORMAT,
+        "pattern": _blank_or(SEEN_AT_PATTERN),
         "examples": ["2026-11-23T14:30"],
         "description": "UK local time in the last year, not in the future; omit for now. "
         "Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",

@@ -157,6 +157,9 @@ def read_report(body: Any, ref: Reference, **extra: Any) -> intake.NewReport:
 def read_guidance_query(args: Mapping[str, str], ref: Reference) -> Facts:
     """The facts for GET /guidance from its query string: `signs` comma-separated, `danger`
     and `young` "true" or "false" (any case)."""
+    if unknown := sorted(set(args) - set(GUIDANCE_FIELDS)):
+        message = str(_l("This field is not part of a report."))
+        raise PayloadErrors(dict.fromkeys(unknown, message))
     raw: dict[str, Any] = {name: args.get(name) for name in GUIDANCE_FIELDS}
     raw["signs"] = [s for s in (raw["signs"] or "").split(",") if s]
     for flag in GUIDANCE_FLAGS:
