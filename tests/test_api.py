@@ -301,3 +301,10 @@ def test_a_long_guidance_query_is_answered_in_json(client):
     assert len(response.request.query_string) > 4096
     assert response.status_code == 200
     assert response.get_json()["authorities"]
+
+
+def test_guidance_takes_the_language_in_the_address_as_every_page_does(client):
+    answer = client.get("/api/v1/guidance?sector=rail&lang=cy")
+    assert answer.status_code == 200
+    english = client.get("/api/v1/guidance?sector=rail&lang=en").get_json()
+    assert answer.get_json()["authorities"][0]["name"] != english["authorities"][0]["name"]

@@ -321,6 +321,16 @@ def openapi_document(ref: Reference) -> dict:
         ),
         ("postcode", False, _field_schema(fields["postcode"], ref) | {"type": "string"}),
         ("station", False, {**_field_schema(fields["station"], ref), "type": "string"}),
+        (
+            "lang",
+            False,
+            {
+                "type": "string",
+                "description": "the language of the answer (one of "
+                + ", ".join(offered_languages())
+                + "); otherwise Accept-Language decides",
+            },
+        ),
     ]
     return {
         "openapi": "3.1.0",

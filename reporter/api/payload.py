@@ -29,6 +29,7 @@ MAX_NUMBER_DIGITS = 100
 _SURROGATE = re.compile("[\ud800-\udfff]")
 GUIDANCE_FIELDS = ("sector", "signs", "danger", "postcode", "station", "young")
 GUIDANCE_FLAGS = ("danger", "young")
+GUIDANCE_LANGUAGE = "lang"  # as on every page: the language of the answer
 
 
 class PayloadErrors(Exception):
@@ -157,7 +158,7 @@ def read_report(body: Any, ref: Reference, **extra: Any) -> intake.NewReport:
 def read_guidance_query(args: Mapping[str, str], ref: Reference) -> Facts:
     """The facts for GET /guidance from its query string: `signs` comma-separated, `danger`
     and `young` "true" or "false" (any case)."""
-    if unknown := sorted(set(args) - set(GUIDANCE_FIELDS)):
+    if unknown := sorted(set(args) - set(GUIDANCE_FIELDS) - {GUIDANCE_LANGUAGE}):
         message = str(_l("This field is not part of a report."))
         raise PayloadErrors(dict.fromkeys(unknown, message))
     raw: dict[str, Any] = {name: args.get(name) for name in GUIDANCE_FIELDS}
