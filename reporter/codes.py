@@ -78,7 +78,7 @@ class RegionSource(LabelledCode):
     SITE = "site", "the partner's site it was sent through"
     PARTNER = "partner", "the partner's region"
     OUTSIDE = "outside", "a postcode outside England and Wales"
-    UNKNOWN = "unknown", "nothing: no region could be found"
+    UNKNOWN = "unknown", "nothing: place unclear (see the place as the reporter gave it)"
     STAFF = "staff", "a member of staff, who re-routed it"
 
 
