@@ -54,14 +54,24 @@
     update();
   });
 
-  // Tapping a suggested station also writes its name in the station box.
+  // Choosing a suggested station also shows its name in the station box; "None of these" puts
+  // back what was written, so the box never sends a suggestion that is no longer chosen.
   var station = document.getElementById("station");
+  var written = station && station.value;
   Array.prototype.forEach.call(document.querySelectorAll("input[name=station_choice]"),
     function (choice) {
       choice.addEventListener("change", function () {
-        if (choice.checked && choice.value && station) {
-          station.value = choice.getAttribute("data-name");
+        if (choice.checked && station) {
+          station.value = choice.value ? choice.getAttribute("data-name") : written;
         }
       });
     });
+  // Typing in the box again means what is typed now is the answer, not a suggestion.
+  var none = document.getElementById("station_choice-none");
+  if (station && none) {
+    station.addEventListener("input", function () {
+      written = station.value;
+      none.checked = true;
+    });
+  }
 })();
