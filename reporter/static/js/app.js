@@ -30,7 +30,24 @@
     });
   }
 
-  // A live count of what is left in a text box with a limit, in the page's language.
+  // Staff pages: what was just done is said once the page has loaded, from a live region that
+  // was empty at load; the notices shown stay on the page for the eye.
+  var SAY_FLASH_AFTER_MS = 500;
+  var flashSaid = document.getElementById("flash-said");
+  if (flashSaid) {
+    var flashes = document.querySelectorAll(".flash");
+    setTimeout(function () {
+      flashSaid.textContent = Array.prototype.map.call(flashes, function (flash) {
+        flash.setAttribute("aria-hidden", "true");
+        return flash.textContent;
+      }).join(" ");
+    }, SAY_FLASH_AFTER_MS);
+  }
+
+  // A count of what is left in a text box with a limit, in the page's language. It is shown at
+  // every key, and said by a screen reader once typing pauses (a region read aloud at each key
+  // talks over the typing), as GOV.UK's character count does.
+  var ANNOUNCE_AFTER_MS = 1000;
   var boxes = document.querySelectorAll("textarea[data-limit]");
   Array.prototype.forEach.call(boxes, function (box) {
     var limit = parseInt(box.getAttribute("data-limit"), 10);
@@ -38,17 +55,27 @@
     var note = document.createElement("p");
     note.className = "counter";
     note.id = box.id + "-counter";
-    note.setAttribute("aria-live", "polite");
+    note.setAttribute("aria-hidden", "true");  // read as the box's description, and by `said`
+    var said = document.createElement("p");
+    said.className = "visually-hidden";
+    said.id = box.id + "-counter-said";
+    said.setAttribute("aria-live", "polite");
+    box.parentNode.insertBefore(said, box.nextSibling);
     box.parentNode.insertBefore(note, box.nextSibling);
     var ids = (box.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
     box.setAttribute("aria-describedby", ids.concat(note.id).join(" "));
-    function update() {
+    var pause;
+    function update(event) {
       var left = limit - box.value.length;
       var count = Math.abs(left);
       var forms = texts[category(count)] || texts.other || {};
       var text = (left < 0 ? forms.over : forms.left) || "";
       note.textContent = text.replace("{n}", numbers(count));
       note.classList.toggle("over", left < 0);
+      clearTimeout(pause);
+      if (event && event.isTrusted) {  // typed, not a draft put back by a script
+        pause = setTimeout(function () { said.textContent = note.textContent; }, ANNOUNCE_AFTER_MS);
+      }
     }
     box.addEventListener("input", update);
     update();
