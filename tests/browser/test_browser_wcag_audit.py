@@ -101,3 +101,20 @@ def test_the_trends_charts_keep_every_label_whole_with_text_spacing(live_server,
     assert page.evaluate("getComputedStyle(document.querySelector('svg text')).letterSpacing")
     assert page.evaluate(CUT_TEXT) == []
     expect(page.locator("#by-sign-heading ~ .chart-box svg > g")).to_have_count(len(signs))
+
+
+def test_staff_pages_read_the_reporters_arabic_right_to_left(live_server, new_page):
+    with live_server.app.app_context():
+        make_user(email="ada@staff.example", role="admin")
+        reference = make_report(
+            description="فتاة مع رجل أكبر سنا، تبدو خائفة.", place="عند حاجز التذاكر", language="ar"
+        ).reference
+    page = new_page("en-GB")
+    open_trends(page, live_server.url)  # signed in
+    direction = "el => [el.lang, getComputedStyle(el).direction]"
+    page.goto(f"{live_server.url}/triage/")
+    assert page.get_by_text("عند حاجز التذاكر").evaluate(direction) == ["ar", "rtl"]
+    page.goto(f"{live_server.url}/triage/reports/{reference}")
+    for words in ("فتاة مع رجل أكبر سنا، تبدو خائفة.", "عند حاجز التذاكر"):
+        assert page.get_by_text(words, exact=True).evaluate(direction) == ["ar", "rtl"]
+    assert page.evaluate("document.documentElement.dir") == "ltr"  # the page itself is English
