@@ -9,7 +9,7 @@ the same numbers in a table, so nobody depends on the picture or on its colour.
 A chart fits the screen: it has a natural width in pixels (`width`, no viewBox), which the
 staff stylesheet lets shrink to the width of a phone. Bars and columns are placed in percent of
 that width, so they shrink with it; text keeps the page's size and never shrinks. A bar's label
-sits above it, wrapped onto two lines, so that it fits a 320 px phone whole or nearly.
+sits above it, wrapped onto three lines, so that it fits a 320 px phone whole or nearly.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ BAR = "#1d70b8"  # 5.2:1 against white
 INK = "#0b0c0c"
 FONT_SIZE = 14
 LINE_HEIGHT = 18
-LINE_CHARS = 36  # a line of a bar's label at FONT_SIZE fits the 288 px of a 320 px phone
-LABEL_LINES = 2  # longer labels are shortened on the picture; the table has them whole
+# A line of a bar's label at FONT_SIZE fits the 288 px of a 320 px phone, also with WCAG's text
+# spacing applied (letters .12em and words .16em apart): 36 characters did not.
+LINE_CHARS = 30
+LABEL_LINES = 3  # longer labels are shortened on the picture; the table has them whole
 BAR_CHART_WIDTH = 560  # on a wide screen; bars shrink on a narrower one
 BAR_SHARE = 80  # percent of the width the longest bar takes: the rest is room for its count
 COLUMN_LABEL_WIDTH = 48  # room for "28 Sep" under a column; the stylesheet pads columns by half

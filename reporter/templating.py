@@ -31,6 +31,19 @@ def left_to_right(text: str) -> str:
     return "\u2066" + str(text).replace(" ", "\u00a0") + "\u2069"
 
 
+def reference_groups(reference: str) -> Markup:
+    """A reference that a narrow screen may break only between its groups (LC-EYGX- / QGPQ),
+    never inside one: each group unbreakable, a break allowed after each hyphen."""
+    groups = str(reference).split("-")
+    last = len(groups) - 1
+    return Markup("").join(
+        Markup('<span class="group">{}{}</span>{}').format(
+            group, "-" if i < last else "", Markup("<wbr>") if i < last else ""
+        )
+        for i, group in enumerate(groups)
+    )
+
+
 def translated(text) -> str:
     """Translate a string that comes from data (a sign, a sector, an authority's sentence).
     Unlike Jinja's `_()`, it never %-formats, so a literal "100%" in the data is safe."""
@@ -135,6 +148,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ltr"] = left_to_right
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["reference_groups"] = reference_groups
     app.jinja_env.filters["tojson_utf8"] = tojson_utf8
     # Codes and their labels (codes.py): `Status.CLOSED`, `Consent.label_for(report.consent)`.
     app.jinja_env.globals.update(CODES)

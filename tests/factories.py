@@ -104,6 +104,7 @@ def make_report(
     created_at: datetime | None = None,
     assigned_to: StaffUser | None = None,
     authorities: tuple[str, ...] = ("police-101",),
+    language: str = "en",
 ) -> Report:
     """A report in `region`'s queue (None: the national queue)."""
     reference = reference or new_reference()
@@ -116,7 +117,7 @@ def make_report(
         reference=reference,
         created_at=created_at or utcnow(),
         source="form",
-        language="en",
+        language=language,
         sector=sector,
         danger=danger,
         priority=priority,

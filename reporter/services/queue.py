@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import starmap
+from typing import NamedTuple
 
 from sqlalchemy import Select, exists, or_, select, text, tuple_
 
@@ -48,6 +49,7 @@ class QueueRow:
     station_crs: str | None
     urgency: int
     place_enc: bytes | None  # "Where" shows the place described when there is no other
+    language: str  # the language the reporter wrote in
     assignee_name: str | None
     assignee_email: str | None
 
@@ -60,7 +62,7 @@ class QueueRow:
 QUEUE_COLUMNS = (
     Report.id, Report.reference, Report.created_at, Report.sector, Report.danger,
     Report.priority, Report.status, Report.region_id, Report.queue, Report.postcode_district,
-    Report.station_crs, Report.urgency, Report.place_enc,
+    Report.station_crs, Report.urgency, Report.place_enc, Report.language,
     StaffUser.name.label("assignee_name"), StaffUser.email.label("assignee_email"),
 )  # fmt: skip
 
@@ -176,21 +178,30 @@ def queue_page(
     return rows, (Cursor.after(rows[-1]) if more else None)
 
 
-def where(report: Report | QueueRow, ref: Reference) -> str:
+class Where(NamedTuple):
+    """Where, in a few words for the queue. `language` is the reporter's when the words are
+    theirs (the place they described), for the page to mark them; None when they are ours."""
+
+    text: str
+    language: str | None = None
+
+
+def where(report: Report | QueueRow, ref: Reference) -> Where:
     """Where a report was made, in a few words for the queue: the station, the postcode
     district, or the start of the place the reporter described (decrypted for the page)."""
     if report.station_crs:
         station = ref.stations.get(report.station_crs)
-        return f"{station.name} ({report.station_crs})" if station else report.station_crs
+        return Where(f"{station.name} ({report.station_crs})" if station else report.station_crs)
     if report.postcode_district:
-        return report.postcode_district
+        return Where(report.postcode_district)
     place = " ".join((decrypt_field(report, "place") or "").split())
     if not place:
-        return "Not given"
-    return place if len(place) <= PLACE_CHARS else place[: PLACE_CHARS - 1].rstrip() + "…"
+        return Where("Not given")
+    short = place if len(place) <= PLACE_CHARS else place[: PLACE_CHARS - 1].rstrip() + "…"
+    return Where(short, report.language)
 
 
-def queue_places(rows: list[QueueRow], ref: Reference) -> dict[int, str]:
+def queue_places(rows: list[QueueRow], ref: Reference) -> dict[int, Where]:
     return {report.id: where(report, ref) for report in rows}
 
 

@@ -246,6 +246,7 @@ def login_code():
             return _begin(user, session[PENDING].get("next"), second_factor=True)
         _fail(user, "bad_code")
         form.code.errors = [CODE_NOT_RIGHT]
+    form.code.data = ""  # a code is good once: left in the box, the next one pasted joins it
     return render_template("triage/code.html", form=form)
 
 
@@ -266,6 +267,7 @@ def enrolment(user: StaffUser, endpoint: str, enrolled, refused=None):
         if refused is not None:
             refused()
         form.code.errors = [CODE_NOT_RIGHT]
+    form.code.data = ""
     uri = totp_uri(user, secret)
     return form_page(
         "triage/enrol.html",

@@ -197,6 +197,20 @@ def test_a_wrong_code_gets_the_same_answer_on_both_enrolment_pages(client, app):
     assert auth.CODE_NOT_RIGHT in at_sign_in.text and auth.CODE_NOT_RIGHT in from_account.text
 
 
+def test_a_wrong_code_is_cleared_so_the_next_one_pasted_is_not_joined_to_it(client, app):
+    make_user(email="t@staff.example", totp_secret=SECRET)
+    log_in(client, "t@staff.example")
+    page = read(client.post("/triage/login/code", data={"code": "000000"}))
+    assert auth.CODE_NOT_RIGHT in page.text
+    assert [box["value"] for box in page.find_all("input", name="code")] == [""]
+    make_user(email="r@staff.example", totp_required=True)
+    enrolling = app.test_client()
+    log_in(enrolling, "r@staff.example")
+    page = read(enrolling.post("/triage/login/enrol", data={"code": "000000"}), 400)
+    assert auth.CODE_NOT_RIGHT in page.text
+    assert [box["value"] for box in page.find_all("input", name="code")] == [""]
+
+
 # --- throttling -----------------------------------------------------------------------------
 
 

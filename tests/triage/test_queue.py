@@ -283,7 +283,7 @@ def test_the_where_column_shows_the_station_the_district_or_the_place_described(
     make_report(place=None)
     sign_in(client, make_user())
     page = read(client.get("/triage/"))
-    cells = re.findall(r'data-label="Where"><span class="cell">([^<]*)<', page.html)
+    cells = re.findall(r'data-label="Where"><span class="cell"[^>]*>([^<]*)<', page.html)
     assert sorted(cells) == sorted(
         [
             "Leicester (LEI)",

@@ -293,10 +293,10 @@ def test_a_long_label_is_wrapped_above_its_bar_shortened_and_whole_in_its_toolti
     assert all(len(line) <= charts.LINE_CHARS for line in lines)
     assert " ".join(lines).removesuffix("…") in label
     bar_top = float(svg.find(f"{SVG}g/{SVG}rect").get("y"))
-    assert bar_top >= charts.LINE_HEIGHT * len(lines)  # under both lines
+    assert bar_top >= charts.LINE_HEIGHT * len(lines)  # under every line
 
 
-def test_a_label_that_fits_two_lines_is_kept_whole():
+def test_a_label_that_fits_its_lines_is_kept_whole():
     label = "Travelling alone, especially in school hours, late at night or often"
     assert " ".join(charts.label_lines(label)) == label
     assert charts.label_lines("Wales") == ["Wales"]

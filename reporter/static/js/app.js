@@ -30,7 +30,24 @@
     });
   }
 
-  // A live count of what is left in a text box with a limit, in the page's language.
+  // Staff pages: what was just done is said once the page has loaded, from a live region that
+  // was empty at load; the notices shown stay on the page for the eye.
+  var SAY_FLASH_AFTER_MS = 500;
+  var flashSaid = document.getElementById("flash-said");
+  if (flashSaid) {
+    var flashes = document.querySelectorAll(".flash");
+    setTimeout(function () {
+      flashSaid.textContent = Array.prototype.map.call(flashes, function (flash) {
+        flash.setAttribute("aria-hidden", "true");
+        return flash.textContent;
+      }).join(" ");
+    }, SAY_FLASH_AFTER_MS);
+  }
+
+  // A count of what is left in a text box with a limit, in the page's language. It is shown at
+  // every key, and said by a screen reader once typing pauses (a region read aloud at each key
+  // talks over the typing), as GOV.UK's character count does.
+  var ANNOUNCE_AFTER_MS = 1000;
   var boxes = document.querySelectorAll("textarea[data-limit]");
   Array.prototype.forEach.call(boxes, function (box) {
     var limit = parseInt(box.getAttribute("data-limit"), 10);
@@ -38,30 +55,50 @@
     var note = document.createElement("p");
     note.className = "counter";
     note.id = box.id + "-counter";
-    note.setAttribute("aria-live", "polite");
+    note.setAttribute("aria-hidden", "true");  // read as the box's description, and by `said`
+    var said = document.createElement("p");
+    said.className = "visually-hidden";
+    said.id = box.id + "-counter-said";
+    said.setAttribute("aria-live", "polite");
+    box.parentNode.insertBefore(said, box.nextSibling);
     box.parentNode.insertBefore(note, box.nextSibling);
     var ids = (box.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
     box.setAttribute("aria-describedby", ids.concat(note.id).join(" "));
-    function update() {
+    var pause;
+    function update(event) {
       var left = limit - box.value.length;
       var count = Math.abs(left);
       var forms = texts[category(count)] || texts.other || {};
       var text = (left < 0 ? forms.over : forms.left) || "";
       note.textContent = text.replace("{n}", numbers(count));
       note.classList.toggle("over", left < 0);
+      clearTimeout(pause);
+      if (event && event.isTrusted) {  // typed, not a draft put back by a script
+        pause = setTimeout(function () { said.textContent = note.textContent; }, ANNOUNCE_AFTER_MS);
+      }
     }
     box.addEventListener("input", update);
     update();
   });
 
-  // Tapping a suggested station also writes its name in the station box.
+  // Choosing a suggested station also shows its name in the station box; "None of these" puts
+  // back what was written, so the box never sends a suggestion that is no longer chosen.
   var station = document.getElementById("station");
+  var written = station && station.value;
   Array.prototype.forEach.call(document.querySelectorAll("input[name=station_choice]"),
     function (choice) {
       choice.addEventListener("change", function () {
-        if (choice.checked && choice.value && station) {
-          station.value = choice.getAttribute("data-name");
+        if (choice.checked && station) {
+          station.value = choice.value ? choice.getAttribute("data-name") : written;
         }
       });
     });
+  // Typing in the box again means what is typed now is the answer, not a suggestion.
+  var none = document.getElementById("station_choice-none");
+  if (station && none) {
+    station.addEventListener("input", function () {
+      written = station.value;
+      none.checked = true;
+    });
+  }
 })();
