@@ -429,7 +429,7 @@ class BundleStatus(StrEnum):
 
 class PosterBundle(Model):
     """The zip of every poster and card of a partner's live sites, built by the outbox worker
-    (services/poster_bundles.py), not in a web request: 5,000 sites take a minute. It holds
+    (services/poster_bundles.py), not in a web request: 5,000 sites take minutes. It holds
     what the posters show (labels, codes, links), never report content. A partner keeps its
     newest finished bundle only."""
 
@@ -453,7 +453,7 @@ class PosterBundle(Model):
     lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(64))  # the type, never the text
     size: Mapped[int] = mapped_column(default=0)  # bytes of the zip
-    # Read only to download it: a 5,000-site zip is about 25 MB.
+    # Read only to download it: a 5,000-site zip is about 29 MB.
     data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     __table_args__ = (Index("ix_poster_bundles_status_requested", "status", "requested_at"),)

@@ -1,10 +1,10 @@
 """The zip of a partner's posters, built by the outbox worker, never in a web request.
 
-A site costs about 12 ms (services/posters.py), so 5,000 sites (the import maximum) take about a
-minute: built in the request, that held a sync web worker past gunicorn's 30 s timeout, and two
-clicks held both workers while a report waited. Now an admin's click only stores a request
-(`request_bundle`, one INSERT) and the page refreshes until the zip is ready; the download then
-sends stored bytes.
+A site costs 12 to 18 ms (services/posters.py; `make bench` measures it), so 5,000 sites (the
+import maximum) take one to two minutes: built in the request, that held a sync web worker past
+gunicorn's 30 s timeout, and two clicks held both workers while a report waited. Now an admin's
+click only stores a request (`request_bundle`, one INSERT) and the page refreshes until the zip
+is ready; the download then sends stored bytes.
 
 The worker (`flask --app wsgi outbox work`) builds one bundle at a time, a slice of
 POSTER_BUNDLE_SLICE_SECONDS between sends (`Builder.step`), so an urgent alert never waits
@@ -262,7 +262,7 @@ class Builder:
 
 def build_due(owner: str) -> int:
     """Build every bundle waiting now, to the end (tests, and `outbox work --once`). Returns
-    how many were claimed."""
+    how many were finished: stored ready, or failed."""
     builder = Builder(owner)
     claimed = 0
     while builder.step():

@@ -6,8 +6,8 @@ still scans) and a quiet zone of four modules, the standard's minimum, white eve
 page.
 
 A partner's zip is written a site at a time by `PosterZip`: the outbox worker builds it between
-sends (services/poster_bundles.py), because a site costs about 12 ms (encoding the QR code and
-drawing its PNG are most of it), a minute for 5,000 sites: far too long for a web request.
+sends (services/poster_bundles.py), because a site costs 12 to 18 ms (encoding the QR code and
+drawing its PNG are most of it), minutes for 5,000 sites: far too long for a web request.
 """
 
 from __future__ import annotations
