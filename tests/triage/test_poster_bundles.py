@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import threading
 import zipfile
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -18,6 +20,7 @@ from reporter.extensions import db
 from reporter.models import OutboxMessage, PosterBundle, utcnow
 from reporter.services import outbox, poster_bundles, posters
 from tests.factories import make_partner, make_site, make_user
+from tests.fault_services import wait_for
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in
 from tests.triage.test_pages import check_page
@@ -245,3 +248,54 @@ def test_a_zip_waiting_over_a_minute_says_the_worker_may_be_down(client, admin):
     page = posters_page(client, partner)
     assert "It has waited more than a minute" in page.text
     assert "which also sends urgent alerts, may not be running" in page.text
+
+
+@contextmanager
+def running_worker(app):
+    """`outbox work` in a thread, as the command runs it (emails, then a slice of a zip), stopped
+    as SIGTERM stops it."""
+    stop = threading.Event()
+
+    def run():
+        with app.app_context():
+            outbox.work(stop, slices=[poster_bundles.Builder("test-worker").step])
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        worker.join(30)
+
+
+def test_the_running_worker_sends_an_alert_before_it_finishes_a_zip_begun_earlier(
+    make_app, tmp_path
+):
+    """`outbox work` as it runs: the zip asked for first is still being made when the alert of
+    a report sent afterwards goes out."""
+    app = make_app(MAIL_OUTBOX_DIR=str(tmp_path), OUTBOX_POLL_SECONDS=0.01)
+    with app.app_context():
+        make_user(role="officer", regions=("east-midlands",))
+        partner = make_partner()
+        for n in range(100):
+            make_site(partner, label=f"Depot {n:03}")
+        client = app.test_client()
+        sign_in(client, make_user(role="admin"))
+        ask_for_the_zip(client, partner)
+        with running_worker(app):
+            wait_for(lambda: bundles()[0].done > 0, 30, "the worker to begin the zip")
+            assert client.post("/report", data=URGENT).status_code == 303
+            wait_for(lambda: bundles()[0].status == "ready", 120, "the zip to be made")
+        db.session.expire_all()
+        [alert] = db.session.scalars(select(OutboxMessage)).all()
+        assert alert.status == "sent" and alert.sent_at < bundles()[0].finished_at
+
+
+def test_outbox_work_once_makes_the_zips_asked_for(client, admin, app):
+    partner = make_partner()
+    make_site(partner)
+    ask_for_the_zip(client, partner)
+    result = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
+    assert "Built 1 poster zips." in result.output
+    assert bundles()[0].status == "ready"
