@@ -17,7 +17,7 @@ from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Report, utcnow
 from reporter.routing import Facts
-from reporter.services import notify, outbox, retention
+from reporter.services import notify, outbox, poster_bundles, retention
 from reporter.services.guidance import guidance_for
 from reporter.services.reports import Contact, NewReport, store
 
@@ -44,22 +44,26 @@ def daily_summary_command() -> None:
     click.echo(f"Queued {notify.daily_summary()} summaries; the outbox worker sends them.")
 
 
-outbox_cli = AppGroup("outbox", help="The worker that sends staff emails, with retries.")
+outbox_cli = AppGroup(
+    "outbox", help="The worker that sends staff emails, with retries, and builds poster zips."
+)
 
 
 @outbox_cli.command("work")
 @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
 def outbox_work_command(once: bool) -> None:
-    """Send queued emails until stopped (SIGTERM or Ctrl-C end it after the current one)."""
+    """Send queued emails, and build the poster zips staff asked for, until stopped (SIGTERM or
+    Ctrl-C end it after the current email or slice of a zip)."""
     if once:
         click.echo(f"Sent {outbox.deliver_due()} messages.")
+        click.echo(f"Built {poster_bundles.build_due(outbox.worker_name())} poster zips.")
         return
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    outbox.work(stop)
+    outbox.work(stop, slices=[poster_bundles.Builder(outbox.worker_name()).step])
 
 
 @outbox_cli.command("retry-failed")

@@ -102,6 +102,13 @@ class Config:
     # OUTBOX_PRUNE_SECONDS; unsent and failed emails are never pruned.
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
     OUTBOX_PRUNE_SECONDS = float(os.environ.get("OUTBOX_PRUNE_SECONDS", "3600"))
+    # The zip of a partner's posters is built by the outbox worker, POSTER_BUNDLE_SLICE_SECONDS
+    # at a time between sends (so an urgent alert never waits behind it), under a lease of
+    # POSTER_BUNDLE_LEASE_SECONDS renewed after each slice; a build that keeps killing its worker
+    # is given up after POSTER_BUNDLE_MAX_ATTEMPTS.
+    POSTER_BUNDLE_SLICE_SECONDS = float(os.environ.get("POSTER_BUNDLE_SLICE_SECONDS", "0.25"))
+    POSTER_BUNDLE_LEASE_SECONDS = float(os.environ.get("POSTER_BUNDLE_LEASE_SECONDS", "120"))
+    POSTER_BUNDLE_MAX_ATTEMPTS = int(os.environ.get("POSTER_BUNDLE_MAX_ATTEMPTS", "3"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
     # Staff sign-in: failed attempts allowed per account and per address; session lifetimes.
     STAFF_LOGIN_ACCOUNT_LIMIT = os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")

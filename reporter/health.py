@@ -1,7 +1,8 @@
 """`GET /healthz` for load balancers: 503 only when the database does not answer (nothing can be
 stored); 200 otherwise, with `"status": "degraded"` and the reasons when a part the app can work
 around is failing: the rate-limit store (reports are then limited per process and staff sign-in
-is refused) or the outbox (staff emails waiting too long, or given up)."""
+is refused), the outbox (staff emails waiting too long, or given up), or a region with no
+active officer (its urgent reports alert national staff or admins instead)."""
 
 from flask import Blueprint, current_app
 from sqlalchemy import text
@@ -9,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db, limiter
 from reporter.resilience import rate_limit_store_state, states
-from reporter.services import outbox
+from reporter.services import coverage, outbox
 
 bp = Blueprint("health", __name__)
 
@@ -27,6 +28,7 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
         mail = outbox.backlog()
+        uncovered = coverage.uncovered_regions()
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
@@ -47,10 +49,16 @@ def healthz():
         )
     if mail["failed"]:
         reasons.append(f"outbox: {mail['failed']} staff emails failed for good")
+    if uncovered:
+        reasons.append(
+            f"no active officer in: {coverage.region_names(uncovered)} (urgent reports there "
+            "alert national staff, or admins)"
+        )
     return {
         "status": "degraded" if reasons else "ok",
         "database": "ok",
         "rate_limit_store": store,
         "outbox": mail,
+        "uncovered_regions": [region.id for region in uncovered],
         "reasons": reasons,
     }

@@ -422,3 +422,41 @@ class PartnerKey(Model):
     revoked_at: Mapped[datetime | None]
 
     partner: Mapped[Partner] = relationship(lazy="joined")
+
+
+class BundleStatus(StrEnum):
+    PENDING = "pending"  # waiting for the worker, or being built under its lease
+    READY = "ready"
+    FAILED = "failed"  # the build raised, or killed its worker POSTER_BUNDLE_MAX_ATTEMPTS times
+
+
+class PosterBundle(Model):
+    """The zip of every poster and card of a partner's live sites, built by the outbox worker
+    (services/poster_bundles.py), not in a web request: 5,000 sites take minutes. It holds
+    what the posters show (labels, codes, links), never report content. A partner keeps its
+    newest finished bundle only."""
+
+    __tablename__ = "poster_bundles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(8), default=BundleStatus.PENDING)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    sites: Mapped[int] = mapped_column(default=0)  # live sites in it
+    done: Mapped[int] = mapped_column(default=0)  # of those, built so far
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(64))  # the type, never the text
+    size: Mapped[int] = mapped_column(default=0)  # bytes of the zip
+    # Read only to download it: a 5,000-site zip is about 29 MB.
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+    __table_args__ = (Index("ix_poster_bundles_status_requested", "status", "requested_at"),)

@@ -14,7 +14,17 @@ from flask import current_app, g, request_started
 
 from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
-from reporter.models import Partner, Report, ReportSign, Site, StaffRegion, StaffUser, utcnow
+from reporter.models import (
+    BundleStatus,
+    Partner,
+    PosterBundle,
+    Report,
+    ReportSign,
+    Site,
+    StaffRegion,
+    StaffUser,
+    utcnow,
+)
 from reporter.services.partners import new_code
 from reporter.services.reports import new_reference
 from reporter.services.staff import hash_password, normalise_email
@@ -186,3 +196,14 @@ def make_site(
     db.session.add(site)
     db.session.commit()
     return site
+
+
+def make_poster_zip(partner: Partner, *, data: bytes = b"PK\x05\x06" + bytes(18)) -> PosterBundle:
+    """A partner's zip of posters as the worker leaves it, ready (an empty zip unless given)."""
+    bundle = PosterBundle(
+        partner_id=partner.id, status=BundleStatus.READY, data=data, size=len(data),
+        finished_at=utcnow(),
+    )  # fmt: skip
+    db.session.add(bundle)
+    db.session.commit()
+    return bundle

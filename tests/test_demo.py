@@ -23,7 +23,9 @@ def test_demo_staff_then_reports_alert_someone_and_spread_over_weeks(make_app, m
     assert users.exit_code == 0 and reports.exit_code == 0, users.output + reports.output
     assert "http://127.0.0.1:8765/triage/" in users.output and ":5000" not in users.output
     assert "Demo data: added 40 reports over the last 8 weeks." in reports.output
+    assert "Every region has an active officer." in users.output
     assert not [r.getMessage() for r in caplog.records if "no active staff" in r.getMessage()]
+    assert not [r.getMessage() for r in caplog.records if "nobody covers" in r.getMessage()]
     with app.app_context():
         made = db.session.scalars(select(Report.created_at)).all()
         weeks = {moment.isocalendar()[:2] for moment in made}
@@ -33,3 +35,13 @@ def test_demo_staff_then_reports_alert_someone_and_spread_over_weeks(make_app, m
 def test_the_demo_refuses_outside_development(runner):
     assert runner.invoke(args=["users", "demo"]).exit_code != 0
     assert runner.invoke(args=["demo-data"]).exit_code != 0
+
+
+def test_the_demo_says_which_regions_have_no_active_officer(make_app, monkeypatch):
+    monkeypatch.setattr(staff, "hash_password", _hashed)
+    app = make_app(ENV_NAME="development")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "demo"]).exit_code == 0
+    assert runner.invoke(args=["users", "deactivate", "wales@lookcloser.example"]).exit_code == 0
+    again = runner.invoke(args=["users", "demo"])
+    assert again.output.splitlines()[-1] == "No active officer in: Wales."

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from reporter import create_app
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
+from reporter.reference import REGION_IDS
 from reporter.services import outbox
 from tests.conftest import _empty_tables, missing_service
 from tests.factories import PASSWORD, make_user
@@ -120,6 +121,8 @@ def limited_app(make_app, redis_server):
 def test_reports_are_accepted_and_still_limited_while_redis_is_down(
     limited_app, redis_server, caplog
 ):
+    with limited_app.app_context():
+        make_user(role="officer", regions=REGION_IDS)  # no region uncovered: only Redis
     client = limited_app.test_client()
     store = redis.Redis.from_url(redis_server.url)
     assert client.post("/report", data=FORM).status_code == 303

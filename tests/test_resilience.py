@@ -7,8 +7,10 @@ import pytest
 
 from reporter.extensions import db, limiter
 from reporter.models import utcnow
+from reporter.reference import REGION_IDS
 from reporter.resilience import rate_limiter_on_fallback, storage_options
 from reporter.services import outbox
+from tests.factories import make_user
 from tests.fault_services import free_port, fresh_fallback
 
 FORM = {
@@ -58,6 +60,7 @@ def test_with_the_store_unreachable_reports_are_accepted_and_limited_per_process
 def test_healthz_is_degraded_when_a_staff_email_waits_too_long(make_app):
     app = make_app(OUTBOX_STALE_SECONDS=300)
     with app.app_context():
+        make_user(role="officer", regions=REGION_IDS)  # no region uncovered: only the outbox
         message = outbox.enqueue("test:1", "test", ["a@example.org"], "Subject", "Body")
         db.session.commit()
         assert app.test_client().get("/healthz").get_json()["status"] == "ok"

@@ -52,6 +52,7 @@ ACTIONS = {
     "sites_imported": "Imported a partner's sites (CSV)",
     "site_retired": "Retired a partner's site",
     "site_reactivated": "Brought a partner's site back",
+    "posters_requested": "Asked for a partner's posters and cards (zip)",
     "posters_downloaded": "Downloaded a partner's posters and cards",
     "partner_key_created": "Made a partner API key",
     "partner_key_revoked": "Revoked a partner API key",

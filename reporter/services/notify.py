@@ -4,7 +4,9 @@ reference and a link to sign in and read it.
 Every alert goes through the outbox (services/outbox.py): an urgent report's alert is written
 in the same transaction as the report, so a stored report always has its alert and an alert
 never names a report that was not stored; the outbox worker sends it, and tries again while
-mail is down. `flask --app wsgi notify daily-summary` (run daily from cron) queues, for each
+mail is down. Someone always hears of an urgent report: when no active officer covers its
+region, national staff are alerted instead, and admins when there are none of those
+(`alert_recipients`). `flask --app wsgi notify daily-summary` (run daily from cron) queues, for each
 member of staff, how many reports are still `new` for them.
 """
 
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from reporter.codes import Priority, Role, Status
+from reporter.campaign import campaign_data
+from reporter.codes import NATIONAL_QUEUE, Priority, Role, Status
 from reporter.extensions import db
 from reporter.models import Report, StaffUser, utcnow
 from reporter.services import outbox
@@ -37,22 +41,73 @@ def recipients_for(report: Report) -> list[str]:
     return [user.email for user in assignable_staff(report)]
 
 
+# Who an urgent report alerts when nobody active covers its queue: the first of these with
+# anyone active. An urgent report never goes unheard while any account is active.
+STAND_INS = (Role.NATIONAL, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class AlertRecipients:
+    emails: list[str]
+    standing_in: Role | None = None  # alerted instead of the queue's own staff, who are missing
+
+
+def alert_recipients(report: Report) -> AlertRecipients:
+    """Who an urgent report alerts: whoever covers its queue; when nobody active does (a region
+    with no active officer), the national team; when it has nobody active either, the admins."""
+    to = recipients_for(report)
+    if to:
+        return AlertRecipients(to)
+    for role in STAND_INS:
+        emails = list(
+            db.session.scalars(
+                select(StaffUser.email)
+                .where(StaffUser.active.is_(True), StaffUser.role == role)
+                .order_by(StaffUser.email)
+            )
+        )
+        if emails:
+            return AlertRecipients(emails, standing_in=role)
+    return AlertRecipients([])
+
+
+def _nobody_covers(report: Report) -> str:
+    """Why the alert came to someone else, in the words staff read."""
+    region = campaign_data().regions.get(report.region_id or "")
+    if report.queue == NATIONAL_QUEUE or region is None:
+        return "No active member of the national team works the national queue"
+    return f"No active prevention officer covers the {region.name} region"
+
+
 def report_alert(report: Report) -> dict | None:
     """The outbox row of the alert about an urgent report (outbox.message_row), or None when it
     needs none. The caller stores it in the same statement or transaction as the report."""
     if report.priority != Priority.URGENT:
         return None
-    to = recipients_for(report)
-    if not to:
-        log.warning("urgent report %s: no active staff to alert", report.reference)
+    recipients = alert_recipients(report)
+    if not recipients.emails:
+        log.error("urgent report %s: no active staff to alert", report.reference)
         return None
+    standing_in = ""
+    if recipients.standing_in is not None:
+        log.warning(
+            "urgent report %s: nobody covers queue %s; alerting %s staff instead",
+            report.reference,
+            report.queue,
+            recipients.standing_in.value,
+        )
+        standing_in = (
+            f"{_nobody_covers(report)}, so this alert comes to you instead. "
+            "Make sure someone reads the report now.\n\n"
+        )
     return outbox.message_row(
         f"alert:{report.reference}",
         URGENT_ALERT,
-        to,
+        recipients.emails,
         f"URGENT report {report.reference}",
         "An urgent report has arrived: a reporter said a child was in immediate danger.\n\n"
-        f"Read it after signing in: {report_link(report.reference)}\n\n"
+        + standing_in
+        + f"Read it after signing in: {report_link(report.reference)}\n\n"
         "This message holds no report content. Do not forward it.",
     )
 

@@ -29,6 +29,7 @@ import smtplib
 import socket
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -274,10 +275,12 @@ class Pruning:
         return more
 
 
-def work(stop: threading.Event) -> None:
-    """The worker's loop until `stop` is set: prune now and then, send what is due, then wait
-    OUTBOX_POLL_SECONDS. A database that fails is logged once and tried again with a growing
-    pause."""
+def work(stop: threading.Event, slices: Sequence[Callable[[], bool]] = ()) -> None:
+    """The worker's loop until `stop` is set: prune now and then, send what is due, run one
+    slice of each of `slices` (building a partner's posters: services/poster_bundles.py; each
+    says whether it has more to do), then wait OUTBOX_POLL_SECONDS if nothing is left. A
+    slice is short, so an urgent alert waits at most one slice behind them. A database that
+    fails is logged once and tried again with a growing pause."""
     config = current_app.config
     owner = worker_name()
     poll = config["OUTBOX_POLL_SECONDS"]
@@ -285,12 +288,13 @@ def work(stop: threading.Event) -> None:
     pruning = Pruning(config["OUTBOX_RETENTION_DAYS"], config["OUTBOX_PRUNE_SECONDS"])
     log.info("outbox worker %s started", owner)
     while not stop.is_set():
-        more_to_prune = False
+        more_to_prune = more_to_do = False
         try:
             more_to_prune = pruning.step()
             claimed = claim(owner)
             if claimed is not None:
                 deliver(claimed, owner)
+            more_to_do = any([run_slice() for run_slice in slices])
             states.observe("database", True, "")
             pause = poll
         except SQLAlchemyError:
@@ -298,7 +302,7 @@ def work(stop: threading.Event) -> None:
             states.observe("database", False, "outbox messages wait until it returns")
             claimed = None
             pause = min(pause * 2, 30 * poll)
-        if claimed is None and not more_to_prune:
+        if claimed is None and not more_to_prune and not more_to_do:
             stop.wait(pause)
     log.info("outbox worker %s stopped", owner)
 

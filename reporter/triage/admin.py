@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
 from reporter.models import StaffUser
-from reporter.services import audit, reference_admin, staff
+from reporter.services import audit, coverage, reference_admin, staff
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error, day_range, form_page, query_args, uk_time
@@ -115,7 +115,9 @@ def _user_or_404(user_id: int) -> StaffUser:
 @bp.get("/users")
 @admin_only
 def users():
-    page = render_template("triage/users.html", users=staff.all_users())
+    page = render_template(
+        "triage/users.html", users=staff.all_users(), uncovered=coverage.uncovered_regions()
+    )
     audit.viewed("users_viewed", actor=current_staff())
     return page
 

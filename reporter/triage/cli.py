@@ -19,20 +19,20 @@ from reporter.codes import Role
 from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
-from reporter.services import search, staff
+from reporter.services import coverage, search, staff
 
 users_cli = AppGroup("users", help="Staff accounts for /triage.")
 triage_cli = AppGroup("triage", help="Maintenance of the staff side.")
 
-# Demo accounts for development only; `users demo` refuses anywhere else.
+# Demo accounts for development only; `users demo` refuses anywhere else. One officer for each
+# region, so that every urgent demo report alerts its own region's officer (services/coverage).
 DEMO_USERS = [
     ("admin@lookcloser.example", Role.ADMIN, (), "admin-demo-password"),
     ("national@lookcloser.example", Role.NATIONAL, (), "national-demo-password"),
-    ("east-midlands@lookcloser.example", Role.OFFICER, ("east-midlands",), "officer-demo-password"),
-    ("london@lookcloser.example", Role.OFFICER, ("london",), "officer-demo-password"),
-    # Every region the demo reports reach has someone to alert (cli.DEMO_PLACES).
-    ("north-west@lookcloser.example", Role.OFFICER, ("north-west",), "officer-demo-password"),
-    ("wales@lookcloser.example", Role.OFFICER, ("wales",), "officer-demo-password"),
+    *[
+        (f"{region}@lookcloser.example", Role.OFFICER, (region,), "officer-demo-password")
+        for region in REGION_IDS
+    ],
 ]
 
 
@@ -109,6 +109,11 @@ def demo_users():
                 staff.NewUser(email=email, role=role, password=password, regions=regions)
             )
         click.echo(f"  {email:36} {password:24} {role}{' ' + ' '.join(regions) if regions else ''}")
+    uncovered = coverage.uncovered_regions()
+    if uncovered:
+        click.echo(f"No active officer in: {coverage.region_names(uncovered)}.")
+    else:
+        click.echo("Every region has an active officer.")
 
 
 @triage_cli.command("reindex-search")

@@ -8,8 +8,8 @@ from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
 from reporter.extensions import db
-from reporter.models import Partner, PartnerKey, Site
-from reporter.services import audit, entries, partner_keys, posters, site_import
+from reporter.models import Partner, PartnerKey, Site, utcnow
+from reporter.services import audit, entries, partner_keys, poster_bundles, posters, site_import
 from reporter.services import partners as service
 from reporter.services.access import sees_every_queue
 from reporter.services.reference_admin import effective_reference
@@ -18,6 +18,9 @@ from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error
 from reporter.triage.forms import EmptyForm
 from reporter.triage.partner_forms import ImportForm, KeyForm, PartnerForm, ResultsForm, SiteForm
+
+POSTERS_REFRESH_SECONDS = 3  # how often the page of a zip being built looks again
+WORKER_LATE_SECONDS = 60  # a zip still waiting after this: say the worker may not be running
 
 
 def _partner_or_404(partner_id: int) -> Partner:
@@ -234,12 +237,36 @@ def site_qr(partner_id: int, site_id: int):
     )
 
 
-@bp.get("/partners/<int:partner_id>/posters.zip")
+@bp.get("/partners/<int:partner_id>/posters")
 @admin_only
 def partner_posters(partner_id: int):
+    """Where the partner's zip is: not asked for, waiting, being built (the page refreshes
+    itself, no script needed), ready to download, or failed. Built by the outbox worker."""
     partner = _partner_or_404(partner_id)
-    archive = posters.partner_zip(partner)
-    audit.viewed("posters_downloaded", actor=current_staff(), detail={"partner_id": partner.id})
+    return render_template(
+        "triage/posters.html",
+        partner=partner,
+        bundle=poster_bundles.latest_bundle(partner),
+        refresh_seconds=POSTERS_REFRESH_SECONDS,
+        worker_late_seconds=WORKER_LATE_SECONDS,
+        now=utcnow(),
+    )
+
+
+@bp.post("/partners/<int:partner_id>/posters")
+@admin_only
+def request_posters(partner_id: int):
+    poster_bundles.request_bundle(_partner_or_404(partner_id), current_staff())
+    return redirect(url_for("triage.partner_posters", partner_id=partner_id), 303)
+
+
+@bp.get("/partners/<int:partner_id>/posters/<int:bundle_id>.zip")
+@admin_only
+def download_posters(partner_id: int, bundle_id: int):
+    partner = _partner_or_404(partner_id)
+    archive = poster_bundles.ready_zip(partner, bundle_id, current_staff())
+    if archive is None:
+        raise NotFound()
     return send_file(
         _bytes(archive),
         mimetype="application/zip",

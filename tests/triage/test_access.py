@@ -25,7 +25,8 @@ ANY_ACTION = {
 PARTNER_ADMIN = {
     "triage.partners", "triage.new_partner", "triage.partner", "triage.set_partner_active",
     "triage.add_site", "triage.set_site_active", "triage.import_sites", "triage.site_sheet",
-    "triage.site_qr", "triage.partner_posters", "triage.create_key", "triage.revoke_key",
+    "triage.site_qr", "triage.partner_posters", "triage.request_posters",
+    "triage.download_posters", "triage.create_key", "triage.revoke_key",
 }  # fmt: skip
 # Triage routes that take no report: each is checked below in its own way. A new route must be
 # added here (or take a <reference>) before this file passes, so nobody forgets access rules.
@@ -62,7 +63,7 @@ def report_routes(app):
 def partner_values(rule) -> dict:
     """Real ids for a partners route, so that it would succeed if it were allowed."""
     from reporter.services import partner_keys
-    from tests.factories import make_partner, make_site
+    from tests.factories import make_partner, make_poster_zip, make_site
 
     if "partner_id" not in rule.arguments:
         return {}
@@ -74,6 +75,8 @@ def partner_values(rule) -> dict:
         values["kind"] = "poster"
     if "key_id" in rule.arguments:
         values["key_id"] = partner_keys.create_key(partner, "App")[0].id
+    if "bundle_id" in rule.arguments:
+        values["bundle_id"] = make_poster_zip(partner).id
     return values
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import zipfile
 
 import pytest
 from sqlalchemy import func, select
@@ -58,6 +57,7 @@ def site_count() -> int:
         "/triage/partners/new",
         "/triage/partners/{partner}",
         "/triage/partners/{partner}/import",
+        "/triage/partners/{partner}/posters",
         "/triage/partners/results",
     ],
 )
@@ -78,10 +78,12 @@ def test_partner_pages_do_not_exist_for_anyone_but_an_admin(client, role):
         "/triage/partners",
         f"/triage/partners/{partner.id}",
         f"/triage/partners/{partner.id}/sites/{site.id}/poster",
-        f"/triage/partners/{partner.id}/posters.zip",
+        f"/triage/partners/{partner.id}/posters",
+        f"/triage/partners/{partner.id}/posters/1.zip",
     ):
         assert client.get(path).status_code == 404, path
     assert client.post("/triage/partners/new", data={"name": "X"}).status_code == 404
+    assert client.post(f"/triage/partners/{partner.id}/posters").status_code == 404
 
 
 def test_results_are_for_admins_and_national_staff_not_officers(client):
@@ -215,24 +217,6 @@ def test_the_qr_code_keeps_a_quiet_zone_and_high_error_correction(app):
 
     width = struct.unpack(">I", png[16:20])[0]  # the PNG header's width
     assert width == len(matrix) + 2 * 4  # four light modules on every side
-
-
-def test_the_zip_holds_every_live_sites_poster_card_and_png(client, admin):
-    partner = make_partner()
-    live = [make_site(partner, station="LDS"), make_site(partner, postcode="LE1 6RN")]
-    make_site(partner, active=False)
-    response = client.get(f"/triage/partners/{partner.id}/posters.zip")
-    assert response.status_code == 200 and response.mimetype == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.data))
-    names = archive.namelist()
-    for site in live:
-        assert sum(n.startswith(site.code) for n in names) == 3
-        png = archive.read(next(n for n in names if n.startswith(site.code) and n.endswith(".png")))
-        assert decode_qr(png).endswith(f"/p/{site.code}")
-        poster = archive.read(next(n for n in names if n.startswith(site.code) and "poster" in n))
-        assert b"<style>" in poster and b"@page" in poster  # opens offline, prints alone
-    assert len(names) == 3 * 2 + 1  # and links.csv
-    assert audit_rows("posters_downloaded")[0].detail == {"partner_id": partner.id}
 
 
 def test_retiring_a_site_from_its_page_is_audited_and_the_link_then_opens_the_plain_form(

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import StaffUser
+from reporter.reference import REGION_IDS
 from reporter.services.staff import find_user
 from tests.factories import make_user
 from tests.pages import read
@@ -98,15 +99,11 @@ def test_demo_accounts_only_in_development_and_only_once(make_app):
         assert first.output == second.output
         accounts = db.session.scalars(select(StaffUser)).all()
         roles = sorted((u.role, tuple(u.region_ids)) for u in accounts)
-        assert roles == [
-            ("admin", ()),
-            ("national", ()),
-            ("officer", ("east-midlands",)),
-            ("officer", ("london",)),
-            ("officer", ("north-west",)),
-            ("officer", ("wales",)),
-        ]
-        for line in first.output.splitlines()[1:]:
+        # An officer for each region, so that every urgent demo report alerts its own region.
+        officers = sorted(("officer", (region,)) for region in REGION_IDS)
+        assert roles == [("admin", ()), ("national", ()), *officers]
+        assert first.output.splitlines()[-1] == "Every region has an active officer."
+        for line in first.output.splitlines()[1:-1]:
             email, password = line.split()[:2]
             assert log_in(app.test_client(), email, password).status_code == 303
 
@@ -225,3 +222,21 @@ def test_the_users_page_lists_everyone(client, admin):
     page = read(client.get("/triage/users"))
     assert "o@staff.example" in page.text and "Wales" in page.text and "Deactivated" in page.text
     assert client.get("/triage/users/99999").status_code == 404
+
+
+def test_the_users_page_names_each_region_no_active_officer_covers(client):
+    sign_in(client, make_user(role="admin"))
+    make_user(role="officer", regions=tuple(r for r in REGION_IDS if r != "north-east"))
+    make_user(role="officer", regions=("north-east",), active=False)
+    page = read(client.get("/triage/users"))
+    assert page.find_all("div", id="uncovered-regions")
+    assert "No active prevention officer covers this region: North East." in page.text
+    assert "Urgent reports there alert the national team instead" in page.text
+
+
+def test_the_users_page_warns_of_nothing_when_every_region_is_covered(client):
+    sign_in(client, make_user(role="admin"))
+    make_user(role="officer", regions=REGION_IDS)
+    page = read(client.get("/triage/users"))
+    assert not page.find_all("div", id="uncovered-regions")
+    assert "No active prevention officer" not in page.text
