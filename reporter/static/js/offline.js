@@ -4,6 +4,8 @@
 "use strict";
 var sw = navigator.serviceWorker, form = document.getElementById("report-form");
 var WAIT = +document.currentScript.dataset.wait, timer;
+// With script, "Call 999 now" beside Yes shows once Yes is chosen (CSS); without, always.
+if (form) { form.classList.add("scripted"); }
 var store, sector = form && form.elements.sector.value, DRAFT = "lc-draft:" + sector;
 try { store = localStorage; store.getItem(DRAFT); } catch (e) { return; }
 function show(id) {
@@ -11,10 +13,13 @@ var el = document.getElementById(id) || document.createElement("p");
 el.hidden = false;
 return el;
 }
+function hide(id) {
+var el = document.getElementById(id);
+if (el) { el.hidden = true; }
+}
 function kept() {
 var el = document.getElementById("saved-notice");
 if (el && el.hidden) {
-el.prepend(document.querySelector(".danger-line").cloneNode(true));
 show("saved-notice").focus({preventScroll: true});
 el.scrollIntoView();
 }
@@ -40,6 +45,10 @@ form.submit();
 } else if (answer.waiting.indexOf(sector) >= 0 && (send || told || !navigator.onLine)) {
 kept();
 }
+// Our service, not the signal, is what it waits for: the heading says so.
+var busy = answer.busy.indexOf(sector) >= 0;
+show(busy ? "not-sent-busy" : "not-sent-signal");
+hide(busy ? "not-sent-signal" : "not-sent-busy");
 if (navigator.onLine && answer.waiting.length) { timer = setTimeout(status, send ? WAIT : 0, true); }
 };
 sw.controller.postMessage({status: 1, send: send}, [channel.port2]);

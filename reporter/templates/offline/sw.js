@@ -145,7 +145,7 @@ function summary() {
 }
 
 function tally() {
-  var answer = {sent: [], refused: [], waiting: []};
+  var answer = {sent: [], refused: [], waiting: [], busy: []};
   return outbox.all().then(function (items) {
     return Promise.all(items.map(function (item) {
       if (item.sent || item.refused) {
@@ -153,6 +153,7 @@ function tally() {
         return outbox.remove(item.key);
       }
       answer.waiting.push(item.sector);
+      if (item.busy) { answer.busy.push(item.sector); }
     }));
   }).then(function () { return answer; });
 }
@@ -271,12 +272,13 @@ self.addEventListener("fetch", function (event) {
 
 // Sending what waits on the phone: from Background Sync, or when a page sees the signal back.
 // One at a time, each with its key, so a report that goes twice is still stored once.
-// No answer within LATER is "not now" too.
+// No answer within LATER is "not now" too. Our service answering "not now" (429, 5xx) is
+// recorded as `busy`: the wait is then not for the signal, and the page says so.
 function sendOne(item) {
   return freshToken(item.sector, item.lang, LATER).then(function (token) {
     return post(item.fields, token, item.lang, "follow", function (response) {
       if (response.status === 429 || response.status >= 500) {
-        throw new Error("not now");  // kept; Background Sync or the page tries again later
+        throw new Error("busy");  // kept; Background Sync or the page tries again later
       }
       var stored = response.ok && new URL(response.url).pathname === "/report/done";
       return stored ? response.text() : null;
@@ -290,6 +292,9 @@ function sendOne(item) {
       item.reference = reference ? reference[0] : "";
     }
     return outbox.put(item);  // the next page clears the draft and shows the reference
+  }, function (error) {
+    item.busy = error.message === "busy";
+    return outbox.put(item).then(function () { throw error; });
   });
 }
 
