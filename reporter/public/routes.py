@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import replace
 
 from flask import redirect, render_template, request, session, url_for
@@ -32,6 +33,9 @@ from reporter.services.reports import (
 from reporter.templating import squeeze_html
 
 log = logging.getLogger(__name__)
+# A phone is often shared: the outcome (reference, place, the text to BTP) is for the sender,
+# right after sending. A reload then is fine; a later visit, by anyone, finds the form.
+OUTCOME_SHOWN_SECONDS = 5 * 60
 
 
 def _form(**kwargs) -> ReportForm:
@@ -151,6 +155,7 @@ def report():
         return _render_unsent(form, decision.authorities, facts.danger)
     count_stored_report()
     session["last_report"] = stored.reference
+    session["last_report_at"] = int(time.time())
     return redirect(url_for("public.outcome"), code=303)
 
 
@@ -179,6 +184,9 @@ def too_many_posts(_error):
 
 @bp.get("/report/done")
 def outcome():
+    if time.time() - session.get("last_report_at", 0) > OUTCOME_SHOWN_SECONDS:
+        session.pop("last_report", None)
+        session.pop("last_report_at", None)
     reference_code = session.get("last_report")
     stored = find_report(reference_code) if reference_code else None
     if stored is None:

@@ -81,7 +81,8 @@ def test_a_draft_survives_a_reload_and_can_be_cleared(reporter):
     ).to_be_visible()
 
     page.get_by_role("button", name=person.t("Clear my answers")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=person.t("Yes, clear them")).click()
     expect(person.textbox("What did you see?")).to_have_value("")
     page.reload()
     expect(person.textbox("What did you see?")).to_have_value("")
