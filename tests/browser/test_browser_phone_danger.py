@@ -76,7 +76,9 @@ def test_the_form_kept_by_the_service_worker_opens_its_notice_on_999(reporter):
     first = notice.locator('a[href^="tel:"]:visible').first
     expect(first).to_have_class("call-999 if-danger")
     expect(first).to_be_in_viewport()
-    expect(notice.get_by_role("heading", name=person.t("After you have called 999"))).to_be_visible()
+    expect(
+        notice.get_by_role("heading", name=person.t("After you have called 999"))
+    ).to_be_visible()
 
 
 def test_with_no_service_worker_the_page_scripts_notice_opens_on_999_too(reporter):
