@@ -6,11 +6,13 @@ import logging
 import math
 import time
 from dataclasses import replace
+from urllib.parse import parse_qsl
 
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
 
 from reporter.campaign import campaign_data
 from reporter.errors import render_error, retry_after_seconds
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 # A phone is often shared: the outcome (reference, place, the text to BTP) is for the sender,
 # right after sending. A reload then is fine; a later visit, by anyone, finds the form.
 OUTCOME_SHOWN_SECONDS = 5 * 60
+# A form over MAX_CONTENT_LENGTH (a long paste) is still read back up to this, so the answers
+# stay on the page and the long one is named; a body larger still gets the plain 413 page.
+OVERSIZED_FORM_READ_LIMIT = 1024 * 1024
 
 
 def _form(**kwargs) -> ReportForm:
@@ -61,11 +66,22 @@ def index():
     return report()
 
 
-def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int | None = None):
-    """The report was not stored (storage down, or too many reports from this address): who to
-    call, and every answer kept so it can be sent again."""
+def _render_unsent(
+    form: ReportForm,
+    authorities,
+    danger: bool,
+    retry_after: int | None = None,
+    too_large: bool = False,
+):
+    """The report was not stored (storage down, too many reports from this address, too much
+    to take): who to call, and every answer kept so it can be sent again."""
     title = _("Your report was not sent")
-    if retry_after:
+    if too_large:
+        explanation = _(
+            "It was too long to send. Make the answer named below shorter, then send it again. "
+            "If you need to, contact one of these now."
+        )
+    elif retry_after:
         explanation = _(
             "Too many reports have come from your internet connection. Please contact one of "
             "these now. Your answers are still below, so you can send them later."
@@ -87,7 +103,13 @@ def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int
     )
     if retry_after:
         return html, 429, {"Retry-After": str(retry_after)}
-    return html, 503
+    return html, 413 if too_large else 503
+
+
+def _unsent_authorities(form: ReportForm, danger: bool):
+    if form.validate() and form.report is not None:
+        return guidance_for(form.report.facts).authorities
+    return guidance_for(Facts(sector=form.sector.data, danger=danger)).authorities
 
 
 def render_limited_form(retry_after: int):
@@ -96,11 +118,34 @@ def render_limited_form(retry_after: int):
         return None
     form = _form()
     danger = form.danger.data == "yes"
-    if form.validate() and form.report is not None:
-        authorities = guidance_for(form.report.facts).authorities
-    else:
-        authorities = guidance_for(Facts(sector=form.sector.data, danger=danger)).authorities
-    return _render_unsent(form, authorities, danger, retry_after=retry_after)
+    return _render_unsent(form, _unsent_authorities(form, danger), danger, retry_after=retry_after)
+
+
+def _oversized_answers() -> MultiDict | None:
+    """The form's answers from a body over MAX_CONTENT_LENGTH, read from the WSGI input (which
+    Flask has left unread), up to OVERSIZED_FORM_READ_LIMIT."""
+    length = request.content_length
+    if request.mimetype != "application/x-www-form-urlencoded" or not length:
+        return None
+    if length > OVERSIZED_FORM_READ_LIMIT:
+        return None
+    body = request.environ["wsgi.input"].read(length)
+    return MultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """A long paste: on the form, the answers stay and the long one is named, with who to call.
+    Nothing is stored."""
+    if request.endpoint == "public.report" and request.method == "POST":
+        answers = _oversized_answers()
+        if answers is not None and answers.get("sector") in campaign_data().sectors:
+            request.form = answers  # what the request sent, read back: the page's context reads it
+            form = _form(formdata=answers)
+            danger = form.danger.data == "yes"
+            authorities = _unsent_authorities(form, danger)
+            return _render_unsent(form, authorities, danger, too_large=True)
+    return render_error(413)
 
 
 @bp.route("/report", methods=["GET", "POST"])
@@ -129,6 +174,11 @@ def report():
         remember_choice(switch_to)
         refresh()
         return _render_form(form)
+    if request.form.get("change_setting"):
+        # Another setting, answers and all: the chooser carries them to the new form.
+        return render_template("public/choose_sector.html", carried=_carried_answers())
+    if changed_from := request.form.get("changed_from"):
+        return _render_changed_form(form, changed_from)
     if not form.validate():
         return _render_form(form)
 
@@ -157,6 +207,32 @@ def report():
     session["last_report"] = stored.reference
     session["last_report_at"] = int(time.time())
     return redirect(url_for("public.outcome"), code=303)
+
+
+# Not answers: the form's machinery, and the choice the chooser itself makes.
+NOT_CARRIED = frozenset(
+    {"csrf_token", "sector", "change_setting", "changed_from", "switch_lang", "website"}
+)
+
+
+def _carried_answers() -> list[tuple[str, str]]:
+    return [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in NOT_CARRIED and value
+    ] + [("changed_from", request.form["sector"])]
+
+
+def _render_changed_form(form: ReportForm, changed_from: str):
+    """The new setting's form with every answer it also asks: its own signs only (the others
+    have no box to go in), a station only where it asks for one."""
+    if not form.asks_station:
+        form.station.data = None
+    sector = campaign_data().sectors[form.sector.data]
+    html = render_template(
+        "public/report.html", form=form, sector=sector, notice=None, changed_from=changed_from
+    )
+    return squeeze_html(html)
 
 
 @bp.errorhandler(CSRFError)

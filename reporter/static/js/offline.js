@@ -126,6 +126,9 @@ settle(false);
 controls[0].focus();
 };
 }
+// The answers came along from another setting's form: its draft is this one now.
+var from = document.getElementById("changed-from");
+if (from) { store.removeItem("lc-draft:" + from.dataset.sector); }
 save();
 form.oninput = form.onchange = save;
 // Back to a page the browser kept (back-forward cache) after it was sent or cleared: nothing
