@@ -12,7 +12,7 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import ImmutableMultiDict
 
 from reporter.campaign import campaign_data
 from reporter.errors import render_error, retry_after_seconds
@@ -121,7 +121,7 @@ def render_limited_form(retry_after: int):
     return _render_unsent(form, _unsent_authorities(form, danger), danger, retry_after=retry_after)
 
 
-def _oversized_answers() -> MultiDict | None:
+def _oversized_answers() -> ImmutableMultiDict[str, str] | None:
     """The form's answers from a body over MAX_CONTENT_LENGTH, read from the WSGI input (which
     Flask has left unread), up to OVERSIZED_FORM_READ_LIMIT."""
     length = request.content_length
@@ -130,7 +130,7 @@ def _oversized_answers() -> MultiDict | None:
     if length > OVERSIZED_FORM_READ_LIMIT:
         return None
     body = request.environ["wsgi.input"].read(length)
-    return MultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return ImmutableMultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
 @bp.errorhandler(413)
