@@ -95,3 +95,22 @@ def test_the_outcome_is_shown_right_after_sending_and_not_later(client, monkeypa
     response = client.get("/report/done")
     assert response.status_code == 302 and response.location == "/report"
     assert reference.group(0) not in client.get("/report/done", follow_redirects=True).text
+
+
+def test_without_danger_the_outcome_says_plainly_who_else_to_call_and_what_happens_when(client):
+    client.post("/report", data={**RAIL, "danger": "no"})
+    page = read(client.get("/report/done"))
+    assert "You do not have to call anyone: your report is sent." in page.text
+    assert "also contact the first one on this list now: they can act sooner" in page.text
+    assert "told about your report within a day" in page.text
+    assert "no one will contact you about this report" in page.text  # stayed anonymous
+    assert "Contact the first one on this list" not in page.text
+
+
+def test_with_danger_the_outcome_says_the_officer_is_told_at_once(client):
+    details = {"consent": "share", "name": "Sam", "phone": "07700 900123"}
+    client.post("/report", data={**RAIL, **details})
+    page = read(client.get("/report/done"))
+    assert "told about your report at once" in page.text
+    assert "You do not have to call anyone" not in page.text
+    assert "may contact you about this report, using the details you gave" in page.text

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 
 from reporter.campaign import campaign_data
+from reporter.codes import Consent
 from reporter.errors import render_error, retry_after_seconds
 from reporter.i18n import offered, remember_choice
 from reporter.page_cache import shared_page
@@ -196,6 +197,7 @@ def report():
             ),
             decision_authorities=decision.authorities,
             danger=facts.danger,
+            anonymous=form.consent.data == Consent.ANONYMOUS,
         )
     if retry_after := seconds_until_allowed():
         return _render_unsent(form, decision.authorities, facts.danger, retry_after=retry_after)
@@ -282,4 +284,5 @@ def outcome():
         summary=summary,
         decision_authorities=[ref.authorities[a] for a in stored.authorities],
         danger=stored.danger,
+        anonymous=stored.consent == Consent.ANONYMOUS,
     )
