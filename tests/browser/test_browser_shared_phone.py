@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from browser_support import DESCRIPTION, POSTCODE, REFERENCE
 from playwright.sync_api import expect
-from test_browser_offline import stored
+from test_browser_offline import stored, wait_until_kept
 
 from reporter.public import routes
 
@@ -126,6 +126,31 @@ def test_an_unsent_report_can_be_sent_now_once(reporter):
     assert report.reference == reference and report.sector == "rail"
     after = next_person(nxt)
     expect(after.page.get_by_role("heading", name=after.t(OFFER))).to_be_hidden()
+
+
+def test_a_report_kept_offline_then_sent_shows_its_outcome_to_no_one_else(reporter):
+    """The sender walked away with the report waiting on the phone; when it goes, the next
+    person's tab is not taken to its reference and place, and the offer of it goes away."""
+    person = reporter()
+    page = person.page
+    person.open_form("rail")
+    wait_until_kept(page, len(person.ref.sectors))
+    page.context.set_offline(True)
+    person.fill_rail_report(person.signs("rail", 1))
+    page.get_by_role("button", name=person.t("Send report"), exact=True).click()
+    expect(page.locator("#saved-notice")).to_be_visible()
+    page.close()
+
+    nxt = next_person(person)
+    offer = nxt.page.get_by_role("heading", name=nxt.t(OFFER))
+    expect(offer).to_be_visible()
+    nxt.page.context.set_offline(False)
+    expect(offer).to_be_hidden(timeout=15_000)  # sent by the worker: nothing left to offer
+    [report] = stored(nxt.server.app)
+    assert nxt.page.url.endswith("/report?sector=rail")
+    expect(nxt.page.locator("body")).not_to_contain_text(report.reference)
+    expect(nxt.textbox("What did you see?")).to_have_value("")
+    assert nxt.page.errors == []
 
 
 def test_clear_my_answers_asks_first(reporter):

@@ -30,6 +30,10 @@ try { return JSON.parse(store.getItem(name)) || {}; } catch (e) { return {}; }
 var sent = store.getItem("lc-sent");
 store.removeItem("lc-sent");
 if (sent && location.pathname === "/report/done") { store.removeItem(sent); }
+var sentElsewhere = function () {};  // the form's offer of that report goes (below)
+function ownTab(item) {
+try { return sessionStorage.getItem("lc-draft:" + item.sector) === item.key; } catch (e) { return false; }
+}
 function status(send, told) {
 if (!sw || !sw.controller) { return; }
 var channel = new MessageChannel();
@@ -38,7 +42,8 @@ var answer = event.data;
 clearTimeout(timer);
 answer.sent.forEach(function (item) {
 if (read("lc-draft:" + item.sector).key === item.key) { store.removeItem("lc-draft:" + item.sector); }
-location.assign("/report/done");
+// The outcome is for the tab that sent it, never for the next person on a shared phone.
+if (ownTab(item)) { location.assign("/report/done"); } else { sentElsewhere(item.key); }
 });
 if (answer.refused.indexOf(sector) >= 0) {
 form.submit();
@@ -116,6 +121,7 @@ offer.hidden = true;
 if (take) { fill(draft); }
 save();
 }
+sentElsewhere = function (sentKey) { if (offering && sentKey === draft.key) { settle(false); } };
 if (offer) {
 show("unsent-send").onclick = function () { settle(true); form.requestSubmit(); };
 show("unsent-look").onclick = function () { settle(true); controls[0].focus(); };
