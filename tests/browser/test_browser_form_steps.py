@@ -133,3 +133,30 @@ def test_a_report_too_large_to_take_keeps_the_answers_and_names_the_long_field(
     expect(danger_answer(person, "Yes")).to_be_checked()
     expect(page.locator("main > a.call-999")).to_be_visible()  # 999 first, as on 429 and 503
     assert stored(person.server.app) == []
+
+
+NO_CALL_NEEDED = (
+    "You do not have to call anyone: your report is sent. The LookCloser team does not act "
+    "straight away, so if you can, also contact the first one on this list now: they can act "
+    "sooner. The others can help too."
+)
+WITHIN_A_DAY = (
+    "The prevention officer for the area is told about your report within a day. If a child "
+    "needs protecting, they pass it on to the police or the council. This can take a few "
+    "working days."
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "pl", "ur"])
+def test_the_outcome_without_danger_says_plainly_who_else_to_call_and_when(reporter, lang):
+    person = reporter(lang)
+    page = person.page
+    person.reach_outcome()
+    plain = page.get_by_text(person.t(NO_CALL_NEEDED), exact=True)
+    expect(plain).to_be_visible()
+    first = page.locator("ol.authorities > li").first
+    assert plain.bounding_box()["y"] < first.bounding_box()["y"]  # said before the list
+    expect(page.get_by_text(person.t(WITHIN_A_DAY), exact=True)).to_be_visible()
+    anonymous = "You stayed anonymous, so no one will contact you about this report."
+    expect(page.get_by_text(person.t(anonymous), exact=True)).to_be_visible()
+    assert page.errors == []
