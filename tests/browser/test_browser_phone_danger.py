@@ -123,6 +123,19 @@ def test_tapping_yes_puts_call_999_now_right_there(reporter, lang):
     expect(call).to_be_hidden()
 
 
+def test_call_999_now_needs_no_script_to_follow_the_answer(reporter):
+    """It is hidden from the first paint, not by a script that runs later (the form would
+    shift under the thumb): with the page scripts never arriving, it still follows Yes."""
+    person = reporter("cy")
+    page = person.page
+    page.route("**/static/js/*.js*", lambda route: route.abort())
+    person.open_form("rail")
+    call = page.get_by_role("link", name=person.t("Call 999 now"), exact=True)
+    expect(call).to_be_hidden()
+    person.answer_danger("Yes")
+    expect(call).to_be_visible()
+
+
 def test_without_javascript_call_999_now_is_always_beside_yes(reporter):
     person = reporter("pl", javascript=False)
     page = person.page

@@ -4,8 +4,6 @@
 "use strict";
 var sw = navigator.serviceWorker, form = document.getElementById("report-form");
 var WAIT = +document.currentScript.dataset.wait, timer;
-// With script, "Call 999 now" beside Yes shows once Yes is chosen (CSS); without, always.
-if (form) { form.classList.add("scripted"); }
 var store, sector = form && form.elements.sector.value, DRAFT = "lc-draft:" + sector;
 try { store = localStorage; store.getItem(DRAFT); } catch (e) { return; }
 function show(id) {
