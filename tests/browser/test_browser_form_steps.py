@@ -5,7 +5,7 @@ says it needs a signal; a body too large to take keeps the answers and names the
 from __future__ import annotations
 
 import pytest
-from browser_support import DESCRIPTION, POSTCODE
+from browser_support import DESCRIPTION, POSTCODE, axe_violations, describe_violations
 from playwright.sync_api import expect
 from test_browser_offline import stored, wait_until_kept
 
@@ -17,6 +17,17 @@ NEEDS_SIGNAL = (
     "There is no signal. Changing the language or where you work needs one. Your answers are "
     "kept on this phone."
 )
+
+
+OUTBOX_SIZE = """() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("lookcloser", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("outbox", {keyPath: "key"});
+    open.onsuccess = () => {
+        const count = open.result.transaction("outbox").objectStore("outbox").count();
+        count.onsuccess = () => { open.result.close(); resolve(count.result); };
+    };
+    open.onerror = () => reject(open.error);
+})"""
 
 
 def danger_answer(person, answer: str):
@@ -45,6 +56,8 @@ def test_change_where_you_work_keeps_every_answer_the_new_setting_asks(reporter,
 
     with page.expect_navigation():
         page.get_by_role("button", name=person.t("Change where you work"), exact=True).click()
+    violations = axe_violations(page) if javascript else []
+    assert not violations, describe_violations(violations)
     hotel = person.t(person.ref.sectors["hotel"].name)
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name=hotel, exact=True).click()
@@ -84,6 +97,31 @@ def test_offline_a_language_the_phone_has_used_opens_from_the_phone_answers_kept
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     expect(page.locator("html")).to_have_attribute("data-offline-copy", "")
     expect(welsh.textbox("What did you see?")).to_have_value(DESCRIPTION)
+
+
+@pytest.mark.parametrize("service_workers", ["allow", "block"])
+def test_offline_changing_where_you_work_says_it_needs_a_signal(reporter, service_workers):
+    person = reporter("pl", service_workers=service_workers)
+    page = person.page
+    person.open_form("rail")
+    if service_workers == "allow":
+        wait_until_kept(page, len(person.ref.sectors))
+    person.answer_danger("Yes")
+    person.textbox("What did you see?").fill(DESCRIPTION)
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name=person.t("Change where you work"), exact=True).click()
+    notice = page.get_by_text(person.t(NEEDS_SIGNAL))
+    expect(notice).to_be_visible()
+    expect(person.textbox("What did you see?")).to_have_value(DESCRIPTION)
+    expect(danger_answer(person, "Yes")).to_be_checked()
+    assert stored(person.server.app) == []
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('lc-draft'))") == [
+        "lc-draft:rail"
+    ]
+    if service_workers == "allow":  # a step of the form, not a report: nothing in the outbox
+        assert page.evaluate(OUTBOX_SIZE) == 0
+    assert page.errors == []
 
 
 @pytest.mark.parametrize("service_workers", ["allow", "block"])
@@ -133,6 +171,8 @@ def test_a_report_too_large_to_take_keeps_the_answers_and_names_the_long_field(
     expect(danger_answer(person, "Yes")).to_be_checked()
     expect(page.locator("main > a.call-999")).to_be_visible()  # 999 first, as on 429 and 503
     assert stored(person.server.app) == []
+    violations = axe_violations(page) if javascript else []
+    assert not violations, describe_violations(violations)
 
 
 NO_CALL_NEEDED = (

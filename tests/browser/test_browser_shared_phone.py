@@ -6,7 +6,13 @@ and "Clear my answers" asks first."""
 from __future__ import annotations
 
 import pytest
-from browser_support import DESCRIPTION, POSTCODE, REFERENCE
+from browser_support import (
+    DESCRIPTION,
+    POSTCODE,
+    REFERENCE,
+    axe_violations,
+    describe_violations,
+)
 from playwright.sync_api import expect
 from test_browser_offline import stored, wait_until_kept
 
@@ -89,6 +95,8 @@ def test_an_unsent_report_is_offered_to_the_next_person_not_filled_in(reporter):
     expect(offer).to_be_in_viewport()
     expect(nxt.textbox("What did you see?")).to_have_value("")
     expect(nxt.textbox("Postcode")).to_have_value("")
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
 
     page.get_by_role("button", name=nxt.t("Look at it"), exact=True).click()
     expect(offer).to_be_hidden()
@@ -164,6 +172,8 @@ def test_clear_my_answers_asks_first(reporter):
     expect(question).to_be_visible()
     expect(page.locator("#clear-ask")).to_be_focused()
     expect(person.textbox("What did you see?")).to_have_value(DESCRIPTION)
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
 
     page.get_by_role("button", name=person.t("No, keep them"), exact=True).click()
     expect(question).to_be_hidden()

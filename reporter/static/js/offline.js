@@ -49,7 +49,7 @@ form.submit();
 kept();
 }
 // Our service, not the signal, is what it waits for: the heading says so.
-var busy = answer.busy.indexOf(sector) >= 0;
+var busy = (answer.busy || []).indexOf(sector) >= 0;  // an older worker says nothing of it
 show(busy ? "not-sent-busy" : "not-sent-signal");
 hide(busy ? "not-sent-signal" : "not-sent-busy");
 if (navigator.onLine && answer.waiting.length) { timer = setTimeout(status, send ? WAIT : 0, true); }
