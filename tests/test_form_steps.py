@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import Report
-from reporter.public import routes
+from reporter.public import routes, steps
 from tests.pages import read
 
 RAIL = {
@@ -78,7 +78,7 @@ def test_a_body_over_the_limit_keeps_the_answers_and_names_the_long_field(client
 
 
 def test_a_body_far_over_the_limit_gets_the_plain_page_with_the_numbers(client, app):
-    huge = "x" * (routes.OVERSIZED_FORM_READ_LIMIT + 1)
+    huge = "x" * (steps.OVERSIZED_FORM_READ_LIMIT + 1)
     page = read(client.post("/report", data={**RAIL, "description": huge}), 413)
     assert "tel:999" in page.links()
     assert page.find_all("textarea") == []

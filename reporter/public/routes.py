@@ -6,13 +6,11 @@ import logging
 import math
 import time
 from dataclasses import replace
-from urllib.parse import parse_qsl
 
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
-from werkzeug.datastructures import ImmutableMultiDict
 
 from reporter.campaign import campaign_data
 from reporter.codes import Consent
@@ -22,6 +20,7 @@ from reporter.page_cache import shared_page
 from reporter.public import bp
 from reporter.public.entry import entry_presets, entry_site, through_site
 from reporter.public.forms import ReportForm
+from reporter.public.steps import carried_answers, oversized_answers
 from reporter.routing import Facts
 from reporter.services import idempotency
 from reporter.services.guidance import guidance_for, summary_for
@@ -39,9 +38,6 @@ log = logging.getLogger(__name__)
 # A phone is often shared: the outcome (reference, place, the text to BTP) is for the sender,
 # right after sending. A reload then is fine; a later visit, by anyone, finds the form.
 OUTCOME_SHOWN_SECONDS = 5 * 60
-# A form over MAX_CONTENT_LENGTH (a long paste) is still read back up to this, so the answers
-# stay on the page and the long one is named; a body larger still gets the plain 413 page.
-OVERSIZED_FORM_READ_LIMIT = 1024 * 1024
 
 
 def _form(**kwargs) -> ReportForm:
@@ -122,24 +118,12 @@ def render_limited_form(retry_after: int):
     return _render_unsent(form, _unsent_authorities(form, danger), danger, retry_after=retry_after)
 
 
-def _oversized_answers() -> ImmutableMultiDict[str, str] | None:
-    """The form's answers from a body over MAX_CONTENT_LENGTH, read from the WSGI input (which
-    Flask has left unread), up to OVERSIZED_FORM_READ_LIMIT."""
-    length = request.content_length
-    if request.mimetype != "application/x-www-form-urlencoded" or not length:
-        return None
-    if length > OVERSIZED_FORM_READ_LIMIT:
-        return None
-    body = request.environ["wsgi.input"].read(length)
-    return ImmutableMultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-
-
 @bp.errorhandler(413)
 def too_large(_error):
     """A long paste: on the form, the answers stay and the long one is named, with who to call.
     Nothing is stored."""
     if request.endpoint == "public.report" and request.method == "POST":
-        answers = _oversized_answers()
+        answers = oversized_answers()
         if answers is not None and answers.get("sector") in campaign_data().sectors:
             request.form = answers  # what the request sent, read back: the page's context reads it
             form = _form(formdata=answers)
@@ -177,7 +161,7 @@ def report():
         return _render_form(form)
     if request.form.get("change_setting"):
         # Another setting, answers and all: the chooser carries them to the new form.
-        return render_template("public/choose_sector.html", carried=_carried_answers())
+        return render_template("public/choose_sector.html", carried=carried_answers())
     if changed_from := request.form.get("changed_from"):
         return _render_changed_form(form, changed_from)
     if not form.validate():
@@ -209,20 +193,6 @@ def report():
     session["last_report"] = stored.reference
     session["last_report_at"] = int(time.time())
     return redirect(url_for("public.outcome"), code=303)
-
-
-# Not answers: the form's machinery, and the choice the chooser itself makes.
-NOT_CARRIED = frozenset(
-    {"csrf_token", "sector", "change_setting", "changed_from", "switch_lang", "website"}
-)
-
-
-def _carried_answers() -> list[tuple[str, str]]:
-    return [
-        (name, value)
-        for name, value in request.form.items(multi=True)
-        if name not in NOT_CARRIED and value
-    ] + [("changed_from", request.form["sector"])]
 
 
 def _render_changed_form(form: ReportForm, changed_from: str):
