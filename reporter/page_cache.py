@@ -34,7 +34,9 @@ _PAGES = "reporter_page_cache"
 MAX_PAGES = 2000  # languages x settings x query shapes is far fewer; a bound all the same
 # Session keys that change no page served from the cache: the token (put in afresh), the
 # language (part of the key), and the last reference (shown on the outcome page only).
-NEUTRAL_SESSION_KEYS = frozenset({"csrf_token", "lang", "preset_lang", "last_report"})
+NEUTRAL_SESSION_KEYS = frozenset(
+    {"csrf_token", "lang", "preset_lang", "last_report", "last_report_at"}
+)
 
 
 def _key(args: Mapping[str, Collection[str]]) -> tuple | None:

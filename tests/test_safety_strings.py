@@ -63,8 +63,9 @@ REVIEWED = [
     # An instruction ("contact one of these now"), not a question ("whom are you calling?").
     ("ar", "Who to contact now", "تواصل", "بمن"),
     # "The first one on this list", not "the first place".
-    ("pl", "Contact the first one on this list. The others can help too.", "z pierwszym z tej",
-     "miejsc"),
+    ("pl", "You do not have to call anyone: your report is sent. The LookCloser team does not act "
+     "straight away, so if you can, also contact the first one on this list now: they can act "
+     "sooner. The others can help too.", "z pierwszym z tej", "miejsc"),
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from datetime import datetime
 
 from flask import redirect, render_template, request, session, url_for
@@ -13,6 +14,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 
 from reporter.campaign import campaign_data
+from reporter.codes import Consent
 from reporter.errors import render_error, retry_after_seconds
 from reporter.i18n import offered, remember_choice
 from reporter.models import utcnow
@@ -20,6 +22,7 @@ from reporter.page_cache import shared_page
 from reporter.public import bp
 from reporter.public.entry import entry_presets, entry_site
 from reporter.public.forms import ReportForm
+from reporter.public.steps import carried_answers, oversized_answers
 from reporter.routing import Decision, Facts
 from reporter.services import idempotency
 from reporter.services.guidance import guidance_for, summary_for
@@ -28,6 +31,9 @@ from reporter.services.submission import Sender, submit, through_partner
 from reporter.templating import squeeze_html
 
 log = logging.getLogger(__name__)
+# A phone is often shared: the outcome (reference, place, the text to BTP) is for the sender,
+# right after sending. A reload then is fine; a later visit, by anyone, finds the form.
+OUTCOME_SHOWN_SECONDS = 5 * 60
 OUTCOME = "last_report"  # the session's copy of what the outcome page shows
 
 
@@ -54,11 +60,22 @@ def index():
     return report()
 
 
-def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int | None = None):
-    """The report was not stored (storage down, or too many reports from this address): who to
-    call, and every answer kept so it can be sent again."""
+def _render_unsent(
+    form: ReportForm,
+    authorities,
+    danger: bool,
+    retry_after: int | None = None,
+    too_large: bool = False,
+):
+    """The report was not stored (storage down, too many reports from this address, too much
+    to take): who to call, and every answer kept so it can be sent again."""
     title = _("Your report was not sent")
-    if retry_after:
+    if too_large:
+        explanation = _(
+            "It was too long to send. Make the answer named below shorter, then send it again. "
+            "If you need to, contact one of these now."
+        )
+    elif retry_after:
         explanation = _(
             "Too many reports have come from your internet connection. Please contact one of "
             "these now. Your answers are still below, so you can send them later."
@@ -80,7 +97,13 @@ def _render_unsent(form: ReportForm, authorities, danger: bool, retry_after: int
     )
     if retry_after:
         return html, 429, {"Retry-After": str(retry_after)}
-    return html, 503
+    return html, 413 if too_large else 503
+
+
+def _unsent_authorities(form: ReportForm, danger: bool):
+    if form.validate() and form.report is not None:
+        return guidance_for(form.report.facts).authorities
+    return guidance_for(Facts(sector=form.sector.data, danger=danger)).authorities
 
 
 def render_limited_form(retry_after: int):
@@ -89,11 +112,22 @@ def render_limited_form(retry_after: int):
         return None
     form = _form()
     danger = form.danger.data == "yes"
-    if form.validate() and form.report is not None:
-        authorities = guidance_for(form.report.facts).authorities
-    else:
-        authorities = guidance_for(Facts(sector=form.sector.data, danger=danger)).authorities
-    return _render_unsent(form, authorities, danger, retry_after=retry_after)
+    return _render_unsent(form, _unsent_authorities(form, danger), danger, retry_after=retry_after)
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    """A long paste: on the form, the answers stay and the long one is named, with who to call.
+    Nothing is stored."""
+    if request.endpoint == "public.report" and request.method == "POST":
+        answers = oversized_answers()
+        if answers is not None and answers.get("sector") in campaign_data().sectors:
+            request.form = answers  # what the request sent, read back: the page's context reads it
+            form = _form(formdata=answers)
+            danger = form.danger.data == "yes"
+            authorities = _unsent_authorities(form, danger)
+            return _render_unsent(form, authorities, danger, too_large=True)
+    return render_error(413)
 
 
 @bp.route("/report", methods=["GET", "POST"])
@@ -122,6 +156,11 @@ def report():
         remember_choice(switch_to)
         refresh()
         return _render_form(form)
+    if request.form.get("change_setting"):
+        # Another setting, answers and all: the chooser carries them to the new form.
+        return render_template("public/choose_sector.html", carried=carried_answers())
+    if changed_from := request.form.get("changed_from"):
+        return _render_changed_form(form, changed_from)
     if not form.validate():
         return _render_form(form)
 
@@ -129,9 +168,7 @@ def report():
     new = through_partner(form.report, site=entry_site())
     if form.website.data:
         log.info("honeypot field filled: report not stored")
-        return _render_outcome(
-            _outcome_of(new, new_reference(), guidance_for(new.facts)), record=False
-        )
+        return _render_outcome(_outcome_of(new, new_reference(), guidance_for(new.facts)))
     submitted = submit(
         new,
         Sender(identity=f"address:{get_remote_address()}"),
@@ -160,10 +197,12 @@ def _outcome_of(new: NewReport, reference_code: str, decision: Decision) -> dict
         "authorities": decision.authority_ids,
         "danger": facts.danger,
         "sector": facts.sector,
+        "anonymous": new.consent == Consent.ANONYMOUS,
+        "sent_at": int(time.time()),
     }
 
 
-def _render_outcome(outcome: dict, record: bool = True):
+def _render_outcome(outcome: dict):
     ref = campaign_data()
     ticked = set(outcome["signs"])
     summary = summary_for(
@@ -181,7 +220,20 @@ def _render_outcome(outcome: dict, record: bool = True):
             ref.authorities[a] for a in outcome["authorities"] if a in ref.authorities
         ],
         danger=outcome["danger"],
+        anonymous=outcome["anonymous"],
     )
+
+
+def _render_changed_form(form: ReportForm, changed_from: str):
+    """The new setting's form with every answer it also asks: its own signs only (the others
+    have no box to go in), a station only where it asks for one."""
+    if not form.asks_station:
+        form.station.data = None
+    sector = campaign_data().sectors[form.sector.data]
+    html = render_template(
+        "public/report.html", form=form, sector=sector, notice=None, changed_from=changed_from
+    )
+    return squeeze_html(html)
 
 
 @bp.errorhandler(CSRFError)
@@ -209,8 +261,12 @@ def too_many_posts(_error):
 
 @bp.get("/report/done")
 def outcome():
-    """The outcome of the report this phone just sent, from the session: no database."""
+    """The outcome of the report this phone just sent, from the session (no database), for
+    OUTCOME_SHOWN_SECONDS: a reload right after is fine; a later visit finds the form."""
     stored = session.get(OUTCOME)
     if not isinstance(stored, dict) or "reference" not in stored:
+        return redirect(url_for("public.report"))
+    if time.time() - stored.get("sent_at", 0) > OUTCOME_SHOWN_SECONDS:
+        session.pop(OUTCOME, None)
         return redirect(url_for("public.report"))
     return _render_outcome(stored)

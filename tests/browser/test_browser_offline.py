@@ -81,7 +81,8 @@ def test_a_draft_survives_a_reload_and_can_be_cleared(reporter):
     ).to_be_visible()
 
     page.get_by_role("button", name=person.t("Clear my answers")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=person.t("Yes, clear them")).click()
     expect(person.textbox("What did you see?")).to_have_value("")
     page.reload()
     expect(person.textbox("What did you see?")).to_have_value("")
@@ -221,12 +222,16 @@ def told_not_sent_in_time(person, tapped: float):
     return notice
 
 
-def numbers_first_999(notice, lang_check) -> None:
-    """Who to call is right there: 999 first, on screen, then the setting's numbers."""
-    calls = notice.locator('a[href^="tel:"], a[href^="sms:"]')
+def numbers_first_999(notice, lang_check, danger: bool = False) -> None:
+    """Who to call is right there: 999 first, on screen (the red box when a child is in
+    danger), then the setting's numbers."""
+    calls = notice.locator('a[href^="tel:"]:visible, a[href^="sms:"]:visible')
     expect(calls.first).to_have_attribute("href", "tel:999")
     expect(calls.first).to_be_in_viewport()
-    expect(calls.first).to_have_text(lang_check("If a child is in immediate danger, call 999"))
+    if danger:
+        expect(calls.first).to_have_class("call-999 if-danger")
+    else:
+        expect(calls.first).to_have_text(lang_check("If a child is in immediate danger, call 999"))
     hrefs = [link.get_attribute("href") for link in calls.all()]
     assert {"tel:101", "sms:61016"} <= set(hrefs), hrefs
 
@@ -281,7 +286,7 @@ def test_on_lie_fi_a_report_stored_but_unanswered_is_stored_once_and_999_comes_f
     person.answer_danger("Yes")
 
     notice = told_not_sent_in_time(person, tap_send(person))
-    numbers_first_999(notice, person.t)
+    numbers_first_999(notice, person.t, danger=True)
     answers_kept(person, signs, "Yes")
     assert len(stored(app)) == 1  # stored, though the phone cannot know it
     sent_once_when_it_works(person, lie)
@@ -300,7 +305,7 @@ def test_on_lie_fi_with_no_service_worker_the_page_tells_and_sends_again_itself(
     person.answer_danger("Yes")
 
     notice = told_not_sent_in_time(person, tap_send(person))
-    numbers_first_999(notice, person.t)
+    numbers_first_999(notice, person.t, danger=True)
     answers_kept(person, signs, "Yes")
     sent_once_when_it_works(person, lie)
     [report] = stored(person.server.app)  # the page's own resends stored it once

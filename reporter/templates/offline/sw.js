@@ -130,6 +130,8 @@ self.addEventListener("message", function (event) {
   var data = event.data || {}, reply = event.ports[0];
   if (data.keep) {
     event.waitUntil(Promise.all([warm(data.keep), remember("lang", data.keep)]));
+  } else if (data.forget) {
+    event.waitUntil(outbox.remove(data.forget));  // an unsent report its owner deleted
   } else if (data.status && reply) {
     event.waitUntil((data.send ? flush() : Promise.resolve()).catch(function () {}).then(summary)
       .then(function (answer) { reply.postMessage(answer); }));
@@ -145,7 +147,7 @@ function summary() {
 }
 
 function tally() {
-  var answer = {sent: [], refused: [], waiting: []};
+  var answer = {sent: [], refused: [], waiting: [], busy: []};
   return outbox.all().then(function (items) {
     return Promise.all(items.map(function (item) {
       if (item.sent || item.refused) {
@@ -153,6 +155,7 @@ function tally() {
         return outbox.remove(item.key);
       }
       answer.waiting.push(item.sector);
+      if (item.busy) { answer.busy.push(item.sector); }
     }));
   }).then(function () { return answer; });
 }
@@ -207,6 +210,19 @@ function tell(message) {
   });
 }
 
+// Not a report but a step of the form (another language, another setting), with no signal:
+// the page kept on this phone for it. A language this phone never used has none: back to the
+// form in the language it had, which says that this needs a signal (the draft keeps the answers).
+function elsewhere(value, lang) {
+  var wanted = value.switch_lang || lang, sector = value.changed_from || value.sector;
+  return caches.open(PAGES).then(function (cache) {
+    return value.switch_lang ? cache.match(pageFor(sector, wanted)) : null;
+  }).then(function (hit) {
+    var url = hit ? pageFor(sector, wanted) : pageFor(sector, lang) + "&needs_signal=1";
+    return Response.redirect(url, 303);
+  });
+}
+
 // A report sent from the form. With no signal, or no answer within WAIT (lie-fi), it is kept on
 // the phone: the answer is "204 No Content", so the page stays as it is, answers and all, and
 // is told "kept" to say so. A page the worker kept may carry a token from an old session:
@@ -235,8 +251,8 @@ function sendOrKeep(request, clientId) {
     return Promise.all([fields, remembered("lang")]).then(function (found) {
       var list = found[0], lang = found[1] || "en", value = {};
       list.forEach(function (pair) { value[pair[0]] = pair[1]; });
-      if (value.switch_lang) {
-        return Response.redirect(pageFor(value.sector, value.switch_lang), 303);
+      if (value.switch_lang || value.change_setting || value.changed_from) {
+        return elsewhere(value, lang);
       }
       if (!value.idempotency_key || SECTORS.indexOf(value.sector) < 0) { return Response.error(); }
       var item = {key: value.idempotency_key, sector: value.sector, lang: lang, at: Date.now(),
@@ -271,12 +287,13 @@ self.addEventListener("fetch", function (event) {
 
 // Sending what waits on the phone: from Background Sync, or when a page sees the signal back.
 // One at a time, each with its key, so a report that goes twice is still stored once.
-// No answer within LATER is "not now" too.
+// No answer within LATER is "not now" too. Our service answering "not now" (429, 5xx) is
+// recorded as `busy`: the wait is then not for the signal, and the page says so.
 function sendOne(item) {
   return freshToken(item.sector, item.lang, LATER).then(function (token) {
     return post(item.fields, token, item.lang, "follow", function (response) {
       if (response.status === 429 || response.status >= 500) {
-        throw new Error("not now");  // kept; Background Sync or the page tries again later
+        throw new Error("busy");  // kept; Background Sync or the page tries again later
       }
       var stored = response.ok && new URL(response.url).pathname === "/report/done";
       return stored ? response.text() : null;
@@ -290,6 +307,9 @@ function sendOne(item) {
       item.reference = reference ? reference[0] : "";
     }
     return outbox.put(item);  // the next page clears the draft and shows the reference
+  }, function (error) {
+    item.busy = error.message === "busy";
+    return outbox.put(item).then(function () { throw error; });
   });
 }
 
