@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help run test quick lint format compile extract update check-translations postcodes bench \
-        db-upgrade demo-data browser-deps fault-deps bench-deps qr-deps clean
+        db-upgrade demo-data browser-deps fault-deps bench-deps qr-deps proxy-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -89,12 +89,17 @@ fault-deps: ## redis-server and PostgreSQL's initdb/pg_ctl for the fault-injecti
 	  { (apt-get update -qq && apt-get install -y -qq redis-server postgresql >/dev/null) || \
 	    echo "!!! could not install redis-server/postgresql: fault-injection tests will be skipped"; }
 
+proxy-deps: ## Debian's nginx: the tests run deploy/nginx-cache.conf in front of gunicorn, as production does
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  { (apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light >/dev/null) || \
+	    echo "!!! could not install nginx: the proxy cache test will say NOT TESTED"; }
+
 qr-deps: ## Debian's zbar-tools: the tests read posters' QR codes with zbarimg, as a phone would
 	@command -v zbarimg >/dev/null || \
 	  { (apt-get update -qq && apt-get install -y -qq zbar-tools >/dev/null) || \
 	    echo "!!! could not install zbar-tools: the QR code tests will fail"; }
 
-test: lint check-translations compile browser-deps fault-deps qr-deps ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+test: lint check-translations compile browser-deps fault-deps qr-deps proxy-deps ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "=== again on PostgreSQL ($$TEST_DATABASE_URL)"; \

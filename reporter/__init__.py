@@ -15,37 +15,13 @@ from reporter.extensions import babel, csrf, db, limiter, migrate
 from reporter.i18n import available_locales, request_locale
 from reporter.postcodes import PostcodeIndex
 from reporter.reference import get_reference
-from reporter.signing import SessionInterface
 
 MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
-MAX_SYNC_CACHE = 1000  # far more views and hooks than the app has
-
-
-class ReporterFlask(Flask):
-    """Flask, asking once per view or hook whether it is a coroutine function. Flask asks
-    `inspect` again on every call, for each of the dozen hooks and the view of every request:
-    a twentieth of the form page's time."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._sync: dict = {}
-
-    def ensure_sync(self, func):
-        try:
-            return self._sync[func]
-        except KeyError:
-            made = super().ensure_sync(func)
-            if len(self._sync) < MAX_SYNC_CACHE:
-                self._sync[func] = made
-            return made
-        except TypeError:  # unhashable
-            return super().ensure_sync(func)
 
 
 def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     env = env or os.environ.get("REPORTER_ENV", "development")
-    app = ReporterFlask(__name__, instance_path=str(config_module.INSTANCE_DIR))
-    app.session_interface = SessionInterface()
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
     app.config.from_object(config_module.CONFIGS[env]())
     app.config.update(overrides or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -84,7 +60,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=request_locale)
 
-    from reporter import errors, favicon, health, i18n, security, templating
+    from reporter import errors, favicon, health, security, templating
     from reporter.api import bp as api_bp
     from reporter.public import bp as public_bp
 
@@ -92,7 +68,10 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
     csrf.exempt(api_bp)
-    for module in (errors, favicon, i18n, security, templating):
+    # The reporter's pages carry no token: cross-site posts are refused by their headers
+    # (public/cross_origin.py). The staff side keeps Flask-WTF's tokens.
+    csrf.exempt(public_bp)
+    for module in (errors, favicon, security, templating):
         module.init_app(app)
     from reporter import offline
 

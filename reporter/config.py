@@ -122,9 +122,14 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/manifest+json"]
-    # Pages the same for every visitor (the empty form, the chooser) are rendered once per
-    # process (reporter/page_cache.py); off where templates change while the app runs.
-    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    # Pages the same for every visitor (the chooser, the blank form) are rendered once per
+    # process and kept this long (reporter/public/static_pages.py), and a proxy may keep them
+    # PUBLIC_PAGE_MAX_AGE seconds before it asks again (longer while the app does not answer).
+    PUBLIC_PAGE_KEEP_SECONDS = float(os.environ.get("PUBLIC_PAGE_KEEP_SECONDS", "300"))
+    PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
+    # Partners' own pages that may post the public form (scheme://host[:port], space-separated):
+    # every other site's page is refused (reporter/public/cross_origin.py).
+    TRUSTED_ORIGINS = tuple(os.environ.get("TRUSTED_ORIGINS", "").split())
     # Admins' moves of police forces are read at most this often per process; a move made in a
     # process applies there at once, in the others within this many seconds.
     FORCE_REGIONS_CACHE_SECONDS = float(os.environ.get("FORCE_REGIONS_CACHE_SECONDS", "10"))
@@ -137,7 +142,8 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = _env_bool("FLASK_DEBUG", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
-    PAGE_CACHE = False
+    # Templates change while a developer works: render the public pages every time.
+    PUBLIC_PAGE_KEEP_SECONDS = float(os.environ.get("PUBLIC_PAGE_KEEP_SECONDS", "0"))
 
 
 class TestingConfig(Config):
@@ -149,8 +155,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SESSION_COOKIE_SECURE = False
     REPORTER_DATA_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # tests only
-    # Per-process caches are off (one app may serve many tests); tests of them turn them on.
-    PAGE_CACHE = False
+    # Admins' moves of forces are read at every request (one app serves many tests). The
+    # public pages are kept as in production; the suite forgets them after each test.
     FORCE_REGIONS_CACHE_SECONDS = 0.0
 
 

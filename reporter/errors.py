@@ -60,6 +60,9 @@ def fallback_page(contacts) -> str:
 def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Something was wrong with that request"), _("Please go back and try again.")),
+        # A post from another site's page (public/cross_origin.py): the same words, and who
+        # to call, as every error page.
+        403: (_("Something was wrong with that request"), _("Please go back and try again.")),
         404: (_("Page not found"), _("Check the web address, or start a report below.")),
         405: (
             _("That kind of request is not allowed here"),

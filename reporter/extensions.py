@@ -2,7 +2,7 @@
 
 from typing import cast
 
-from flask import Flask, current_app, request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -30,16 +30,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 
-class ReporterCSRFProtect(CSRFProtect):
-    """Flask-WTF's CSRF protection, asking first whether the method is one it checks: it looks
-    up the view's exemptions first, on every GET, only to find there is nothing to check."""
-
-    def protect(self, apply_exemptions: bool = False) -> None:
-        if request.method in current_app.config["WTF_CSRF_METHODS"]:
-            super().protect(apply_exemptions)
-
-
-csrf = ReporterCSRFProtect()
+csrf = CSRFProtect()
 babel = Babel()
 
 
@@ -60,52 +51,9 @@ def _only_reads() -> bool:
     return request.method in ("GET", "HEAD", "OPTIONS")
 
 
-class ReporterLimiter(Limiter):
-    """Flask-Limiter that leaves a request that only reads before doing any bookkeeping.
-
-    Its request filter (below) exempts such a request too, but only after resolving the view's
-    limits and meta limits; then, after the request and at its teardown, Flask-Limiter makes and
-    clears a per-request context for headers and deductions that a read never has. Together a
-    tenth of the form page's time. `_check_request_limit` is the hook Flask-Limiter 4.1 registers
-    before every request and calls from its decorators; its after-request and teardown hooks are
-    private and found by what they call (tests/test_rate_limits.py checks all three are found).
-    """
-
-    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True):
-        if not _only_reads():
-            super()._check_request_limit(callable_name, in_middleware)
-
-    def init_app(self, app: Flask) -> None:
-        super().init_app(app)
-        inject = getattr(Limiter, "_Limiter__inject_headers", None)
-        release = getattr(Limiter, "_Limiter__release_context", None)
-        after, teardown = app.after_request_funcs[None], app.teardown_request_funcs[None]
-        for i, hook in enumerate(after):
-            if inject is not None and getattr(hook, "func", None) is inject:
-                after[i] = _unless_reading_after(hook)
-        for i, hook in enumerate(teardown):
-            if release is not None and getattr(hook, "__func__", None) is release:
-                teardown[i] = _unless_reading_teardown(hook)
-
-
-def _unless_reading_after(hook):
-    def after_a_limited_request(response):
-        return response if _only_reads() else hook(response)
-
-    return after_a_limited_request
-
-
-def _unless_reading_teardown(hook):
-    def teardown_a_limited_request(error=None):
-        if not _only_reads():
-            hook(error)
-
-    return teardown_a_limited_request
-
-
 # Every POST from one address counts towards a generous limit against floods. Reports have their
 # own limit, which counts only reports that were stored (services/report_limits.py).
-limiter = ReporterLimiter(
+limiter = Limiter(
     key_func=get_remote_address,
     application_limits=[post_flood_limit],
     application_limits_exempt_when=not_a_post,
@@ -117,6 +65,5 @@ def rows_changed(statement: Executable) -> int:
     return cast(CursorResult, db.session.execute(statement)).rowcount
 
 
-# Flask-Limiter's own way to exempt a request, kept so reading stays unlimited should it stop
-# calling the hook ReporterLimiter overrides.
+# Flask-Limiter's own way to exempt a request: reading is never limited.
 limiter.request_filter(_only_reads)

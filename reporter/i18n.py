@@ -1,8 +1,9 @@
 """Languages: which ones we offer, how a request's language is chosen, and its text direction.
 
-Choice, in order: an explicit choice (`?lang=`, kept for the session), the preset of the QR
-code the reporter scanned, the browser's Accept-Language, English. Staff pages (/triage) are
-English only, whatever the browser or the session asks for.
+Choice, in order: a language switched to on a posted form, the address's `?lang=` (every
+public address the app makes carries it, and a partner's entry link redirects with its
+language), the browser's Accept-Language, English. No session is involved: the public pages
+are the same bytes for everyone at an address. Staff pages (/triage) are English only.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, g, request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 DEFAULT_LOCALE = "en"
 STAFF_BLUEPRINT = "triage"
+LANGUAGE_ARG = "lang"  # ?lang= on any public address: the language of the page
 # Order of the language switcher: English, Welsh, then the languages most used by partners' staff.
 LOCALES = (
     "en", "cy", "pl", "ro", "pt", "es", "it", "bg", "lt", "ar",
@@ -67,9 +69,11 @@ def request_locale() -> Locale:
     return parsed(select_locale())
 
 
-def remember_choice(code: str | None) -> None:
+def choose_language(code: str | None) -> None:
+    """The reporter switched language on a posted form: this answer is in `code` (and the
+    form's address says so, so that sending it keeps it)."""
     if code in offered():
-        session["lang"] = code
+        g.language_chosen = code
 
 
 def select_locale() -> str:
@@ -77,12 +81,12 @@ def select_locale() -> str:
     if req.blueprint == STAFF_BLUEPRINT:
         return DEFAULT_LOCALE
     locales = offered()
-    explicit = req.args.get("lang")
+    chosen = g.get("language_chosen")
+    if chosen in locales:
+        return chosen
+    explicit = req.args.get(LANGUAGE_ARG)
     if explicit in locales:
         return explicit
-    for key in ("lang", "preset_lang"):
-        if session.get(key) in locales:
-            return session[key]
     return browser_choice(req.headers.get("Accept-Language", ""), locales)
 
 
@@ -93,10 +97,3 @@ def browser_choice(accept_language: str, locales: tuple[str, ...]) -> str:
     return (
         parse_accept_header(accept_language, LanguageAccept).best_match(locales) or DEFAULT_LOCALE
     )
-
-
-def init_app(app) -> None:
-    @app.before_request
-    def keep_explicit_choice():
-        """`?lang=` on any page is an explicit choice: keep it for the session."""
-        remember_choice(request.args.get("lang"))

@@ -27,6 +27,17 @@ LOCAL_ENVIRONMENTS = frozenset({"development", "testing"})
 CACHEABLE_ENDPOINTS = frozenset({"static", "triage.static", "favicon"})
 
 
+def _static_page(response) -> bool:
+    """A page that is the same bytes for every visitor (public/static_pages.py) says so itself:
+    it may be kept by a proxy. Only a read of the public pages, answered in full or as 304."""
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code in (200, 304)
+        and request.blueprint == "public"
+        and str(response.headers.get("Cache-Control", "")).startswith("public")
+    )
+
+
 def wants_hsts() -> bool:
     """Production always (the proxy speaks HTTPS to the phone even when it speaks HTTP to us);
     elsewhere only over HTTPS, so a developer's http://127.0.0.1 is never pinned to HTTPS."""
@@ -43,7 +54,9 @@ def init_app(app: Flask) -> None:
         headers.extend((name, value) for key, name, value in _HEADERS if key not in present)
         if wants_hsts():
             headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
-        if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code >= 400:
+        if request.endpoint in CACHEABLE_ENDPOINTS and response.status_code < 400:
+            pass
+        elif not _static_page(response):
             # Pages may hold what a reporter wrote: never keep them in a shared cache or history.
             headers["Cache-Control"] = "no-store"
         return response

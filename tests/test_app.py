@@ -84,19 +84,6 @@ def test_postgresql_connections_fail_fast_so_guidance_never_hangs():
     assert options["connect_args"]["connect_timeout"] == 3
 
 
-def test_each_view_and_hook_is_checked_for_being_async_once(app, monkeypatch):
-    from flask import Flask
-
-    asked = []
-    real = Flask.ensure_sync
-    monkeypatch.setattr(Flask, "ensure_sync", lambda self, f: asked.append(f) or real(self, f))
-    app._sync.clear()
-    client = app.test_client()
-    for _ in range(3):
-        assert client.get("/report?sector=taxi").status_code == 200
-    assert asked and len(asked) == len(set(asked))  # each once, though three requests ran
-
-
 def test_a_coroutine_view_is_still_refused_without_flask_async(app):
     async def view():
         return "never"

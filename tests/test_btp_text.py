@@ -32,9 +32,9 @@ def text_to_btp(app, lang: str, **answers) -> str:
         "seen_at": SEEN.strftime("%d/%m/%Y %H:%M"),
         **answers,
     }
-    response = client.post("/report", data=data)
+    response = client.post(f"/report?lang={lang}", data=data)  # the form's own address
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
-    page = read(client.get("/report/done"))
+    page = read(client.get(response.location))
     [sms] = [link for link in page.links() if link.startswith("sms:61016")]
     return unquote(sms.split("body=", 1)[1])
 

@@ -42,7 +42,7 @@ def test_a_station_site_opens_the_form_preset_in_the_partners_language(client):
     site = make_site(make_partner(sector="rail", language="pl"), station="LDS")
     response = client.get(f"/p/{site.code}")
     assert response.status_code == 303
-    assert response.location == f"/report?sector=rail&entry={site.code}"
+    assert response.location == f"/report?sector=rail&entry={site.code}&lang=pl"
     page = read(client.get(response.location))
     assert page.find_all("html")[0]["lang"] == "pl"
     (station,) = page.find_all("input", name="station")
@@ -127,7 +127,7 @@ def test_a_retired_code_opens_the_plain_form_with_a_gentle_note(client, retire):
     assert response.status_code == 200
     page = read(response)
     assert "no longer in use" in page.text
-    assert "/report?sector=rail" in page.links()  # the plain chooser
+    assert "/report?sector=rail&lang=en" in page.links()  # the plain chooser
     assert scans_of(site) == 0
     # A form still carrying a retired code sends a report with no partner.
     client.post("/report", data={**REPORT, "sector": "rail", "station": "LDS", "entry": site.code})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -57,6 +58,12 @@ URGENT_FORM = {
     "consent": "anonymous",
 }
 LEASE = 2.0  # seconds a worker holds a claimed message in these tests
+
+
+def sent_by_a_phone(answers: dict) -> dict:
+    """The answers as a phone's script sends them: with a key of its own, so that each is a
+    report (without a script the same answers within ten minutes are one report)."""
+    return {**answers, "idempotency_key": secrets.token_urlsafe(18)}
 
 
 def count(model) -> int:
@@ -125,12 +132,12 @@ def test_reports_are_accepted_and_still_limited_while_redis_is_down(
         make_user(role="officer", regions=REGION_IDS)  # no region uncovered: only Redis
     client = limited_app.test_client()
     store = redis.Redis.from_url(redis_server.url)
-    assert client.post("/report", data=FORM).status_code == 303
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
     assert store.keys("LIMITS*"), "while Redis runs, reports are counted there"
 
     redis_server.stop()
     caplog.set_level(logging.INFO)
-    assert client.post("/report", data=FORM).status_code == 303
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
     api = client.post("/api/v1/reports", json=API)
     assert api.status_code == 201 and api.get_json()["reference"].startswith("LC-")
     health = client.get("/healthz")
@@ -139,8 +146,8 @@ def test_reports_are_accepted_and_still_limited_while_redis_is_down(
     assert health.get_json()["rate_limit_store"] == "down"
     assert "rate-limit store unreachable" in health.get_json()["reasons"][0]
     # Still limited, per process: this process has counted two since Redis went.
-    assert client.post("/report", data=FORM).status_code == 303
-    refused = client.post("/report", data=FORM)
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    refused = client.post("/report", data=sent_by_a_phone(FORM))
     assert refused.status_code == 429 and "tel:999" in refused.get_data(as_text=True)
     client.get("/healthz")
     with limited_app.app_context():
@@ -151,7 +158,7 @@ def test_reports_are_accepted_and_still_limited_while_redis_is_down(
 
     redis_server.start()
     wait_for(lambda: client.get("/healthz").get_json()["status"] == "ok", 20, "healthz to say ok")
-    assert client.post("/report", data=FORM).status_code == 303
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
     assert store.keys("LIMITS*"), "after Redis returns, reports are counted there again"
 
 
@@ -201,12 +208,14 @@ def pg_app(postgres_server, tmp_path):
 
 def test_the_app_and_the_worker_recover_when_postgresql_restarts(pg_app, postgres_server, tmp_path):
     client = pg_app.test_client()
-    assert client.post("/report", data=FORM).status_code == 303
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
 
     postgres_server.stop()
     assert client.get("/healthz").status_code == 503
     assert client.get("/report?sector=taxi").status_code == 200  # the form and numbers open
-    unsaved = client.post("/report", data={**FORM, "description": "KEEP-THESE-WORDS"})
+    unsaved = client.post(
+        "/report", data={**sent_by_a_phone(FORM), "description": "KEEP-THESE-WORDS"}
+    )
     assert unsaved.status_code == 503
     assert "KEEP-THESE-WORDS" in unsaved.get_data(as_text=True)  # what was typed is kept
     assert 'href="tel:999"' in unsaved.get_data(as_text=True)

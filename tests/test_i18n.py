@@ -36,8 +36,9 @@ def test_every_public_page_is_in_the_chosen_language(client, app, code, path, st
 
 @pytest.mark.parametrize("code", OTHER_LOCALES)
 def test_the_checklist_and_errors_are_translated(client, app, code):
-    client.get(f"/report?sector=rail&lang={code}")
-    page = read(client.post("/report", data={"sector": "rail", "consent": "anonymous"}))
+    form = read(client.get(f"/report?sector=rail&lang={code}"))
+    action = form.find_all("form", id="report-form")[0]["action"]  # says its language
+    page = read(client.post(action, data={"sector": "rail", "consent": "anonymous"}))
     with app.test_request_context(), force_locale(code):
         expected = [
             gettext("Travelling alone, especially in school hours, late at night or often"),
@@ -59,10 +60,16 @@ def test_accept_language_picks_polish_without_any_choice(client):
     assert page.find_all("html")[0]["lang"] == "pl"
 
 
-def test_an_explicit_choice_beats_the_browser_and_is_remembered(client):
-    client.get("/report/done?lang=cy")  # any page with ?lang= stores the choice
-    page = read(client.get("/report?sector=rail", headers={"Accept-Language": "pl"}))
+def test_an_explicit_choice_beats_the_browser_and_every_address_carries_it(client):
+    """No session keeps the choice: every public address the page makes says it, so the next
+    page (and a proxy's copy of it) is in the language chosen."""
+    chooser = read(client.get("/?lang=cy", headers={"Accept-Language": "pl"}))
+    assert chooser.find_all("html")[0]["lang"] == "cy"
+    assert "/report?sector=rail&lang=cy" in chooser.links()
+    page = read(client.get("/report?sector=rail&lang=cy", headers={"Accept-Language": "pl"}))
     assert page.find_all("html")[0]["lang"] == "cy"
+    assert page.find_all("form", id="report-form")[0]["action"] == "/report?lang=cy"
+    assert "Set-Cookie" not in client.get("/report?sector=rail&lang=cy").headers
 
 
 def test_an_unknown_language_falls_back_to_english(client):

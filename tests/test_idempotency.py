@@ -59,15 +59,33 @@ def key_in(response) -> str:
     return KEY_FIELD.search(read(response).html).group(1)
 
 
-def test_every_blank_form_carries_a_fresh_key(client):
-    keys = [
-        read(client.get("/report?sector=rail")).find_all("input", name="idempotency_key")[0][
-            "value"
-        ]
-        for _ in range(2)
-    ]
-    assert len(set(keys)) == 2
-    assert all(16 <= len(key) <= 64 for key in keys)
+def test_the_blank_form_carries_an_empty_key_for_the_phones_script_to_make(client):
+    """Issue 18: the blank form is the same bytes for everyone, so the server makes no key."""
+    first, second = (client.get("/report?sector=rail").data for _ in range(2))
+    assert first == second
+    (field,) = read(client.get("/report?sector=rail")).find_all("input", name="idempotency_key")
+    assert field["value"] == ""
+
+
+def test_without_a_script_a_double_tap_is_one_report_and_other_answers_are_another(app):
+    """No key (no JavaScript): the same answers from one address within the window are one
+    report, and the second tap shows the same reference; other answers are a report."""
+    client = app.test_client()
+    first = send_form(client, key="")
+    assert first.status_code == 303
+    shown = reference_shown(client)
+    assert send_form(client, key="").status_code == 303  # the double tap
+    assert reference_shown(client) == shown
+    assert count_reports(app) == 1
+    send_form(client, key="", description="Seen again, an hour later.")
+    assert count_reports(app) == 2
+
+
+def test_the_window_without_a_script_is_ten_minutes_on_the_clock():
+    from reporter.services.idempotency import WITHOUT_SCRIPT_WINDOW_SECONDS, without_script
+
+    assert WITHOUT_SCRIPT_WINDOW_SECONDS == 600
+    assert without_script(1200.0) == without_script(1799.9) != without_script(1800.0)
 
 
 def test_a_form_sent_twice_with_its_key_is_stored_once_and_shows_one_reference(app):
@@ -86,8 +104,8 @@ def test_forms_with_different_keys_or_none_are_different_reports(app):
     client = app.test_client()
     send_form(client, key="another-key-from-a-phone")
     send_form(client)
-    send_form(client, key="")
-    send_form(client, key="bad key!")  # not one we accept: stored, without a key
+    send_form(client, key="", description="Without a script.")
+    send_form(client, key="bad key!!", description="A key we do not accept: as without one.")
     assert count_reports(app) == 4
 
 

@@ -41,7 +41,7 @@ def test_the_start_page_asks_where_you_work_and_shows_999(client):
     page = read(client.get("/"))
     assert "tel:999" in page.links()
     for sector in ("delivery", "rail", "hotel", "taxi", "banking"):
-        assert f"/report?sector={sector}" in page.links()
+        assert f"/report?sector={sector}&lang=en" in page.links()
 
 
 def test_the_form_shows_the_checklist_for_the_setting_with_labels(client):
@@ -53,7 +53,7 @@ def test_the_form_shows_the_checklist_for_the_setting_with_labels(client):
     values = {box["value"] for box in boxes}
     assert {"travelling-alone", "room-paid-cash"} <= values
     assert "no-ticket" not in values  # a railway sign, not a hotel one
-    assert page.find_all("input", type="hidden", name="csrf_token")
+    assert not page.find_all("input", name="csrf_token")  # the same bytes for every visitor
     assert "2,000" in page.text  # the limit is stated
 
 
@@ -193,7 +193,7 @@ def test_a_reference_collision_is_retried_with_a_new_reference(client, monkeypat
     taken = stored_reports()[0].reference
     fresh = iter([taken, "LC-2222-3333"])
     monkeypatch.setattr(reports, "new_reference", lambda: next(fresh))
-    assert post_report(client).status_code == 303
+    assert post_report(client, description="Another report").status_code == 303
     assert sorted(r.reference for r in stored_reports()) == sorted([taken, "LC-2222-3333"])
 
 
@@ -214,21 +214,25 @@ def test_when_the_database_fails_the_reporter_still_sees_who_to_call(client, mon
     assert VALID["description"] not in caplog.text
 
 
-def test_csrf_is_checked_and_an_expired_form_keeps_the_answers(make_app):
+def test_a_post_from_another_sites_page_is_refused_with_who_to_call(make_app):
+    """Issue 18: no token on the public form (CSRF protection on, as in production); a post
+    that a browser says came from another site's page is refused, with our page and 999."""
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
-    client.get("/report?sector=rail")
-    response = post_report(client)  # no token
-    page = read(response, 400)
-    assert VALID["description"] in page.html
-    assert page.find_all("div", class_="notice", role="status")
+    refused = client.post(
+        "/report", data=VALID, headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://x.test"}
+    )
+    page = read(refused, 403)
+    assert "tel:999" in page.links()
     assert not stored_reports()
 
 
-def test_csrf_with_a_valid_token_is_accepted(make_app):
+def test_a_post_from_our_own_page_needs_no_token(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     page = read(client.get("/report?sector=rail"))
-    token = page.find_all("input", name="csrf_token")[0]["value"]
-    assert post_report(client, csrf_token=token).status_code == 303
+    assert not page.find_all("input", name="csrf_token")
+    own = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
+    assert client.post("/report", data=VALID, headers=own).status_code == 303
+    assert len(stored_reports()) == 1
 
 
 def test_switching_language_mid_form_keeps_the_answers(client):
@@ -248,9 +252,12 @@ def test_unknown_pages_get_a_404_that_still_shows_who_to_call(client):
     assert "tel:999" in read(response, 404).links()
 
 
-def test_pages_are_never_cached_and_allow_no_third_party_content(client):
+def test_pages_with_answers_are_never_cached_and_none_allow_third_party_content(client):
+    """The blank form may be kept by a proxy (the same bytes for everyone); a page with a
+    reporter's answers never."""
     response = client.get("/report?sector=rail")
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    assert post_report(client, postcode="nowhere").headers["Cache-Control"] == "no-store"
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "http" not in csp
     assert not re.search(r'(src|href)="https?://', response.get_data(as_text=True))

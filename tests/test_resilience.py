@@ -1,6 +1,7 @@
 """What the app does when a part fails, without starting any service (tests/test_faults.py does
 the same against real ones): the settings that make it fail fast, and what /healthz says."""
 
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,12 @@ FORM = {
     "postcode": "LE1 6RN",
     "consent": "anonymous",
 }
+
+
+def sent_by_a_phone(answers: dict) -> dict:
+    """The answers as a phone's script sends them: with a key of its own, so that each is a
+    report (without a script the same answers within ten minutes are one report)."""
+    return {**answers, "idempotency_key": secrets.token_urlsafe(18)}
 
 
 def test_the_redis_client_fails_fast_and_leaves_retrying_to_the_fallback():
@@ -46,9 +53,9 @@ def test_with_the_store_unreachable_reports_are_accepted_and_limited_per_process
     unreachable_store_app,
 ):
     client = unreachable_store_app.test_client()
-    assert client.post("/report", data=FORM).status_code == 303
-    assert client.post("/report", data=FORM).status_code == 303
-    assert client.post("/report", data=FORM).status_code == 429
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 429
     # Sign-in reads this flag (Flask-Limiter's own, private): this fails if a new version
     # renames it, instead of sign-in quietly counting per process.
     assert hasattr(limiter, "_storage_dead") and rate_limiter_on_fallback()
@@ -114,5 +121,5 @@ def test_a_connection_lost_at_the_end_of_a_request_is_thrown_away_not_raised(
     response = client.post("/report", data=DELIVERY_ANSWERS)
     assert failed
     assert response.status_code == 303
-    assert response.location == "/report/done"
+    assert response.location == "/report/done?lang=en"
     assert client.get("/report/done").status_code == 200

@@ -102,7 +102,8 @@ def test_a_rate_limited_response_carries_the_headers(make_app):
 @pytest.mark.parametrize("path", ["/static/css/app.css", "/favicon.ico"])
 def test_static_files_may_be_cached_and_pages_never(client, path):
     assert "no-store" not in client.get(path).headers.get("Cache-Control", "")
-    assert client.get("/report?sector=rail").headers["Cache-Control"] == "no-store"
+    answers = {"sector": "rail", "postcode": "nowhere"}  # a page with a reporter's answers
+    assert client.post("/report", data=answers).headers["Cache-Control"] == "no-store"
     assert client.get("/no/such/page").headers["Cache-Control"] == "no-store"
 
 

@@ -18,16 +18,20 @@ tokens, and the JSON API is for other sites' servers and apps by design.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
+from typing import Protocol
 from urllib.parse import urlsplit
+
+
+class Headers(Protocol):
+    def get(self, key: str, /) -> str | None: ...
+
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SAME_SITE_VALUES = frozenset({"same-origin", "none"})
 
 
-def allowed(
-    method: str, headers: Mapping[str, str], host: str, trusted: Collection[str] = ()
-) -> bool:
+def allowed(method: str, headers: Headers, host: str, trusted: Collection[str] = ()) -> bool:
     """Whether a request may go on: not a post from another site's page."""
     if method.upper() in SAFE_METHODS:
         return True

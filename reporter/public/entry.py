@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.campaign import campaign_data
 from reporter.extensions import db
+from reporter.i18n import LANGUAGE_ARG, offered
 from reporter.models import Site
 from reporter.public import bp
 from reporter.services import entries, partners
@@ -45,8 +46,13 @@ def entry(code: str):
         return render_template("public/choose_sector.html", notice=notice)
     if request.method == "GET":  # link previews send HEAD: they are not scans
         entries.record_scan(site)
-    session["preset_lang"] = site.partner.language
-    return redirect(url_for("public.report", sector=site.sector_id, entry=site.code), code=303)
+    # The partner's language, unless the link says another; the form's address carries it.
+    language = request.args.get(LANGUAGE_ARG)
+    if language not in offered():
+        language = site.partner.language
+    return redirect(
+        url_for("public.report", sector=site.sector_id, entry=site.code, lang=language), code=303
+    )
 
 
 def entry_site() -> Site | None:

@@ -11,17 +11,16 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFError
 
 from reporter.campaign import campaign_data
 from reporter.codes import Consent
 from reporter.errors import render_error, retry_after_seconds
-from reporter.i18n import offered, remember_choice
+from reporter.i18n import LANGUAGE_ARG, choose_language, offered
 from reporter.models import utcnow
-from reporter.page_cache import shared_page
 from reporter.public import bp
 from reporter.public.entry import entry_presets, entry_site
 from reporter.public.forms import ReportForm
+from reporter.public.static_pages import static_page
 from reporter.public.steps import carried_answers, oversized_answers
 from reporter.routing import Decision, Facts
 from reporter.services import idempotency
@@ -47,12 +46,15 @@ def _render_form(form: ReportForm, status: int = 200, notice: str | None = None)
     return squeeze_html(html), status
 
 
-def _idempotency_key(form: ReportForm) -> str | None:
-    """A hidden field the reporter cannot correct: a malformed key is dropped, not refused."""
+def _idempotency_key(form: ReportForm) -> str:
+    """The key the phone's script made (a hidden field the reporter cannot correct: a malformed
+    one is dropped, not refused). Without a script there is none, and the same answers from the
+    same address within one window are one report (a double tap): idempotency.without_script."""
     try:
-        return idempotency.check_key(form.idempotency_key.data)
+        key = idempotency.check_key(form.idempotency_key.data)
     except idempotency.IntakeError:
-        return None
+        key = None
+    return key or idempotency.without_script(time.time())
 
 
 @bp.get("/")
@@ -136,24 +138,24 @@ def report():
     # The form's own sector when posted: one in the address as well must not be read instead.
     sector = (request.form if request.method == "POST" else request.args).get("sector")
     if sector not in sectors:
-        return shared_page(
-            lambda: render_template("public/choose_sector.html"), {"lang": offered()}
+        if request.method != "GET":
+            return render_template("public/choose_sector.html")
+        return static_page(
+            lambda: render_template("public/choose_sector.html"), {LANGUAGE_ARG: offered()}
         )
     if request.method == "GET":
-        # Each blank form carries its own idempotency key (a phone's script replaces it).
-        # An entry link's form (`entry` in the query) is never served from the cache.
-        key = idempotency.new_key()
-        data = {"sector": sector, "idempotency_key": key, **entry_presets(entry_site())}
-        return shared_page(
-            lambda: _render_form(_form(data=data))[0],
-            {"sector": sectors, "lang": offered()},
-            personal=(key,),
-        )
+        # The same bytes for every visitor: no token, no key (the phone's script makes the
+        # key; without a script, the answers make it: `_idempotency_key`).
+        data = {"sector": sector, **entry_presets(entry_site())}
+        # The query arguments the page takes and the values it allows (None: any entry code).
+        args = {"sector": sectors, LANGUAGE_ARG: offered(), "entry": None}
+        return static_page(lambda: _render_form(_form(data=data))[0], args)
     form = _form()
 
     if switch_to := request.form.get("switch_lang"):
-        # Changing language mid-form: show the same answers in the new language.
-        remember_choice(switch_to)
+        # Changing language mid-form: show the same answers in the new language, in a form
+        # whose address now says it.
+        choose_language(switch_to)
         refresh()
         return _render_form(form)
     if request.form.get("change_setting"):
@@ -234,19 +236,6 @@ def _render_changed_form(form: ReportForm, changed_from: str):
         "public/report.html", form=form, sector=sector, notice=None, changed_from=changed_from
     )
     return squeeze_html(html)
-
-
-@bp.errorhandler(CSRFError)
-def csrf_error(_error):
-    """On the form, an expired or missing CSRF token keeps every answer and asks to send
-    again."""
-    if request.endpoint != "public.report":
-        return render_error(400)
-    if request.form.get("sector") not in campaign_data().sectors:
-        return render_template("public/choose_sector.html"), 400
-    form = _form()
-    notice = _("This page was open for a long time. Check your answers and send them again.")
-    return _render_form(form, status=400, notice=notice)
 
 
 @bp.errorhandler(429)

@@ -40,6 +40,18 @@ def check_key(raw: str | None) -> str | None:
     return raw
 
 
+# Without a script the phone makes no key: the same answers from the same address within one
+# of these clock-aligned windows are one report (a double tap, a browser's resend).
+WITHOUT_SCRIPT_WINDOW_SECONDS = 600
+
+
+def without_script(now: float) -> str:
+    """The key of a form sent without a script: the window it was sent in. Scoped to its sender
+    and checked against the answers' fingerprint like any key, so the same answers in the same
+    window are one report, and other answers are a report of their own."""
+    return f"no-script-window-{int(now // WITHOUT_SCRIPT_WINDOW_SECONDS)}"
+
+
 def _keyed_hash(purpose: str, *parts: str) -> str:
     secret = current_app.config["SECRET_KEY"]
     message = "\0".join((purpose, *parts)).encode()

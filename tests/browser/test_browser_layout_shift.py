@@ -15,7 +15,7 @@ from browser_support import DESCRIPTION, PHONE
 pytestmark = pytest.mark.browser
 
 LIGHTHOUSE_PHONE = {"width": 412, "height": 823}
-PRODUCTION = {"PAGE_CACHE": True, "RATELIMIT_ENABLED": True}
+PRODUCTION = {"RATELIMIT_ENABLED": True}
 # Lighthouse's "slow 4G": 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up; CPU 4x slower.
 SLOW_4G = {
     "offline": False,
