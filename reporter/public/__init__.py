@@ -4,13 +4,16 @@ from flask_babel import get_locale
 from reporter.i18n import LANGUAGE_ARG
 
 bp = Blueprint("public", __name__)
+# The outcome page is in the language its report was sent in (kept with it in the session):
+# its address stays /report/done, which the phone's script and worker look for.
+SAYS_ITS_OWN_LANGUAGE = frozenset({"public.outcome"})
 
 
 @bp.url_defaults
 def carry_the_language(endpoint: str, values: dict) -> None:
     """Every public address the app makes says its language (`?lang=`): the pages keep no
     session, so the address is what carries the reporter's choice from page to page."""
-    if LANGUAGE_ARG not in values and request:
+    if LANGUAGE_ARG not in values and endpoint not in SAYS_ITS_OWN_LANGUAGE and request:
         values[LANGUAGE_ARG] = str(get_locale())
 
 

@@ -201,6 +201,7 @@ def _outcome_of(new: NewReport, reference_code: str, decision: Decision) -> dict
         "sector": facts.sector,
         "anonymous": new.consent == Consent.ANONYMOUS,
         "sent_at": int(time.time()),
+        "language": new.language,
     }
 
 
@@ -254,8 +255,9 @@ def outcome():
     OUTCOME_SHOWN_SECONDS: a reload right after is fine; a later visit finds the form."""
     stored = session.get(OUTCOME)
     if not isinstance(stored, dict) or "reference" not in stored:
-        return redirect(url_for("public.report"))
+        return redirect(url_for("public.report", lang=None))
     if time.time() - stored.get("sent_at", 0) > OUTCOME_SHOWN_SECONDS:
         session.pop(OUTCOME, None)
-        return redirect(url_for("public.report"))
+        return redirect(url_for("public.report", lang=None))
+    choose_language(stored.get("language"))
     return _render_outcome(stored)

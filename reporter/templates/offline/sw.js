@@ -268,7 +268,10 @@ self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (request.method === "POST") {
-    if (request.mode === "navigate" && url.pathname === "/report") {
+    // Only a form of one of our own pages (a client of this worker). A post from another
+    // site's page is left to the browser, which says so in its headers, and the server
+    // refuses it (public/cross_origin.py): sent on from here it would look like our own.
+    if (request.mode === "navigate" && url.pathname === "/report" && event.clientId) {
       event.respondWith(sendOrKeep(request, event.clientId));
     }
     return;
