@@ -1,0 +1,63 @@
+"""The reporter's information pages: who runs this service, the privacy notice, the
+accessibility statement, and cookies and storage. The same for every visitor in a language, kept
+by the service worker so they open with no signal, and readable without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, render_template
+from flask_babel import format_date
+
+from reporter.i18n import offered
+from reporter.page_cache import shared_page
+from reporter.public import bp
+
+# The accessibility statement must say when it was last reviewed (2018 regulations): change this
+# date whenever the pages are checked again (tests/browser/test_browser_info_pages.py).
+ACCESSIBILITY_REVIEWED = date(2026, 12, 6)
+
+# Endpoint and template of each page, in the footer's order. The service worker keeps these.
+INFO_PAGES = {
+    "public.about": "public/about.html",
+    "public.privacy": "public/privacy.html",
+    "public.accessibility": "public/accessibility.html",
+    "public.cookies": "public/cookies.html",
+}
+
+
+def _page(endpoint: str, **context):
+    return shared_page(
+        lambda: render_template(INFO_PAGES[endpoint], **context), {"lang": offered()}
+    )
+
+
+@bp.get("/about")
+def about():
+    return _page("public.about")
+
+
+@bp.get("/privacy")
+def privacy():
+    config = current_app.config
+    return _page(
+        "public.privacy",
+        controller=config["DATA_CONTROLLER_NAME"],
+        controller_contact=config["DATA_CONTROLLER_CONTACT"],
+        dpo_contact=config["DPO_CONTACT"],
+        retention_days=config["REPORT_RETENTION_DAYS"],
+    )
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return _page(
+        "public.accessibility",
+        contact=current_app.config["DATA_CONTROLLER_CONTACT"],
+        reviewed=format_date(ACCESSIBILITY_REVIEWED, format="long"),
+    )
+
+
+@bp.get("/cookies")
+def cookies():
+    return _page("public.cookies")
