@@ -109,7 +109,7 @@ def test_the_accessibility_statement_says_when_it_was_last_reviewed_in_the_reade
 
 def test_the_cookies_page_names_the_storage_the_app_really_uses(client, app):
     page = read(client.get("/cookies"))
-    named = re.findall(r'<th scope="row"><code dir="ltr">([^<]+)</code>', page.html)
+    named = re.findall(r'<h2><code dir="ltr">([^<]+)</code>', page.html)
     assert named[0] == app.config.get("SESSION_COOKIE_NAME", "session")
     offline_js = (STATIC / "js" / "offline.js").read_text()
     worker = WORKER.read_text()

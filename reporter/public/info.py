@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel import Locale
+from babel.dates import format_date
 from flask import current_app, render_template
-from flask_babel import format_date
+from flask_babel import get_locale
 
 from reporter.i18n import offered
 from reporter.page_cache import shared_page
@@ -24,6 +26,15 @@ INFO_PAGES = {
     "public.accessibility": "public/accessibility.html",
     "public.cookies": "public/cookies.html",
 }
+
+
+def long_date(day: date) -> str:
+    """A date as the reader's language writes it; English is British ("6 December 2026"), not
+    CLDR's American "en", as templating.uk_datetime does."""
+    locale = get_locale() or Locale("en")
+    if locale.language == "en":
+        locale = Locale("en", "GB")
+    return format_date(day, "long", locale=locale)
 
 
 def _page(endpoint: str, **context):
@@ -54,7 +65,7 @@ def accessibility():
     return _page(
         "public.accessibility",
         contact=current_app.config["DATA_CONTROLLER_CONTACT"],
-        reviewed=format_date(ACCESSIBILITY_REVIEWED, format="long"),
+        reviewed=long_date(ACCESSIBILITY_REVIEWED),
     )
 
 
