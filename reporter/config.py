@@ -61,6 +61,9 @@ class Config:
     PARTNER_KEY_RATE_LIMIT = os.environ.get(
         "PARTNER_KEY_RATE_LIMIT", "300 per 10 minutes;5000 per day"
     )
+    # Entry links (/p/<code>) asked for with a code that does not exist, per client address:
+    # past this, no code is looked up for that address (services/entry_limits.py).
+    ENTRY_MISS_LIMIT = os.environ.get("ENTRY_MISS_LIMIT", "20 per 10 minutes;100 per day")
     # Every POST per client address (form, API, staff), against floods: generous, for a depot's
     # or a mobile network's shared address.
     POST_FLOOD_LIMIT = os.environ.get("POST_FLOOD_LIMIT", "60 per minute;1000 per hour")
