@@ -20,6 +20,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from reporter.bidi import isolated_text
 from reporter.i18n import DEFAULT_LOCALE, native_name, text_direction
 from reporter.models import Partner, Site
 
@@ -141,6 +142,6 @@ def partner_zip(partner: Partner) -> bytes:
             for kind in SIZES:
                 archive.writestr(f"{name}-{kind}.html", render_sheet(site, kind, standalone=True))
             archive.writestr(f"{name}-qr.png", qr_png(site))
-            table.writerow([site.label, site.code, entry_url(site)])
+            table.writerow([isolated_text(site.label), site.code, entry_url(site)])  # bidi.py
         archive.writestr("links.csv", links.getvalue())
     return out.getvalue()
