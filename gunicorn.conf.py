@@ -5,6 +5,9 @@ how the pieces fit: the proxy in front, PostgreSQL, Redis and this file.
 """
 
 import os
+from urllib.parse import quote
+
+from gunicorn.glogging import Logger  # gunicorn is pinned in requirements.txt: subclassed here
 
 
 def _int(name: str, default: int) -> int:
@@ -48,6 +51,30 @@ forwarded_allow_ips = ""
 # page's query string), no user agent and no client address: nothing about who reported what.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms pid=%(p)s'
+
+# The path is logged escaped: gunicorn's `%(U)s` is the decoded path, so `/p/x%0A...` wrote a
+# forged line into the log, and `%22` could close the quoted request. Every byte that is not
+# plainly part of a path (controls, spaces, quotes, backslash, non-ASCII) is written as %XX.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def escaped_path(path: str | None) -> str:
+    """A WSGI path (bytes decoded as latin-1) as one line of printable ASCII."""
+    if not path:
+        return "-"
+    return quote(path.encode("latin-1", "replace"), safe=PATH_SAFE)
+
+
+class PathEscapingLogger(Logger):
+    """gunicorn's logger, with the path in the access log escaped (`escaped_path`)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = escaped_path(atoms.get("U"))
+        return atoms
+
+
+logger_class = PathEscapingLogger
 errorlog = "-"
 # Signals control the server (HUP reloads, TERM stops); gunicorn's control socket would sit in
 # one path per user, shared by every instance on the machine.

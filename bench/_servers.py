@@ -90,6 +90,9 @@ def production_env(
         # No report in the benchmarks is urgent, so no alert is sent; production needs the name.
         "MAIL_SERVER": "127.0.0.1",
         "REPORTER_BASE_URL": "https://reporter.bench.invalid",
+        "DATA_CONTROLLER_NAME": "Bench Programme",
+        "DATA_CONTROLLER_CONTACT": "privacy@bench.invalid",
+        "DPO_CONTACT": "dpo@bench.invalid",
         **(limits or {}),
         "REPORTER_PROXY_COUNT": "1",
         "PYTHONDONTWRITEBYTECODE": "1",

@@ -61,6 +61,9 @@ class Config:
     PARTNER_KEY_RATE_LIMIT = os.environ.get(
         "PARTNER_KEY_RATE_LIMIT", "300 per 10 minutes;5000 per day"
     )
+    # Entry links (/p/<code>) asked for with a code that does not exist, per client address:
+    # past this, no code is looked up for that address (services/entry_limits.py).
+    ENTRY_MISS_LIMIT = os.environ.get("ENTRY_MISS_LIMIT", "20 per 10 minutes;100 per day")
     # Every POST per client address (form, API, staff), against floods: generous, for a depot's
     # or a mobile network's shared address.
     POST_FLOOD_LIMIT = os.environ.get("POST_FLOOD_LIMIT", "60 per minute;1000 per hour")
@@ -117,6 +120,12 @@ class Config:
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.
     REPORT_RETENTION_DAYS = int(os.environ.get("REPORT_RETENTION_DAYS", "730"))
+    # Who the privacy notice names (UK GDPR article 13(1)(a) and (b)): the controller and how to
+    # reach its data protection officer. Production refuses to start without them; development
+    # and tests show EXAMPLE_PRIVACY_CONTACTS, marked as examples on the page itself.
+    DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", "")
+    DATA_CONTROLLER_CONTACT = os.environ.get("DATA_CONTROLLER_CONTACT", "")
+    DPO_CONTACT = os.environ.get("DPO_CONTACT", "")
     # Pages, CSS and JS are compressed (brotli, else gzip): a page costs a third of its size on
     # a phone. The API's JSON is small and read by partners' servers: sent as it is.
     COMPRESS_ALGORITHM = ["br", "gzip"]
@@ -138,8 +147,24 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent.parent / "translations")
 
 
+EXAMPLE_MARK = "EXAMPLE ONLY"
+EXAMPLE_PRIVACY_CONTACTS = {
+    "DATA_CONTROLLER_NAME": f"[{EXAMPLE_MARK}] The Prevention Programme (set DATA_CONTROLLER_NAME)",
+    "DATA_CONTROLLER_CONTACT": f"[{EXAMPLE_MARK}] privacy@programme.example (set "
+    "DATA_CONTROLLER_CONTACT)",
+    "DPO_CONTACT": f"[{EXAMPLE_MARK}] dpo@programme.example (set DPO_CONTACT)",
+}
+
+
+def _example(name: str) -> str:
+    return os.environ.get(name) or EXAMPLE_PRIVACY_CONTACTS[name]
+
+
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    DATA_CONTROLLER_NAME = _example("DATA_CONTROLLER_NAME")
+    DATA_CONTROLLER_CONTACT = _example("DATA_CONTROLLER_CONTACT")
+    DPO_CONTACT = _example("DPO_CONTACT")
     DEBUG = _env_bool("FLASK_DEBUG", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     # Templates change while a developer works: render the public pages every time.
@@ -158,6 +183,9 @@ class TestingConfig(Config):
     # Admins' moves of forces are read at every request (one app serves many tests). The
     # public pages are kept as in production; the suite forgets them after each test.
     FORCE_REGIONS_CACHE_SECONDS = 0.0
+    DATA_CONTROLLER_NAME = EXAMPLE_PRIVACY_CONTACTS["DATA_CONTROLLER_NAME"]
+    DATA_CONTROLLER_CONTACT = EXAMPLE_PRIVACY_CONTACTS["DATA_CONTROLLER_CONTACT"]
+    DPO_CONTACT = EXAMPLE_PRIVACY_CONTACTS["DPO_CONTACT"]
 
 
 class ProductionConfig(Config):
@@ -192,5 +220,9 @@ def check_production(config: dict) -> None:
         problems.append("MAIL_SERVER must be set, or urgent alerts reach nobody")
     if not str(config.get("REPORTER_BASE_URL", "")).startswith("https://"):
         problems.append("REPORTER_BASE_URL must be the https:// address staff use")
+    for name in EXAMPLE_PRIVACY_CONTACTS:
+        value = str(config.get(name) or "")
+        if not value.strip() or EXAMPLE_MARK in value:
+            problems.append(f"{name} must be set: the privacy notice names it")
     if problems:
         raise ConfigError("Refusing to start in production: " + "; ".join(problems))

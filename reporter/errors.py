@@ -11,6 +11,7 @@ import math
 import sys
 import time
 import traceback
+from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
@@ -25,12 +26,9 @@ from reporter.i18n import STAFF_BLUEPRINT, text_direction
 
 log = logging.getLogger(__name__)
 DANGER_CONTACTS = ("emergency-999", "police-101", "crimestoppers")
-FALLBACK_PAGE = """<!doctype html><html lang="en" dir="ltr"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sorry</title>
-<h1>Sorry, something went wrong</h1>
-<p>If a child is in immediate danger, <a href="tel:999">call 999</a>.</p>
-<p>Otherwise call the police on <a href="tel:101">101</a>, or Crimestoppers on
-<a href="tel:0800555111">0800 555 111</a> to stay anonymous.</p></html>"""
+# The last resort, in English: also what the proxy serves for the errors it makes itself and
+# for gunicorn's own (README, "Running in production"), so it is a static file.
+FALLBACK_PAGE = (Path(__file__).parent / "static" / "fallback.html").read_text("utf-8")
 
 
 def fallback_page(contacts) -> str:

@@ -12,6 +12,7 @@ from flask_babel import get_locale, gettext, ngettext, to_user_timezone
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from reporter.bidi import bdi, isolated_text
 from reporter.campaign import campaign_data
 from reporter.codes import CODES
 from reporter.i18n import DEFAULT_LOCALE, english_name, native_name, offered, text_direction
@@ -150,6 +151,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["reference_groups"] = reference_groups
     app.jinja_env.filters["tojson_utf8"] = tojson_utf8
+    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.filters["isolated"] = isolated_text
     # Codes and their labels (codes.py): `Status.CLOSED`, `Consent.label_for(report.consent)`.
     app.jinja_env.globals.update(CODES)
 

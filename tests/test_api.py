@@ -161,7 +161,7 @@ def test_a_body_over_the_size_limit_is_refused_with_json(client):
     assert "authorities" in response.get_json()
 
 
-def test_the_api_needs_no_csrf_token_but_the_form_does(make_app):
+def test_the_api_needs_no_csrf_token(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     assert client.post("/api/v1/reports", json=VALID).status_code == 201
 

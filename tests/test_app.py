@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from reporter import create_app
-from reporter.config import ConfigError, database_url
+from reporter.config import EXAMPLE_PRIVACY_CONTACTS, ConfigError, database_url
 from reporter.extensions import db
 
 SAFE_PRODUCTION = {
@@ -17,6 +17,9 @@ SAFE_PRODUCTION = {
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
     "MAIL_SERVER": "smtp.example.org",
     "REPORTER_BASE_URL": "https://lookcloser.example.org",
+    "DATA_CONTROLLER_NAME": "The Prevention Programme",
+    "DATA_CONTROLLER_CONTACT": "privacy@lookcloser.example.org",
+    "DPO_CONTACT": "dpo@lookcloser.example.org",
 }
 
 
@@ -35,6 +38,10 @@ def test_production_starts_with_safe_settings():
         {"SESSION_COOKIE_SECURE": False},
         {"MAIL_SERVER": ""},
         {"REPORTER_BASE_URL": "http://lookcloser.example.org"},
+        {"DATA_CONTROLLER_NAME": ""},
+        {"DATA_CONTROLLER_CONTACT": "  "},
+        {"DPO_CONTACT": None},
+        {"DPO_CONTACT": EXAMPLE_PRIVACY_CONTACTS["DPO_CONTACT"]},
     ],
 )
 def test_production_refuses_to_start_with_an_unsafe_setting(unsafe):

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_compress import Compress
 
 from reporter.i18n import offered
+from reporter.public.info import INFO_PAGES
 from reporter.routing import Facts, authorities_for
 
 bp = Blueprint("offline", __name__)
@@ -82,6 +83,7 @@ def service_worker():
         version=worker_version(),
         assets=[static_url(name) for name in PRECACHED],
         sectors=list(current_app.extensions["reporter_reference"].sectors),
+        info=[url_for(endpoint, lang=None) for endpoint in INFO_PAGES],  # its language: added
         locales=list(offered()),
         wait_ms=ANSWER_WAIT_MS,
     )

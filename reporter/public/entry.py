@@ -12,6 +12,7 @@ import logging
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.campaign import campaign_data
@@ -19,7 +20,7 @@ from reporter.extensions import db
 from reporter.i18n import LANGUAGE_ARG, offered
 from reporter.models import Site
 from reporter.public import bp
-from reporter.services import entries, partners
+from reporter.services import entries, entry_limits, partners
 
 log = logging.getLogger(__name__)
 _CACHE = "reporter.entry_site"
@@ -38,13 +39,23 @@ def _lookup(code: str | None) -> tuple[Site | None, bool]:
 
 @bp.get("/p/<code>")
 def entry(code: str):
+    address = get_remote_address()
+    # Too many codes that do not exist from this address: someone is guessing. Nothing is looked
+    # up, and the answer is the form, as for an unknown code: a reporter can still report.
+    if wait := entry_limits.seconds_until_lookups(address):
+        notice = _("This code could not be checked just now, but you can still report here.")
+        page = render_template("public/choose_sector.html", notice=notice)
+        return page, 429, {"Retry-After": str(wait)}
     site, answered = _lookup(code)
     if site is None or not site.live:
         notice = None
         if answered:
             notice = _("This code is no longer in use, but you can still report here.")
+            if site is None:
+                entry_limits.count_miss(address)
         return render_template("public/choose_sector.html", notice=notice)
-    if request.method == "GET":  # link previews send HEAD: they are not scans
+    # Link previews send HEAD: they are not scans. A client counts once per code per day.
+    if request.method == "GET" and entry_limits.first_scan_today(address, site.code):
         entries.record_scan(site)
     # The partner's language, unless the link says another; the form's address carries it.
     language = request.args.get(LANGUAGE_ARG)

@@ -9,6 +9,7 @@ import secrets
 
 from sqlalchemy import select
 
+from reporter.bidi import text_problem
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, StaffUser, utcnow
 from reporter.services import audit
@@ -32,6 +33,8 @@ def create_key(
         raise PartnerError("Name the key after the app that will use it.", "name")
     if len(name) > NAME_MAX_LENGTH:
         raise PartnerError(f"The name must be {NAME_MAX_LENGTH} characters or fewer.", "name")
+    if problem := text_problem(name, "The name"):
+        raise PartnerError(problem, "name")
     if not partner.active:
         raise PartnerError("This partner is retired: bring it back before making a key.")
     key = KEY_PREFIX + secrets.token_urlsafe(32)

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from reporter.bidi import shown_safely, text_problem
 from reporter.extensions import db
 from reporter.i18n import LOCALES
 from reporter.models import Partner, Site, StaffUser, utcnow
@@ -118,6 +119,8 @@ def _check_details(details: PartnerDetails, ref: Reference, partner: Partner | N
         raise PartnerError(f"The name must be {NAME_MAX_LENGTH} characters or fewer.", "name")
     if name.isdigit():
         raise PartnerError("A name cannot be only digits (the CLI reads digits as an id).", "name")
+    if problem := text_problem(name, "The name"):
+        raise PartnerError(problem, "name")
     same = find_partner(name)
     if same is not None and same is not partner:
         raise PartnerError(f"There is already a partner called {same.name}.", "name")
@@ -131,6 +134,8 @@ def _check_details(details: PartnerDetails, ref: Reference, partner: Partner | N
         raise PartnerError(
             f"The contact must be {CONTACT_MAX_LENGTH} characters or fewer.", "contact"
         )
+    if details.contact and (problem := text_problem(details.contact, "The contact")):
+        raise PartnerError(problem, "contact")
 
 
 def create_partner(details: PartnerDetails, actor: StaffUser | None = None) -> Partner:
@@ -247,14 +252,18 @@ def check_site(
     reference data, read once for a whole file."""
     ref = ref or effective_reference()
     draft = SiteDraft(label=" ".join((label or "").split()))
+    # A control character (a NUL) can be none of these: shown as U+FFFD, it is simply unknown.
     station, postcode, sector = (
-        (v or "").strip() or None for v in (station, postcode, sector)
+        shown_safely((v or "").strip()) or None for v in (station, postcode, sector)
     )  # fmt: skip
     draft.asked = " / ".join(v for v in (station, postcode) if v)
     if not draft.label:
         draft.errors.append("The label is empty: give each site a name the partner knows.")
     elif len(draft.label) > LABEL_MAX_LENGTH:
         draft.errors.append(f"The label is longer than {LABEL_MAX_LENGTH} characters.")
+    elif problem := text_problem(draft.label, "The label"):
+        draft.errors.append(problem)
+        draft.label = shown_safely(draft.label)
     elif taken is not None and draft.label.casefold() in taken:
         draft.errors.append(f"The label “{draft.label}” is used twice: each site needs its own.")
     if station and postcode:

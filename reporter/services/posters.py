@@ -24,6 +24,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from reporter.bidi import isolated_text
 from reporter.i18n import DEFAULT_LOCALE, native_name, text_direction
 from reporter.models import Site
 from reporter.services.export import guard_cell
@@ -157,7 +158,7 @@ class PosterZip:
             self._archive.writestr(f"{name}-{kind}.html", sheet)
         self._archive.writestr(f"{name}-qr.png", qr_png(site, qr=qr))
         # A label is the partner's words: a spreadsheet must show it, never run it.
-        self._table.writerow([guard_cell(site.label), site.code, entry_url(site)])
+        self._table.writerow([guard_cell(isolated_text(site.label)), site.code, entry_url(site)])
 
     def finish(self) -> bytes:
         self._archive.writestr("links.csv", self._links.getvalue())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
 
+from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, Site, utcnow
@@ -66,7 +67,7 @@ def new_partner():
             db.session.rollback()
             add_error(form[refused.field or "name"], str(refused))
         else:
-            flash(f"{partner.name} is added. Now add its sites.")
+            flash(f"{isolated_text(partner.name)} is added. Now add its sites.")
             return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
     return render_template("triage/partner_form.html", form=form), (400 if form.errors else 200)
 
@@ -125,9 +126,9 @@ def set_partner_active(partner_id: int):
     active = request.form.get("active") == "yes"
     service.set_partner_active(partner, active, actor=current_staff())
     flash(
-        f"{partner.name} is active again: its links open its form."
+        f"{isolated_text(partner.name)} is active again: its links open its form."
         if active
-        else f"{partner.name} is retired: its links open the plain form with a note."
+        else f"{isolated_text(partner.name)} is retired: its links open the plain form with a note."
     )
     return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 
@@ -151,7 +152,7 @@ def add_site(partner_id: int):
             db.session.rollback()
             add_error(form.label, str(refused))
         else:
-            flash(f"Site “{site.label}” added with the code {site.code}.")
+            flash(f"Site “{isolated_text(site.label)}” added with the code {site.code}.")
             return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
     return _render_partner(partner, 400, site_form=form)
 
@@ -164,9 +165,10 @@ def set_site_active(partner_id: int, site_id: int):
     active = request.form.get("active") == "yes"
     service.set_site_active(site, active, actor=current_staff())
     flash(
-        f"“{site.label}” is live again, with the same code {site.code}."
+        f"“{isolated_text(site.label)}” is live again, with the same code {site.code}."
         if active
-        else f"“{site.label}” is retired: its code {site.code} opens the plain form with a note."
+        else f"“{isolated_text(site.label)}” is retired: its code {site.code} opens the plain "
+        "form with a note."
     )
     return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 

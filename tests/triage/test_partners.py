@@ -251,7 +251,11 @@ def test_results_show_scans_reports_and_share_per_site(client):
     assert by_label["York"].share is None
     assert (northern.counts, northern.api_reports) == (entries.Counts(4, 2), 1)
     page = read(client.get("/triage/partners/results?weeks=4"))
-    assert "Northern Trains: 4 scans, 2 reports (50%), of which 1 through its API keys" in page.text
+    # Names are isolated (<bdi>: tests/triage/test_bidi_names.py).
+    assert (
+        "<bdi>Northern Trains</bdi>: 4 scans, 2 reports (50%), of which 1 through its API keys"
+        in page.html
+    )
     assert audit_rows("entry_results_viewed")[0].detail == {"weeks": 4}
 
 
@@ -263,8 +267,8 @@ def test_the_report_page_says_which_partner_and_site_a_report_came_through(clien
     sign_in(client, make_user(role="officer"))
     page = read(client.get(f"/triage/reports/{report.reference}"))
     assert (
-        f"partner Northern Trains, through the entry link of its site “Leeds, staff room” ({site.code})"
-        in page.text
+        "partner <bdi>Northern Trains</bdi>, through the entry link of its site "
+        f"“<bdi>Leeds, staff room</bdi>” ({site.code})" in page.html
     )
 
 

@@ -1,12 +1,14 @@
 // LookCloser's service worker (scope /), written by hand. It keeps the blank pages (the chooser
 // and every setting's form, in each language this phone has used) and the CSS and JS, so they
 // open with no signal; and it sends reports saved on the phone when the signal returns.
+// It keeps the information pages (about, privacy, accessibility, cookies) in the same way.
 // Never kept: the outcome page, staff pages, and any page that answered a POST, so nothing a
 // reporter typed is ever in its caches. The danger numbers are in every page it keeps.
 "use strict";
 var VERSION = {{ version|tojson }};
 var ASSETS = {{ assets|tojson }};
 var SECTORS = {{ sectors|tojson }};
+var INFO = {{ info|tojson }};  // the information pages' paths
 var LOCALES = {{ locales|tojson }};
 var WAIT = {{ wait_ms|tojson }};
 var LATER = 3 * WAIT;  // for a send from the outbox: the reporter has been told already
@@ -38,6 +40,9 @@ var outbox = {
 function pageFor(sector, lang) {
   var query = sector ? "sector=" + encodeURIComponent(sector) + "&" : "";
   return (sector ? "/report?" : "/?") + query + "lang=" + encodeURIComponent(lang || "en");
+}
+function infoFor(path, lang) {
+  return path + "?lang=" + encodeURIComponent(lang || "en");
 }
 
 // Lie-fi: the phone says it is online, the connection opens, and no answer comes. A request
@@ -93,7 +98,8 @@ function fetchPages(lang) {
   return Promise.all([caches.open(PAGES), remembered("langs")]).then(function (found) {
     var cache = found[0], langs = found[1] || {};
     if (langs[lang] === VERSION) { return; }
-    var urls = [pageFor("", lang)].concat(SECTORS.map(function (s) { return pageFor(s, lang); }));
+    var urls = [pageFor("", lang)].concat(SECTORS.map(function (s) { return pageFor(s, lang); }))
+      .concat(INFO.map(function (path) { return infoFor(path, lang); }));
     // One page after another: a phone on a weak signal is not flooded while its reporter types.
     return urls.reduce(function (done, url) {
       return done.then(function () { return keep(cache, url, lang); });
@@ -165,8 +171,9 @@ function fromPhone(url) {
     var lang = url.searchParams.get("lang") || last || "en";
     var sector = url.searchParams.get("sector");
     sector = SECTORS.indexOf(sector) >= 0 ? sector : "";
+    var kept = INFO.indexOf(url.pathname) >= 0 ? infoFor(url.pathname, lang) : pageFor(sector, lang);
     return caches.open(PAGES).then(function (cache) {
-      return cache.match(pageFor(sector, lang)).then(function (hit) {
+      return cache.match(kept).then(function (hit) {
         return hit || cache.match(pageFor("", lang));
       });
     });
@@ -283,7 +290,8 @@ self.addEventListener("fetch", function (event) {
         return caches.match(request, {ignoreSearch: true});
       });
     }).then(function (response) { return response || Response.error(); }));
-  } else if (request.mode === "navigate" && (url.pathname === "/" || url.pathname === "/report")) {
+  } else if (request.mode === "navigate" && (url.pathname === "/" || url.pathname === "/report" ||
+                                             INFO.indexOf(url.pathname) >= 0)) {
     event.respondWith(page(event, url));
   }
 });
