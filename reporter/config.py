@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reporter.codes import Role
 from reporter.uktime import UK_TIME_ZONE
 
 INSTANCE_DIR = Path(
@@ -22,6 +23,11 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_roles(default: str) -> tuple[str, ...]:
+    value = os.environ.get("STAFF_SECOND_FACTOR_ROLES", default)
+    return tuple(sorted({part.strip() for part in value.split(",") if part.strip()}))
 
 
 def database_url(url: str) -> str:
@@ -103,9 +109,14 @@ class Config:
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
     OUTBOX_PRUNE_SECONDS = float(os.environ.get("OUTBOX_PRUNE_SECONDS", "3600"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
-    # Staff sign-in: failed attempts allowed per account and per address; session lifetimes.
-    STAFF_LOGIN_ACCOUNT_LIMIT = os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
-    STAFF_LOGIN_ADDRESS_LIMIT = os.environ.get("STAFF_LOGIN_ADDRESS_LIMIT", "20 per 15 minutes")
+    # Staff sign-in: failures are counted per address and per account, and past
+    # STAFF_SIGN_IN_FREE_FAILURES each one doubles the wait (services/throttle.py).
+    STAFF_SIGN_IN_FREE_FAILURES = int(os.environ.get("STAFF_SIGN_IN_FREE_FAILURES", "5"))
+    # Roles that must sign in with a second factor (comma-separated). Admins and national staff
+    # see every report; production adds officers unless told otherwise.
+    STAFF_SECOND_FACTOR_ROLES = _env_roles("admin,national")
+    # A new account's one-time set-up link works this long (services/enrolment.py).
+    STAFF_SETUP_LINK_HOURS = int(os.environ.get("STAFF_SETUP_LINK_HOURS", "72"))
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.
@@ -131,6 +142,8 @@ class DevelopmentConfig(Config):
     DEBUG = _env_bool("FLASK_DEBUG", True)
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     PAGE_CACHE = False
+    # The demo accounts sign in with their passwords alone (`flask users demo`).
+    STAFF_SECOND_FACTOR_ROLES = _env_roles("")
 
 
 class TestingConfig(Config):
@@ -145,10 +158,14 @@ class TestingConfig(Config):
     # Per-process caches are off (one app may serve many tests); tests of them turn them on.
     PAGE_CACHE = False
     FORCE_REGIONS_CACHE_SECONDS = 0.0
+    # Most tests sign in with a password alone; the tests of the rule (tests/triage/
+    # test_enrolment.py) run with the base and production values.
+    STAFF_SECOND_FACTOR_ROLES: tuple[str, ...] = ()
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    STAFF_SECOND_FACTOR_ROLES = _env_roles("admin,national,officer")
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -179,5 +196,8 @@ def check_production(config: dict) -> None:
         problems.append("MAIL_SERVER must be set, or urgent alerts reach nobody")
     if not str(config.get("REPORTER_BASE_URL", "")).startswith("https://"):
         problems.append("REPORTER_BASE_URL must be the https:// address staff use")
+    unknown = set(config.get("STAFF_SECOND_FACTOR_ROLES", ())) - set(Role)
+    if unknown:
+        problems.append(f"STAFF_SECOND_FACTOR_ROLES names unknown roles: {sorted(unknown)}")
     if problems:
         raise ConfigError("Refusing to start in production: " + "; ".join(problems))

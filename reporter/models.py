@@ -176,6 +176,10 @@ class StaffUser(Model):
     totp_last_step: Mapped[int | None]  # a code is accepted once: never a step at or before this
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # A one-time set-up link that an admin hands over (services/enrolment.py): only the SHA-256
+    # of its token is stored, and it works once, until it expires.
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_expires_at: Mapped[datetime | None]
 
     region_links: Mapped[list[StaffRegion]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffRegion.region_id"
@@ -275,6 +279,10 @@ class AuditEvent(Model):
         Index("ix_audit_events_action_id", "action", "id"),
         Index("ix_audit_events_actor_id", "actor_id", "id"),
         Index("ix_audit_events_report_id", "report_id", "id"),
+        # Sign-in throttling counts recent failures per address and per account (services/
+        # throttle.py).
+        Index("ix_audit_events_action_address_created", "action", "address", "created_at"),
+        Index("ix_audit_events_action_actor_created", "action", "actor_id", "created_at"),
     )
 
 

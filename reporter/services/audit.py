@@ -38,6 +38,8 @@ ACTIONS = {
     "password_reset": "Reset a password",
     "totp_enabled": "Turned on the second factor",
     "totp_reset": "Reset the second factor",
+    "setup_link_issued": "Made a set-up link for an account",
+    "account_set_up": "Set up their account with a set-up link",
     "content_purged": "Removed a closed report's content (retention)",
     "reports_exported": "Exported reports (CSV)",
     "trends_viewed": "Viewed trends",

@@ -318,13 +318,14 @@ def verify_totp(user: StaffUser, code: str) -> bool:
     return True
 
 
-def confirm_totp(user: StaffUser, code: str) -> bool:
+def confirm_totp(user: StaffUser, code: str, *, commit: bool = True) -> bool:
     """Turn the second factor on once the user shows a code from the pending secret."""
     if user.totp_enabled or not verify_totp(user, code):
         return False
     user.totp_enabled = True
     audit.record("totp_enabled", actor=user, subject=user)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return True
 
 

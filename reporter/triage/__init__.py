@@ -49,6 +49,7 @@ from reporter.triage import (  # noqa: E402,F401
     export,
     partners,
     routes,
+    setup,
     trends,
 )
 

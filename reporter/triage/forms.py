@@ -56,6 +56,13 @@ class CodeForm(FlaskForm):
     )
 
 
+class SetupForm(FlaskForm):
+    new_password = PasswordField(
+        "Choose a password", validators=[InputRequired("Choose a password.")]
+    )
+    code = StringField("6-digit code", validators=[Optional()])
+
+
 class EmptyForm(FlaskForm):
     """A button alone: the CSRF token is its only field."""
 

@@ -1,0 +1,45 @@
+"""Safeguards for staff accounts and reports (issue 19, "For staff"): one-time set-up links for
+new accounts, indexes that let sign-in throttling count recent failures per address and per
+account. Additive only: new nullable columns and new indexes.
+
+Revision ID: 0012
+Revises: 0009
+Create Date: 2026-12-06 23:30:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "0012"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("staff_users") as batch:
+        batch.add_column(sa.Column("setup_token_hash", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("setup_expires_at", sa.DateTime(), nullable=True))
+        batch.create_unique_constraint("uq_staff_users_setup_token_hash", ["setup_token_hash"])
+    op.create_index(
+        "ix_audit_events_action_address_created",
+        "audit_events",
+        ["action", "address", "created_at"],
+    )
+    op.create_index(
+        "ix_audit_events_action_actor_created",
+        "audit_events",
+        ["action", "actor_id", "created_at"],
+    )
+
+
+def downgrade():
+    op.drop_index("ix_audit_events_action_actor_created", table_name="audit_events")
+    op.drop_index("ix_audit_events_action_address_created", table_name="audit_events")
+    with op.batch_alter_table("staff_users") as batch:
+        batch.drop_constraint("uq_staff_users_setup_token_hash", type_="unique")
+        batch.drop_column("setup_expires_at")
+        batch.drop_column("setup_token_hash")
