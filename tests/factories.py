@@ -104,6 +104,7 @@ def make_report(
     created_at: datetime | None = None,
     assigned_to: StaffUser | None = None,
     authorities: tuple[str, ...] = ("police-101",),
+    partner: Partner | None = None,
 ) -> Report:
     """A report in `region`'s queue (None: the national queue)."""
     reference = reference or new_reference()
@@ -135,6 +136,8 @@ def make_report(
         contact_enc=seal(json.dumps(contact) if contact else None, "contact"),
         signs=[ReportSign(sign_id=s) for s in signs],
         assigned_to_id=assigned_to.id if assigned_to else None,
+        partner_id=partner.id if partner else None,
+        partner=partner.name if partner else None,
     )
     db.session.add(report)
     db.session.commit()

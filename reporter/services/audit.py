@@ -28,6 +28,7 @@ ACTIONS = {
     "assigned": "Assigned",
     "note_added": "Added a note",
     "rerouted": "Re-routed",
+    "reopened": "Reopened a closed report",
     "audit_viewed": "Viewed the audit log",
     "users_viewed": "Viewed the list of users",
     "user_created": "Created a user",

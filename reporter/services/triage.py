@@ -34,6 +34,8 @@ TRANSITIONS: dict[str, tuple[Status, ...]] = {
     Status.REFERRED: (Status.REFERRED, Status.CLOSED),
     Status.CLOSED: (),
 }
+# A closed report brought back (with a reason) is triaged: someone has read it before.
+REOPENED_AS = Status.TRIAGED
 AGENCIES = {
     "police": "Police (the local force)",
     "btp": "British Transport Police",
@@ -93,10 +95,11 @@ def _clean(text: str | None, limit: int, what: str, required: bool = True) -> st
     return text
 
 
-def _move(report: Report, to: Status) -> str:
+def _move(report: Report, to: Status, *, reopening: bool = False) -> str:
     """Compare-and-set the status; returns the status it had."""
     was = report.status
-    if to not in TRANSITIONS.get(was, ()):
+    allowed = (REOPENED_AS,) if reopening and was == Status.CLOSED else TRANSITIONS.get(was, ())
+    if to not in allowed:
         raise WorkflowError(f"A report that is {was} cannot become {to}.")
     if to != was:
         done = rows_changed(
@@ -148,6 +151,21 @@ def close(report: Report, actor: StaffUser, reason: str | None) -> None:
     audit.record(
         "status_changed", actor=actor, report=report, detail={"from": was, "to": Status.CLOSED}
     )
+    db.session.commit()
+
+
+def reopen(report: Report, actor: StaffUser, reason: str | None) -> None:
+    """Bring a closed report back into the queue, with a reason. A report whose content
+    retention removed stays closed: there is nothing left to work on."""
+    _require_act(actor, report)
+    if report.status != Status.CLOSED:
+        raise WorkflowError("Only a closed report can be reopened.")
+    if report.content_purged_at is not None:
+        raise WorkflowError("What this report said was removed under retention: it stays closed.")
+    reason = _clean(reason, REASON_MAX_LENGTH, "a reason for reopening")
+    was = _move(report, REOPENED_AS, reopening=True)
+    _add_event(report, actor, "reopened", from_value=was, to_value=REOPENED_AS, text=reason)
+    audit.record("reopened", actor=actor, report=report, detail={"from": was, "to": REOPENED_AS})
     db.session.commit()
 
 
@@ -272,6 +290,8 @@ def _summary(event: ReportEvent, users: dict[int, StaffUser], ref: Reference) ->
     if event.kind == "status":
         label = "Reason for closing" if event.to_value == Status.CLOSED else ""
         return f"Status changed from {event.from_value} to {event.to_value}", label
+    if event.kind == "reopened":
+        return "Reopened", "Reason for reopening"
     if event.kind == "referred":
         agency = event.to_value or ""
         return f"Referred to {AGENCIES.get(agency, agency)}", "Their reference"

@@ -34,7 +34,7 @@ DETAIL_LABELS = {
     "sign": "sign", "since": "received from", "until": "received before", "queue": "queue",
     "agency": "referred to", "force": "police force", "from": "from", "to": "to",
     "role": "role", "regions": "regions", "days": "closed for more than (days)",
-    "rows": "reports exported",
+    "rows": "reports exported", "partner": "partner (id)",
 }  # fmt: skip
 DETAIL_FLAGS = {  # key: (words when true, words when false)
     "search": ("with a search (words not recorded)", "no search"),

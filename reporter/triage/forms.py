@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from reporter.codes import Priority, Role, Status
 from reporter.reference import Reference
+from reporter.services.queue import NO_PARTNER
 from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
 from reporter.services.triage import (
     AGENCIES,
@@ -93,10 +94,21 @@ class QueueFilterForm(FlaskForm):
     region = ChoiceField("Region", choices=[], default="")
     date_from = StringField("Received from", validators=[Optional()])
     date_to = StringField("Received up to", validators=[Optional()])
+    partner = ChoiceField("Partner", choices=[], default="")
     mine = BooleanField("Only reports assigned to me")
 
-    def __init__(self, *args, ref: Reference, regions: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self,
+        *args,
+        ref: Reference,
+        regions: list[tuple[str, str]],
+        partners: list[tuple[str, str]],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.partner.choices = choices(
+            [("", "Any partner, or none"), *partners, (NO_PARTNER, "Sent through no partner")]
+        )
         self.sector.choices = choices(
             [("", "Any setting")] + [(s.id, s.name) for s in ref.sectors.values()]
         )
@@ -126,6 +138,13 @@ class CloseForm(FlaskForm):
     close_reason = TextAreaField(
         "Reason for closing",
         validators=[InputRequired("Enter a reason for closing."), Length(max=REASON_MAX_LENGTH)],
+    )
+
+
+class ReopenForm(FlaskForm):
+    reopen_reason = TextAreaField(
+        "Reason for reopening",
+        validators=[InputRequired("Enter a reason for reopening."), Length(max=REASON_MAX_LENGTH)],
     )
 
 

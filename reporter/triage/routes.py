@@ -30,6 +30,7 @@ from reporter.triage.forms import (
     EmptyForm,
     NoteForm,
     ReferForm,
+    ReopenForm,
     RerouteForm,
     choices,
 )
@@ -72,6 +73,7 @@ def _action_forms(report: Report, ref: Reference, failed: FlaskForm | None) -> d
         "triaged": EmptyForm(formdata=None),
         "refer": ReferForm(formdata=None),
         "close": CloseForm(formdata=None),
+        "reopen": ReopenForm(formdata=None),
         "assign": AssignForm(formdata=None, assignee=str(report.assigned_to_id or "")),
         "note": NoteForm(formdata=None),
         "reroute": RerouteForm(formdata=None),
@@ -164,6 +166,16 @@ def close(reference: str):
         CloseForm(),
         lambda r, staff, form: triage.close(r, staff, form.close_reason.data),
         "The report is closed.",
+    )
+
+
+@bp.post("/reports/<reference>/reopen")
+def reopen(reference: str):
+    return _act(
+        reference,
+        ReopenForm(),
+        lambda r, staff, form: triage.reopen(r, staff, form.reopen_reason.data),
+        "The report is open again.",
     )
 
 
