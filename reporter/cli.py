@@ -17,7 +17,7 @@ from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Report, utcnow
 from reporter.routing import Facts
-from reporter.services import notify, outbox, retention
+from reporter.services import holds, notify, outbox, retention
 from reporter.services.guidance import guidance_for
 from reporter.services.reports import Contact, NewReport, store
 
@@ -100,7 +100,15 @@ def purge_command(days: int | None, dry_run: bool) -> None:
     days = days if days is not None else current_app.config["REPORT_RETENTION_DAYS"]
     count = retention.purge_closed(days, dry_run=dry_run)
     verb = "Would purge" if dry_run else "Purged"
-    click.echo(f"{verb} the content of {count} reports closed more than {days} days ago.")
+    reports = "report" if count == 1 else "reports"
+    click.echo(f"{verb} the content of {count} {reports} closed more than {days} days ago.")
+
+
+@retention_cli.command("warn")
+def warn_command() -> None:
+    """Email each admin, once a day, the reports due for purge in the next 30 days (daily)."""
+    queued = holds.warn_admins(current_app.config["REPORT_RETENTION_DAYS"])
+    click.echo(f"Queued the retention digest for {queued} {'admin' if queued == 1 else 'admins'}.")
 
 
 def init_app(app: Flask) -> None:

@@ -89,6 +89,9 @@ class Report(Model):
     urgency: Mapped[int] = mapped_column(SmallInteger, default=_urgency_of_row)
     # Set when retention removed what the reporter and staff wrote; the codes stay for trends.
     content_purged_at: Mapped[datetime | None]
+    # A legal hold (services/holds.py): while set, retention keeps the content, however long
+    # ago the report was closed. Who placed it and why are on its timeline and in the audit log.
+    legal_hold_since: Mapped[datetime | None]
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
     )

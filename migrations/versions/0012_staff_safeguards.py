@@ -1,6 +1,6 @@
 """Safeguards for staff accounts and reports (issue 19, "For staff"): one-time set-up links for
 new accounts, indexes that let sign-in throttling count recent failures per address and per
-account. Additive only: new nullable columns and new indexes.
+account, and a legal hold per report that keeps its content past retention. Additive only: new nullable columns and new indexes.
 
 Revision ID: 0012
 Revises: 0009
@@ -20,6 +20,7 @@ depends_on = None
 
 
 def upgrade():
+    op.add_column('reports', sa.Column('legal_hold_since', sa.DateTime(), nullable=True))
     with op.batch_alter_table("staff_users") as batch:
         batch.add_column(sa.Column("setup_token_hash", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("setup_expires_at", sa.DateTime(), nullable=True))

@@ -48,6 +48,7 @@ from reporter.triage import (  # noqa: E402,F401
     common,
     export,
     partners,
+    retention,
     routes,
     setup,
     trends,

@@ -148,6 +148,26 @@ class ReopenForm(FlaskForm):
     )
 
 
+class HoldForm(FlaskForm):
+    hold_reason = TextAreaField(
+        "Reason for the legal hold",
+        validators=[
+            InputRequired("Enter a reason for the legal hold."),
+            Length(max=REASON_MAX_LENGTH),
+        ],
+    )
+
+
+class LiftHoldForm(FlaskForm):
+    lift_reason = TextAreaField(
+        "Reason for lifting the hold",
+        validators=[
+            InputRequired("Enter a reason for lifting the hold."),
+            Length(max=REASON_MAX_LENGTH),
+        ],
+    )
+
+
 class NoteForm(FlaskForm):
     note = TextAreaField(
         "Internal note",
