@@ -86,6 +86,11 @@ class Report(Model):
     place_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     description_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Keyed hashes (HMAC) of the contact's normalised email and phone, beside the encrypted
+    # contact: an admin answering a subject access request finds every report holding one
+    # (services/subject_access.py) without either being stored in clear.
+    contact_email_hash: Mapped[str | None] = mapped_column(String(32), index=True)
+    contact_phone_hash: Mapped[str | None] = mapped_column(String(32), index=True)
     urgency: Mapped[int] = mapped_column(SmallInteger, default=_urgency_of_row)
     # Set when retention removed what the reporter and staff wrote; the codes stay for trends.
     content_purged_at: Mapped[datetime | None]

@@ -1,6 +1,8 @@
 """Safeguards for staff accounts and reports (issue 19, "For staff"): one-time set-up links for
 new accounts, indexes that let sign-in throttling count recent failures per address and per
-account, and a legal hold per report that keeps its content past retention. Additive only: new nullable columns and new indexes.
+account, a legal hold per report that keeps its content past retention, and keyed hashes of a
+report's contact email and phone for subject access requests (filled for older reports by
+`flask --app wsgi triage reindex-search`). Additive only: new nullable columns and new indexes.
 
 Revision ID: 0012
 Revises: 0009
@@ -20,7 +22,11 @@ depends_on = None
 
 
 def upgrade():
-    op.add_column('reports', sa.Column('legal_hold_since', sa.DateTime(), nullable=True))
+    op.add_column("reports", sa.Column("legal_hold_since", sa.DateTime(), nullable=True))
+    op.add_column("reports", sa.Column("contact_email_hash", sa.String(length=32), nullable=True))
+    op.add_column("reports", sa.Column("contact_phone_hash", sa.String(length=32), nullable=True))
+    op.create_index("ix_reports_contact_email_hash", "reports", ["contact_email_hash"])
+    op.create_index("ix_reports_contact_phone_hash", "reports", ["contact_phone_hash"])
     with op.batch_alter_table("staff_users") as batch:
         batch.add_column(sa.Column("setup_token_hash", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("setup_expires_at", sa.DateTime(), nullable=True))
@@ -44,3 +50,8 @@ def downgrade():
         batch.drop_constraint("uq_staff_users_setup_token_hash", type_="unique")
         batch.drop_column("setup_expires_at")
         batch.drop_column("setup_token_hash")
+    op.drop_index("ix_reports_contact_phone_hash", table_name="reports")
+    op.drop_index("ix_reports_contact_email_hash", table_name="reports")
+    op.drop_column("reports", "contact_phone_hash")
+    op.drop_column("reports", "contact_email_hash")
+    op.drop_column("reports", "legal_hold_since")

@@ -46,6 +46,8 @@ ACTIONS = {
     "legal_hold_lifted": "Lifted a legal hold",
     "retention_viewed": "Viewed the reports due for purge",
     "reports_exported": "Exported reports (CSV)",
+    "subject_access_searched": "Searched for a person's reports (subject access)",
+    "subject_access_exported": "Exported a person's reports (subject access, CSV)",
     "trends_viewed": "Viewed trends",
     "reference_viewed": "Viewed the police forces and their regions",
     "force_moved": "Moved a police force to another region",

@@ -114,6 +114,7 @@ def purge_closed(days: int, *, dry_run: bool = False, now: datetime | None = Non
         for report in batch:
             report.description_enc = report.place_enc = None
             report.postcode_enc = report.contact_enc = None
+            report.contact_email_hash = report.contact_phone_hash = None
             report.content_purged_at = now
             audit.record("content_purged", report=report, detail={"days": days})
         db.session.execute(

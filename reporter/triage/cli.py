@@ -20,7 +20,7 @@ from reporter.codes import Role
 from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
-from reporter.services import enrolment, search, staff
+from reporter.services import enrolment, search, staff, subject_access
 
 users_cli = AppGroup("users", help="Staff accounts for /triage.")
 triage_cli = AppGroup("triage", help="Maintenance of the staff side.")
@@ -135,6 +135,7 @@ def demo_users():
 
 @triage_cli.command("reindex-search")
 def reindex_search():
-    """Rebuild the blind search index over places and postcodes."""
+    """Rebuild the blind search index over places and postcodes, and the contact hashes."""
     count = search.reindex_all()
-    click.echo(f"Indexed {count} reports.")
+    subject_access.reindex_contacts()
+    click.echo(f"Indexed {count} {'report' if count == 1 else 'reports'}.")

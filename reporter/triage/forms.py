@@ -64,6 +64,11 @@ class SetupForm(FlaskForm):
     code = StringField("6-digit code", validators=[Optional()])
 
 
+class SubjectAccessForm(FlaskForm):
+    email = StringField("Email address", validators=[Optional(), Length(max=254)])
+    phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
+
+
 class EmptyForm(FlaskForm):
     """A button alone: the CSRF token is its only field."""
 

@@ -34,13 +34,15 @@ WITHOUT_A_REPORT = {
     "triage.queue", "triage.account", "triage.change_password", "triage.enrol_totp",
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
     "triage.reset_password", "triage.reset_totp", "triage.setup_link", "triage.audit_log",
-    "triage.retention_page", "triage.export_csv", "triage.trends", "triage.force_regions", "triage.unknown",
+    "triage.retention_page", "triage.subject_access_search", "triage.subject_access_export",
+    "triage.export_csv", "triage.trends", "triage.force_regions", "triage.unknown",
     *PARTNER_ADMIN, "triage.entry_results",
 }  # fmt: skip
 ADMIN_ONLY = {
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
     "triage.reset_password", "triage.reset_totp", "triage.setup_link", "triage.audit_log",
-    "triage.force_regions", "triage.retention_page", *PARTNER_ADMIN,
+    "triage.force_regions", "triage.retention_page", "triage.subject_access_search",
+    "triage.subject_access_export", *PARTNER_ADMIN,
 }  # fmt: skip
 NEVER_ISSUED = "LC-2222-3333"
 ANY_METHODS = {"GET", "POST", "PUT", "OPTIONS", "PROPFIND", "BREW"}

@@ -17,6 +17,7 @@ STAFF_PAGES = [
     ("/triage/users/{user_id}", 200),
     ("/triage/audit", 200),
     ("/triage/retention", 200),
+    ("/triage/subject-access", 200),
     ("/triage/reference", 200),
     ("/triage/trends", 200),
     ("/triage/account", 200),
