@@ -42,6 +42,7 @@ ACTIONS = {
     "setup_link_issued": "Made a set-up link for an account",
     "account_set_up": "Set up their account with a set-up link",
     "content_purged": "Removed a closed report's content (retention)",
+    "keys_rotated": "Re-encrypted stored data under the newest key",
     "legal_hold_placed": "Placed a legal hold on a report",
     "legal_hold_lifted": "Lifted a legal hold",
     "retention_viewed": "Viewed the reports due for purge",
