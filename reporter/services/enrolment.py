@@ -47,7 +47,7 @@ def link_lifetime() -> timedelta:
 
 def setup_url(token: str) -> str:
     base = current_app.config["REPORTER_BASE_URL"].rstrip("/")
-    return f"{base}/triage/setup/{token}"
+    return f"{base}/triage/setup?t={token}"
 
 
 def issue_setup_link(user: StaffUser, actor: StaffUser | None, *, reset_factor: bool) -> str:

@@ -3,7 +3,7 @@ choose a password and, where one is required, add the authenticator app, in one 
 
 from __future__ import annotations
 
-from flask import flash, redirect, session, url_for
+from flask import flash, redirect, request, session, url_for
 from werkzeug.exceptions import NotFound
 
 from reporter.services import enrolment, staff
@@ -15,8 +15,10 @@ from reporter.triage.forms import SetupForm
 CODE_NEEDED = "Enter the 6-digit code from your authenticator app."
 
 
-@bp.route("/setup/<token>", methods=["GET", "POST"])
-def setup(token: str):
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    # The token is in the query string, which the access log leaves out (gunicorn.conf.py).
+    token = request.args.get("t", "")
     user = enrolment.user_for_link(token)
     if user is None:
         # Used, expired, replaced or never made: one answer for all, as for any unknown page.

@@ -131,7 +131,7 @@ def test_an_admin_adds_a_user_and_hands_over_a_one_time_set_up_link(client, admi
     page = read(response)
     assert "It works once, for 72 hours" in page.text
     link = re.search(r'<p class="reference secret">([^<]+)</p>', page.html).group(1)
-    assert link.startswith("http://127.0.0.1:5000/triage/setup/")
+    assert link.startswith("http://127.0.0.1:5000/triage/setup?t=")
     created = user("new@staff.example")
     assert (created.role, created.region_ids, created.totp_required) == (
         "officer",
@@ -186,7 +186,7 @@ def test_an_admin_changes_a_role_and_regions(client, admin):
 def test_an_admin_resets_a_lost_second_factor_with_a_new_set_up_link(client, admin):
     officer = make_user(email="o@staff.example", totp_secret="JBSWY3DPEHPK3PXP")
     page = read(client.post(f"/triage/users/{officer.id}/totp"))
-    assert "/triage/setup/" in page.text
+    assert "/triage/setup?t=" in page.text
     changed = user("o@staff.example")
     assert not changed.totp_enabled and changed.totp_secret_enc is None
     client.post(
