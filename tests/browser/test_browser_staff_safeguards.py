@@ -76,6 +76,10 @@ def test_retention_holds_and_subject_access_on_a_phone(live_server, new_page):
     page.goto(live_server.url + "/triage/retention")
     expect(page.get_by_role("link", name=reference)).to_be_visible()
     problems = problems_on(page, "retention-phone")
+    # A table's caption spans its cards, not a narrow column beside nothing.
+    caption = page.locator("#due-caption").bounding_box()
+    cards = page.locator("table.stack tbody tr").first.bounding_box()
+    assert caption["width"] >= cards["width"] * 0.9, (caption, cards)
     with page.expect_navigation():
         page.get_by_role("link", name=reference).click()
     page.get_by_label("Reason for the legal hold").fill("Evidence in a prosecution")
