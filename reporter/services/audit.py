@@ -38,7 +38,7 @@ ACTIONS = {
     "password_changed": "Changed a password",
     "password_reset": "Reset a password",
     "totp_enabled": "Turned on the second factor",
-    "totp_reset": "Reset the second factor",
+    "totp_reset": "Reset the second factor",  # before set-up links: older rows only
     "setup_link_issued": "Made a set-up link for an account",
     "account_set_up": "Set up their account with a set-up link",
     "content_purged": "Removed a closed report's content (retention)",
