@@ -14,10 +14,11 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 
 from reporter.campaign import campaign_data
+from reporter.crypto import new_key
 from reporter.extensions import db
 from reporter.models import Report, utcnow
 from reporter.routing import Facts
-from reporter.services import notify, outbox, poster_bundles, retention
+from reporter.services import holds, key_rotation, notify, outbox, poster_bundles, retention
 from reporter.services.guidance import guidance_for
 from reporter.services.reports import Contact, NewReport, store
 
@@ -104,10 +105,45 @@ def purge_command(days: int | None, dry_run: bool) -> None:
     days = days if days is not None else current_app.config["REPORT_RETENTION_DAYS"]
     count = retention.purge_closed(days, dry_run=dry_run)
     verb = "Would purge" if dry_run else "Purged"
-    click.echo(f"{verb} the content of {count} reports closed more than {days} days ago.")
+    reports = "report" if count == 1 else "reports"
+    click.echo(f"{verb} the content of {count} {reports} closed more than {days} days ago.")
+
+
+@retention_cli.command("warn")
+def warn_command() -> None:
+    """Email each admin, once a day, the reports due for purge in the next 30 days (daily)."""
+    queued = holds.warn_admins(current_app.config["REPORT_RETENTION_DAYS"])
+    click.echo(f"Queued the retention digest for {queued} {'admin' if queued == 1 else 'admins'}.")
+
+
+keys_cli = AppGroup("keys", help="The REPORTER_DATA_KEY keys that encrypt stored data.")
+
+
+@keys_cli.command("new")
+def new_key_command() -> None:
+    """Print a new random key, to put first in REPORTER_DATA_KEY."""
+    click.echo(new_key())
+
+
+@keys_cli.command("rotate")
+@click.option("--batch-size", type=click.IntRange(min=1), default=key_rotation.BATCH)
+def rotate_command(batch_size: int) -> None:
+    """Re-encrypt everything under the first (newest) key, in batches; safe to run again."""
+
+    def progress(what: str, done: int, total: int) -> None:
+        click.echo(f"{what}: {done} of {total}")
+
+    done = key_rotation.rotate(batch_size, progress)
+    left = {what: n for what, n in key_rotation.pending().items() if n}
+    summary = ", ".join(f"{n} {what}" for what, n in done.items())
+    click.echo(f"Re-encrypted under the newest key: {summary}.")
+    if left:
+        raise click.ClickException(f"Still under an older key: {left}. Run it again.")
+    click.echo("Nothing is left under an older key: the older keys can be removed.")
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(keys_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(retention_cli)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reporter.codes import Role
 from reporter.uktime import UK_TIME_ZONE
 
 INSTANCE_DIR = Path(
@@ -22,6 +23,11 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_roles(default: str) -> tuple[str, ...]:
+    value = os.environ.get("STAFF_SECOND_FACTOR_ROLES", default)
+    return tuple(sorted({part.strip() for part in value.split(",") if part.strip()}))
 
 
 def database_url(url: str) -> str:
@@ -113,9 +119,14 @@ class Config:
     POSTER_BUNDLE_LEASE_SECONDS = float(os.environ.get("POSTER_BUNDLE_LEASE_SECONDS", "120"))
     POSTER_BUNDLE_MAX_ATTEMPTS = int(os.environ.get("POSTER_BUNDLE_MAX_ATTEMPTS", "3"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
-    # Staff sign-in: failed attempts allowed per account and per address; session lifetimes.
-    STAFF_LOGIN_ACCOUNT_LIMIT = os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
-    STAFF_LOGIN_ADDRESS_LIMIT = os.environ.get("STAFF_LOGIN_ADDRESS_LIMIT", "20 per 15 minutes")
+    # Staff sign-in: failures are counted per address and per account, and past
+    # STAFF_SIGN_IN_FREE_FAILURES each one doubles the wait (services/throttle.py).
+    STAFF_SIGN_IN_FREE_FAILURES = int(os.environ.get("STAFF_SIGN_IN_FREE_FAILURES", "5"))
+    # Roles that must sign in with a second factor (comma-separated). Admins and national staff
+    # see every report; production adds officers unless told otherwise.
+    STAFF_SECOND_FACTOR_ROLES = _env_roles("admin,national")
+    # A new account's one-time set-up link works this long (services/enrolment.py).
+    STAFF_SETUP_LINK_HOURS = int(os.environ.get("STAFF_SETUP_LINK_HOURS", "72"))
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.
@@ -169,6 +180,8 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     # Templates change while a developer works: render the public pages every time.
     PUBLIC_PAGE_KEEP_SECONDS = float(os.environ.get("PUBLIC_PAGE_KEEP_SECONDS", "0"))
+    # The demo accounts sign in with their passwords alone (`flask users demo`).
+    STAFF_SECOND_FACTOR_ROLES = _env_roles("")
 
 
 class TestingConfig(Config):
@@ -186,10 +199,14 @@ class TestingConfig(Config):
     DATA_CONTROLLER_NAME = EXAMPLE_PRIVACY_CONTACTS["DATA_CONTROLLER_NAME"]
     DATA_CONTROLLER_CONTACT = EXAMPLE_PRIVACY_CONTACTS["DATA_CONTROLLER_CONTACT"]
     DPO_CONTACT = EXAMPLE_PRIVACY_CONTACTS["DPO_CONTACT"]
+    # Most tests sign in with a password alone; the tests of the rule (tests/triage/
+    # test_enrolment.py) run with the base and production values.
+    STAFF_SECOND_FACTOR_ROLES: tuple[str, ...] = ()
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    STAFF_SECOND_FACTOR_ROLES = _env_roles("admin,national,officer")
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -224,5 +241,8 @@ def check_production(config: dict) -> None:
         value = str(config.get(name) or "")
         if not value.strip() or EXAMPLE_MARK in value:
             problems.append(f"{name} must be set: the privacy notice names it")
+    unknown = set(config.get("STAFF_SECOND_FACTOR_ROLES", ())) - set(Role)
+    if unknown:
+        problems.append(f"STAFF_SECOND_FACTOR_ROLES names unknown roles: {sorted(unknown)}")
     if problems:
         raise ConfigError("Refusing to start in production: " + "; ".join(problems))

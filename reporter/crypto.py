@@ -41,6 +41,17 @@ class DataCipher:
         self._encrypt_key = keys[0]
         self._keys = {_key_id(k): AESGCM(k) for k in keys}
 
+    @property
+    def current_key_id(self) -> bytes:
+        """The id every new ciphertext carries (bytes 1-4): that of the first, newest key."""
+        return _key_id(self._encrypt_key)
+
+    def reseal(self, blob: bytes | None, context: str) -> bytes | None:
+        """The same text under the newest key; a ciphertext already under it is kept."""
+        if blob is None or blob[1:5] == self.current_key_id:
+            return blob
+        return self.encrypt(self.decrypt(blob, context), context)
+
     def encrypt(self, text: str | None, context: str) -> bytes | None:
         if text is None:
             return None

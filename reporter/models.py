@@ -86,9 +86,17 @@ class Report(Model):
     place_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     description_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Keyed hashes (HMAC) of the contact's normalised email and phone, beside the encrypted
+    # contact: an admin answering a subject access request finds every report holding one
+    # (services/subject_access.py) without either being stored in clear.
+    contact_email_hash: Mapped[str | None] = mapped_column(String(32), index=True)
+    contact_phone_hash: Mapped[str | None] = mapped_column(String(32), index=True)
     urgency: Mapped[int] = mapped_column(SmallInteger, default=_urgency_of_row)
     # Set when retention removed what the reporter and staff wrote; the codes stay for trends.
     content_purged_at: Mapped[datetime | None]
+    # A legal hold (services/holds.py): while set, retention keeps the content, however long
+    # ago the report was closed. Who placed it and why are on its timeline and in the audit log.
+    legal_hold_since: Mapped[datetime | None]
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
     )
@@ -176,6 +184,10 @@ class StaffUser(Model):
     totp_last_step: Mapped[int | None]  # a code is accepted once: never a step at or before this
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # A one-time set-up link that an admin hands over (services/enrolment.py): only the SHA-256
+    # of its token is stored, and it works once, until it expires.
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_expires_at: Mapped[datetime | None]
 
     region_links: Mapped[list[StaffRegion]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffRegion.region_id"
@@ -275,6 +287,10 @@ class AuditEvent(Model):
         Index("ix_audit_events_action_id", "action", "id"),
         Index("ix_audit_events_actor_id", "actor_id", "id"),
         Index("ix_audit_events_report_id", "report_id", "id"),
+        # Sign-in throttling counts recent failures per address and per account (services/
+        # throttle.py).
+        Index("ix_audit_events_action_address_created", "action", "address", "created_at"),
+        Index("ix_audit_events_action_actor_created", "action", "actor_id", "created_at"),
     )
 
 

@@ -28,6 +28,7 @@ from reporter.models import (
 from reporter.services.partners import new_code
 from reporter.services.reports import new_reference
 from reporter.services.staff import hash_password, normalise_email
+from reporter.services.subject_access import contact_hashes
 
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}
@@ -115,6 +116,7 @@ def make_report(
     assigned_to: StaffUser | None = None,
     authorities: tuple[str, ...] = ("police-101",),
     language: str = "en",
+    partner: Partner | None = None,
 ) -> Report:
     """A report in `region`'s queue (None: the national queue)."""
     reference = reference or new_reference()
@@ -144,8 +146,11 @@ def make_report(
         place_enc=seal(place, "place"),
         description_enc=seal(description, "description"),
         contact_enc=seal(json.dumps(contact) if contact else None, "contact"),
+        **contact_hashes(contact),
         signs=[ReportSign(sign_id=s) for s in signs],
         assigned_to_id=assigned_to.id if assigned_to else None,
+        partner_id=partner.id if partner else None,
+        partner=partner.name if partner else None,
     )
     db.session.add(report)
     db.session.commit()

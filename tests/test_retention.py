@@ -74,11 +74,11 @@ def test_each_purge_is_audited_and_a_second_run_does_nothing():
 def test_a_dry_run_counts_without_changing_anything(runner):
     report = closed_report(800)
     result = runner.invoke(args=["retention", "purge", "--dry-run"])
-    assert "Would purge the content of 1 reports closed more than 730 days ago" in result.output
+    assert "Would purge the content of 1 report closed more than 730 days ago" in result.output
     db.session.refresh(report)
     assert report.description_enc is not None
     result = runner.invoke(args=["retention", "purge", "--days", "30"])
-    assert "Purged the content of 1 reports" in result.output
+    assert "Purged the content of 1 report closed" in result.output
 
 
 # --- sent staff emails (the outbox) ----------------------------------------------------------

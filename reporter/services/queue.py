@@ -24,6 +24,7 @@ from reporter.services.reports import decrypt_field
 from reporter.services.search import search_clause
 
 PAGE_SIZE = 50
+NO_PARTNER = "none"  # the partner filter's choice for reports sent through no partner
 RELATED_WINDOW = timedelta(days=14)
 RELATED_LIMIT = 20
 PLACE_CHARS = 60  # of a described place in the queue; the report page has it whole
@@ -105,6 +106,7 @@ class QueueFilter:
     queue: str | None = None  # a region id or "national"
     search: str | None = None
     assigned_to_id: int | None = None
+    partner: str | None = None  # a partner's id, or NO_PARTNER
 
     def describe(self) -> dict:
         """What was asked, for the audit log: codes only, and never the search words."""
@@ -118,6 +120,7 @@ class QueueFilter:
             "queue": self.queue,
             "search": bool(self.search),
             "mine": self.assigned_to_id is not None,
+            "partner": self.partner,
         }
         return {k: v for k, v in shown.items() if v}
 
@@ -149,6 +152,10 @@ def queue_query(user: StaffUser, f: QueueFilter, ref: Reference) -> Select:
         query = query.where(Report.queue == f.queue)
     if f.assigned_to_id is not None:
         query = query.where(Report.assigned_to_id == f.assigned_to_id)
+    if f.partner == NO_PARTNER:
+        query = query.where(Report.partner_id.is_(None))
+    elif f.partner and f.partner.isdigit():
+        query = query.where(Report.partner_id == int(f.partner))
     if f.search:
         query = query.where(search_clause(f.search, ref))
     # How the assignee is loaded is each caller's choice: one statement for a page, batches

@@ -124,13 +124,13 @@ def force_rows() -> list[ForceRow]:
                 region_id=region,
                 file_region_id=force.region,
                 changed_at=row.changed_at if row else None,
-                reason=cipher.decrypt(row.reason_enc, _reason_context(force.id)) if row else None,
+                reason=cipher.decrypt(row.reason_enc, reason_context(force.id)) if row else None,
             )
         )
     return rows
 
 
-def _reason_context(force_id: str) -> str:
+def reason_context(force_id: str) -> str:
     return f"force-region:{force_id}:reason"
 
 
@@ -175,7 +175,7 @@ def move_force(force_id: str, region_id: str, actor: StaffUser, reason: str | No
         row.changed_at = utcnow()
         row.changed_by_id = actor.id
         cipher = current_app.extensions["reporter_cipher"]
-        row.reason_enc = cipher.encrypt(reason, _reason_context(force_id))
+        row.reason_enc = cipher.encrypt(reason, reason_context(force_id))
     audit.record(
         "force_moved", actor=actor, detail={"force": force_id, "from": was, "to": region_id}
     )

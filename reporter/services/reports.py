@@ -26,7 +26,7 @@ from reporter.extensions import db
 from reporter.models import OutboxMessage, Report, ReportSearchToken, ReportSign, urgency_of, utcnow
 from reporter.reference.stations import StationMatch
 from reporter.routing import Decision, Facts
-from reporter.services import notify, outbox, search
+from reporter.services import notify, outbox, search, subject_access
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
         place_enc=seal(new.place, f"{reference}:place"),
         description_enc=seal(new.description, f"{reference}:description"),
         contact_enc=seal(contact, f"{reference}:contact"),
+        **subject_access.contact_hashes(json.loads(contact) if contact else None),
         idempotency_key=new.idempotency_key,
         idempotency_fingerprint=new.idempotency_fingerprint,
         signs=[ReportSign(sign_id=s) for s in sorted(facts.signs)],

@@ -3,7 +3,9 @@
 A report closed more than REPORT_RETENTION_DAYS ago loses its content: description, place,
 full postcode, contact details, staff notes and reasons, and its search tokens. Its codes
 (setting, signs, region, priority, dates, status) stay, so trends and the audit trail still
-add up. Open reports are never purged. Run daily: `flask --app wsgi retention purge`.
+add up. Open reports are never purged, nor reports under a legal hold (services/holds.py).
+Run daily: `flask --app wsgi retention purge`. Admins see what is due in the next 30 days at
+/triage/retention, and `flask --app wsgi retention warn` (daily) emails them a digest.
 
 A staff email in the outbox is deleted OUTBOX_RETENTION_DAYS after it was sent: it holds no
 report content, but it names its recipients (staff email addresses) and, for an alert, an urgent
@@ -14,6 +16,7 @@ pruned: it is work still to do, and /healthz says so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -31,38 +34,78 @@ from reporter.models import (
 from reporter.services import audit
 
 BATCH = 500
+WARN_AHEAD = timedelta(days=30)  # admins are warned this long before a purge
 # The daily summary is sent once a day, however often cron runs it, because its message of the
 # day is still in the outbox (services/notify.py): sent messages must outlive their day.
 MIN_SENT_MESSAGE_DAYS = 1
 
 
-def _closed_before(cutoff: datetime):
-    """Reports whose closing is older than the cutoff and whose content is still there."""
-    closed_at = (
+def _closings():
+    """When each report was last closed (a reopened report counts from its new closing)."""
+    return (
         select(ReportEvent.report_id, func.max(ReportEvent.created_at).label("at"))
         .where(ReportEvent.kind == "status", ReportEvent.to_value == Status.CLOSED)
         .group_by(ReportEvent.report_id)
         .subquery()
     )
+
+
+def _closed_before(cutoff: datetime):
+    """Reports whose closing is older than the cutoff, whose content is still there and that
+    no legal hold keeps. Times are UTC: a retention period is exact elapsed time, so a change
+    of the UK clocks neither shortens nor lengthens it."""
+    closed_at = _closings()
     return (
         select(Report)
         .join(closed_at, closed_at.c.report_id == Report.id)
         .where(
             Report.status == Status.CLOSED,
             Report.content_purged_at.is_(None),
+            Report.legal_hold_since.is_(None),
             closed_at.c.at < cutoff,
         )
         .order_by(Report.id)
     )
 
 
-def purge_closed(days: int, *, dry_run: bool = False) -> int:
+@dataclass(frozen=True)
+class DuePurge:
+    reference: str
+    queue: str
+    closed_at: datetime
+    purge_at: datetime  # naive UTC: the first purge run after this removes its content
+
+
+def due_for_purge(days: int, within: timedelta = WARN_AHEAD, now: datetime | None = None):
+    """Reports whose content a purge will remove within `within` (or at its next run, if
+    overdue), soonest first: what admins are warned of."""
+    now = now or utcnow()
+    closed_at = _closings()
+    rows = db.session.execute(
+        select(Report.reference, Report.queue, closed_at.c.at)
+        .join(closed_at, closed_at.c.report_id == Report.id)
+        .where(
+            Report.status == Status.CLOSED,
+            Report.content_purged_at.is_(None),
+            Report.legal_hold_since.is_(None),
+            closed_at.c.at < now - timedelta(days=days) + within,
+        )
+        .order_by(closed_at.c.at, Report.id)
+    ).all()
+    retained = timedelta(days=days)
+    return [DuePurge(ref, queue, at, at + retained) for ref, queue, at in rows]
+
+
+def purge_closed(days: int, *, dry_run: bool = False, now: datetime | None = None) -> int:
     """Remove the content of reports closed more than `days` ago. Returns how many."""
-    now = utcnow()
+    now = now or utcnow()
     cutoff = now - timedelta(days=days)
     purged = 0
     while True:
-        batch = db.session.scalars(_closed_before(cutoff).limit(BATCH)).all()
+        # Locked: a legal hold placed meanwhile waits for this batch, then finds it purged.
+        batch = db.session.scalars(
+            _closed_before(cutoff).limit(BATCH).with_for_update(of=Report)
+        ).all()
         if dry_run:
             return len(db.session.scalars(_closed_before(cutoff)).all())
         if not batch:
@@ -71,6 +114,7 @@ def purge_closed(days: int, *, dry_run: bool = False) -> int:
         for report in batch:
             report.description_enc = report.place_enc = None
             report.postcode_enc = report.contact_enc = None
+            report.contact_email_hash = report.contact_phone_hash = None
             report.content_purged_at = now
             audit.record("content_purged", report=report, detail={"days": days})
         db.session.execute(

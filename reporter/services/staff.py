@@ -6,7 +6,6 @@ password) also ends their sessions, so it takes effect on their next request.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -253,11 +252,6 @@ def sign_in(user: StaffUser, *, second_factor: bool) -> str:
     return token
 
 
-def sign_in_failed(user: StaffUser | None, reason: str) -> None:
-    audit.record("sign_in_failed", actor=user, detail={"reason": reason})
-    db.session.commit()
-
-
 def sign_out(user: StaffUser, token: str | None) -> None:
     revoke_session(token)
     audit.record("sign_out", actor=user)
@@ -318,27 +312,12 @@ def verify_totp(user: StaffUser, code: str) -> bool:
     return True
 
 
-def confirm_totp(user: StaffUser, code: str) -> bool:
+def confirm_totp(user: StaffUser, code: str, *, commit: bool = True) -> bool:
     """Turn the second factor on once the user shows a code from the pending secret."""
     if user.totp_enabled or not verify_totp(user, code):
         return False
     user.totp_enabled = True
     audit.record("totp_enabled", actor=user, subject=user)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return True
-
-
-def reset_totp(user: StaffUser, actor: StaffUser | None) -> None:
-    """Forget the second factor (a lost phone). If it is required, the user enrols again at
-    their next sign-in."""
-    user.totp_enabled = False
-    user.totp_secret_enc = None
-    user.totp_last_step = None
-    revoke_user_sessions(user.id)
-    audit.record("totp_reset", actor=actor, subject=user)
-    db.session.commit()
-
-
-def throttle_key(email: str) -> str:
-    """The per-account rate-limit key: a hash, so the shared store holds no email addresses."""
-    return hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]

@@ -34,6 +34,8 @@ TRANSITIONS: dict[str, tuple[Status, ...]] = {
     Status.REFERRED: (Status.REFERRED, Status.CLOSED),
     Status.CLOSED: (),
 }
+# A closed report brought back (with a reason) is triaged: someone has read it before.
+REOPENED_AS = Status.TRIAGED
 AGENCIES = {
     "police": "Police (the local force)",
     "btp": "British Transport Police",
@@ -58,7 +60,7 @@ def _text_context(report: Report, event_id: int) -> str:
     return f"{report.reference}:event:{event_id}"
 
 
-def _add_event(
+def add_event(
     report: Report,
     actor: StaffUser,
     kind: str,
@@ -82,7 +84,7 @@ def _require_act(actor: StaffUser, report: Report) -> None:
         raise WorkflowError("You cannot work on this report.")
 
 
-def _clean(text: str | None, limit: int, what: str, required: bool = True) -> str | None:
+def clean_text(text: str | None, limit: int, what: str, required: bool = True) -> str | None:
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
         if required:
@@ -93,10 +95,11 @@ def _clean(text: str | None, limit: int, what: str, required: bool = True) -> st
     return text
 
 
-def _move(report: Report, to: Status) -> str:
+def _move(report: Report, to: Status, *, reopening: bool = False) -> str:
     """Compare-and-set the status; returns the status it had."""
     was = report.status
-    if to not in TRANSITIONS.get(was, ()):
+    allowed = (REOPENED_AS,) if reopening and was == Status.CLOSED else TRANSITIONS.get(was, ())
+    if to not in allowed:
         raise WorkflowError(f"A report that is {was} cannot become {to}.")
     if to != was:
         done = rows_changed(
@@ -115,7 +118,7 @@ def _move(report: Report, to: Status) -> str:
 def mark_triaged(report: Report, actor: StaffUser) -> None:
     _require_act(actor, report)
     was = _move(report, Status.TRIAGED)
-    _add_event(report, actor, "status", from_value=was, to_value=Status.TRIAGED)
+    add_event(report, actor, "status", from_value=was, to_value=Status.TRIAGED)
     audit.record(
         "status_changed", actor=actor, report=report, detail={"from": was, "to": Status.TRIAGED}
     )
@@ -126,11 +129,11 @@ def refer(report: Report, actor: StaffUser, agency: str, their_reference: str | 
     _require_act(actor, report)
     if agency not in AGENCIES:
         raise WorkflowError("Choose who the report was referred to.")
-    their_reference = _clean(
+    their_reference = clean_text(
         their_reference, AGENCY_REFERENCE_MAX_LENGTH, "their reference", required=False
     )
     was = _move(report, Status.REFERRED)
-    _add_event(report, actor, "referred", from_value=was, to_value=agency, text=their_reference)
+    add_event(report, actor, "referred", from_value=was, to_value=agency, text=their_reference)
     audit.record(
         "referred",
         actor=actor,
@@ -142,12 +145,27 @@ def refer(report: Report, actor: StaffUser, agency: str, their_reference: str | 
 
 def close(report: Report, actor: StaffUser, reason: str | None) -> None:
     _require_act(actor, report)
-    reason = _clean(reason, REASON_MAX_LENGTH, "a reason for closing")
+    reason = clean_text(reason, REASON_MAX_LENGTH, "a reason for closing")
     was = _move(report, Status.CLOSED)
-    _add_event(report, actor, "status", from_value=was, to_value=Status.CLOSED, text=reason)
+    add_event(report, actor, "status", from_value=was, to_value=Status.CLOSED, text=reason)
     audit.record(
         "status_changed", actor=actor, report=report, detail={"from": was, "to": Status.CLOSED}
     )
+    db.session.commit()
+
+
+def reopen(report: Report, actor: StaffUser, reason: str | None) -> None:
+    """Bring a closed report back into the queue, with a reason. A report whose content
+    retention removed stays closed: there is nothing left to work on."""
+    _require_act(actor, report)
+    if report.status != Status.CLOSED:
+        raise WorkflowError("Only a closed report can be reopened.")
+    if report.content_purged_at is not None:
+        raise WorkflowError("What this report said was removed under retention: it stays closed.")
+    reason = clean_text(reason, REASON_MAX_LENGTH, "a reason for reopening")
+    was = _move(report, REOPENED_AS, reopening=True)
+    add_event(report, actor, "reopened", from_value=was, to_value=REOPENED_AS, text=reason)
+    audit.record("reopened", actor=actor, report=report, detail={"from": was, "to": REOPENED_AS})
     db.session.commit()
 
 
@@ -163,7 +181,7 @@ def assign(report: Report, actor: StaffUser, assignee_id: int | None) -> None:
         return
     was = report.assigned_to_id
     report.assigned_to_id = assignee_id
-    _add_event(
+    add_event(
         report,
         actor,
         "assigned",
@@ -176,8 +194,8 @@ def assign(report: Report, actor: StaffUser, assignee_id: int | None) -> None:
 
 def add_note(report: Report, actor: StaffUser, text: str | None) -> None:
     _require_act(actor, report)
-    text = _clean(text, NOTE_MAX_LENGTH, "a note")
-    _add_event(report, actor, "note", text=text)
+    text = clean_text(text, NOTE_MAX_LENGTH, "a note")
+    add_event(report, actor, "note", text=text)
     audit.record("note_added", actor=actor, report=report)
     db.session.commit()
 
@@ -195,13 +213,13 @@ def reroute(report: Report, actor: StaffUser, queue: str, reason: str | None, re
     _require_act(actor, report)
     if queue not in {code for code, _name in reroute_targets(report, ref)}:
         raise WorkflowError("Choose another region.")
-    reason = _clean(reason, REASON_MAX_LENGTH, "a reason for re-routing")
+    reason = clean_text(reason, REASON_MAX_LENGTH, "a reason for re-routing")
     was = report.queue
     report.queue = queue
     report.region_id = None if queue == NATIONAL_QUEUE else queue
     report.region_source = RegionSource.STAFF
     report.assigned_to_id = None
-    _add_event(report, actor, "rerouted", from_value=was, to_value=queue, text=reason)
+    add_event(report, actor, "rerouted", from_value=was, to_value=queue, text=reason)
     audit.record("rerouted", actor=actor, report=report, detail={"from": was, "to": queue})
     db.session.commit()
 
@@ -272,6 +290,12 @@ def _summary(event: ReportEvent, users: dict[int, StaffUser], ref: Reference) ->
     if event.kind == "status":
         label = "Reason for closing" if event.to_value == Status.CLOSED else ""
         return f"Status changed from {event.from_value} to {event.to_value}", label
+    if event.kind == "held":
+        return "Legal hold placed: kept past retention until lifted", "Reason"
+    if event.kind == "unheld":
+        return "Legal hold lifted", "Reason"
+    if event.kind == "reopened":
+        return "Reopened", "Reason for reopening"
     if event.kind == "referred":
         agency = event.to_value or ""
         return f"Referred to {AGENCIES.get(agency, agency)}", "Their reference"

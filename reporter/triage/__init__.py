@@ -48,17 +48,22 @@ from reporter.triage import (  # noqa: E402,F401
     common,
     export,
     partners,
+    retention,
     routes,
+    setup,
+    subject_access,
     trends,
 )
 
 
 def init_app(app: Flask) -> None:
     from reporter.services import search
+    from reporter.services import subject_access as contact_index
     from reporter.triage.cli import triage_cli, users_cli
     from reporter.triage.partners_cli import partners_cli
 
     search.init_app(app)
+    contact_index.init_app(app)
     app.register_blueprint(bp)
     # After the blueprint's routes: at one address, Werkzeug tries rules in the order added.
     common.route_what_staff_pages_do_not_serve(app)

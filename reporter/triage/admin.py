@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
 from reporter.models import StaffUser
-from reporter.services import audit, coverage, reference_admin, staff
+from reporter.services import audit, coverage, enrolment, reference_admin, staff
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error, day_range, form_page, query_args, uk_time
@@ -34,7 +34,7 @@ DETAIL_LABELS = {
     "sign": "sign", "since": "received from", "until": "received before", "queue": "queue",
     "agency": "referred to", "force": "police force", "from": "from", "to": "to",
     "role": "role", "regions": "regions", "days": "closed for more than (days)",
-    "rows": "reports exported",
+    "rows": "reports exported", "partner": "partner (id)",
 }  # fmt: skip
 DETAIL_FLAGS = {  # key: (words when true, words when false)
     "search": ("with a search (words not recorded)", "no search"),
@@ -43,10 +43,12 @@ DETAIL_FLAGS = {  # key: (words when true, words when false)
     "contact": ("with contact details", "without contact details"),
     "second_factor": ("with the second factor", "with a password only"),
     "totp_required": ("second factor required", "second factor not required"),
+    "second_factor_reset": ("second factor reset", "second factor kept"),
 }
 DETAIL_VALUES = {
     "unknown_account": "no such account", "bad_password": "wrong password",
     "inactive": "account deactivated", "bad_code": "wrong code", "throttled": "too many attempts",
+    "not_set_up": "right password, account not set up",
     "open": "open (new, triaged or referred)", "any": "any status",
 }  # fmt: skip
 
@@ -116,7 +118,10 @@ def _user_or_404(user_id: int) -> StaffUser:
 @admin_only
 def users():
     page = render_template(
-        "triage/users.html", users=staff.all_users(), uncovered=coverage.uncovered_regions()
+        "triage/users.html",
+        users=staff.all_users(),
+        needs_factor=enrolment.second_factor_required,
+        uncovered=coverage.uncovered_regions(),
     )
     audit.viewed("users_viewed", actor=current_staff())
     return page
@@ -127,13 +132,13 @@ def users():
 def new_user():
     form = UserForm(ref=campaign_data())
     if form.validate_on_submit():
-        password = staff.new_password()
         try:
             user = staff.create_user(
                 staff.NewUser(
                     email=form.email.data,
                     role=form.role.data,
-                    password=password,
+                    # Never shown: they choose their own with the set-up link.
+                    password=staff.new_password(),
                     regions=tuple(form.regions.data or ()),
                     name=form.name.data,
                     totp_required=form.totp_required.data,
@@ -143,8 +148,19 @@ def new_user():
         except staff.StaffError as refused:
             add_error(form[refused.field or "email"], str(refused))
         else:
-            return render_template("triage/password_shown.html", user=user, password=password)
+            return _setup_link_page(user, reset_factor=False)
     return form_page("triage/user_form.html", form, user=None)
+
+
+def _setup_link_page(user: StaffUser, *, reset_factor: bool):
+    token = enrolment.issue_setup_link(user, current_staff(), reset_factor=reset_factor)
+    return render_template(
+        "triage/setup_link_shown.html",
+        user=user,
+        url=enrolment.setup_url(token),
+        hours=int(enrolment.link_lifetime().total_seconds() // 3600),
+        needs_factor=enrolment.second_factor_required(user),
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -203,10 +219,16 @@ def reset_password(user_id: int):
 @bp.post("/users/<int:user_id>/totp")
 @admin_only
 def reset_totp(user_id: int):
-    user = _user_or_404(user_id)
-    staff.reset_totp(user, actor=current_staff())
-    flash("The second factor is reset. They set it up again when they next sign in.")
-    return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
+    """A lost phone: the second factor is forgotten, and they set up a new one (and a new
+    password) with the link shown."""
+    return _setup_link_page(_user_or_404(user_id), reset_factor=True)
+
+
+@bp.post("/users/<int:user_id>/setup-link")
+@admin_only
+def setup_link(user_id: int):
+    """A new set-up link, when the last one expired or was lost: the old one stops working."""
+    return _setup_link_page(_user_or_404(user_id), reset_factor=False)
 
 
 @bp.get("/audit")

@@ -1,9 +1,10 @@
 """Signing in and out, the second factor, and the check that runs before every staff request.
 
-Sign-in failures are throttled per account and per address with the app's limiter (the shared
-Redis store in production); only failures count. Without that store sign-in fails closed: a 503
-page that says to try again (see resilience.py). Every attempt, good or bad, is audited. The
-error never says whether the account exists, and an unknown account costs the same argon2 work.
+Sign-in failures are throttled per address and per account with growing waits, and never
+against an address that has not been failing (services/throttle.py). While the shared rate-limit
+store is down sign-in fails closed: a 503 page that says to try again (see resilience.py).
+Every attempt, good or bad, is audited. The error never says whether the account exists, and an
+unknown account costs the same argon2 work.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from urllib.parse import urlsplit
 
 import segno
 from flask import (
-    current_app,
     flash,
     g,
     redirect,
@@ -26,11 +26,12 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import NotFound
 
-from reporter.errors import render_error, render_staff_error
-from reporter.extensions import limiter
+from reporter.errors import STAFF_MESSAGES, render_staff_error
 from reporter.models import StaffUser
 from reporter.resilience import sign_in_possible
+from reporter.services import throttle
 from reporter.services.access import is_admin, sees_every_queue
+from reporter.services.enrolment import second_factor_required
 from reporter.services.sessions import current_session
 from reporter.services.staff import (
     check_credentials,
@@ -39,9 +40,7 @@ from reporter.services.staff import (
     get_user,
     pending_totp_secret,
     sign_in,
-    sign_in_failed,
     sign_out,
-    throttle_key,
     totp_uri,
     verify_totp,
 )
@@ -52,10 +51,11 @@ from reporter.triage.forms import CodeForm, LoginForm
 SESSION_KEY = "staff_session"
 PENDING = "staff_pending"
 PENDING_SECONDS = 300  # between a right password and the second factor
-OPEN_ENDPOINTS = frozenset(
-    {"triage.login", "triage.login_code", "triage.login_enrol", "triage.static"}
-)
+OPEN_ENDPOINTS = frozenset({"triage.login", "triage.login_code", "triage.setup", "triage.static"})
 NOT_RIGHT = "The email address or password is not right."
+NOT_SET_UP = (
+    "Your account needs a second factor and is not set up yet. Ask an admin for a set-up link."
+)
 CODE_NOT_RIGHT = "That code is not right, or it has been used. Wait for a new code and try again."
 
 
@@ -111,45 +111,32 @@ def safe_next(target: str | None) -> str | None:
 # --- throttling -----------------------------------------------------------------------------
 
 
-def _account_limit() -> str:
-    return current_app.config["STAFF_LOGIN_ACCOUNT_LIMIT"]
-
-
-def _address_limit() -> str:
-    return current_app.config["STAFF_LOGIN_ADDRESS_LIMIT"]
-
-
-def _failed(_response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _account_key() -> str:
-    return "staff-login:" + throttle_key(request.form.get("email", ""))
-
-
-def _pending_key() -> str:
-    pending = session.get(PENDING) or {}
-    return f"staff-login:user-{pending.get('uid', 'none')}"
-
-
-def _throttled(scope: str):
-    """The limits of a sign-in step: per account and per address, failures only."""
+def _throttled(step: str):
+    """A sign-in step refuses, with 429 and Retry-After, an address that must wait (services/
+    throttle.py). An address that has not been failing never waits."""
 
     def decorate(view):
-        key = _account_key if scope == "password" else _pending_key
-        view = _fail_closed(view)
-        view = limiter.limit(
-            _account_limit, key_func=key, methods=["POST"], deduct_when=_failed, scope=scope
-        )(view)
-        return limiter.limit(
-            _address_limit,
-            key_func=get_remote_address,
-            methods=["POST"],
-            deduct_when=_failed,
-            scope="staff-login-address",
-        )(view)
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if request.method == "POST":
+                user = _step_user(step)
+                wait = throttle.seconds_to_wait(get_remote_address(), user)
+                if wait:
+                    throttle.record_failure(user, "throttled")
+                    response = render_staff_error(429, *STAFF_MESSAGES[429])
+                    response.headers["Retry-After"] = str(wait)
+                    return response
+            return view(*args, **kwargs)
+
+        return _fail_closed(guarded)
 
     return decorate
+
+
+def _step_user(step: str) -> StaffUser | None:
+    if step == "password":
+        return find_user(request.form.get("email", ""))
+    return get_user((session.get(PENDING) or {}).get("uid"))
 
 
 SIGN_IN_RETRY_SECONDS = 60
@@ -179,8 +166,7 @@ def _fail_closed(view):
 
 
 def _fail(user: StaffUser | None, reason: str) -> None:
-    g.login_failed = True
-    sign_in_failed(user, reason)
+    throttle.record_failure(user, reason)
 
 
 def _begin(user: StaffUser, next_url: str | None, second_factor: bool):
@@ -190,11 +176,10 @@ def _begin(user: StaffUser, next_url: str | None, second_factor: bool):
     return redirect(next_url or url_for("triage.queue"), code=303)
 
 
-def _await_second_factor(user: StaffUser, step: str, next_url: str | None):
+def _await_second_factor(user: StaffUser, next_url: str | None):
     session.clear()
-    session[PENDING] = {"uid": user.id, "step": step, "at": int(time.time()), "next": next_url}
-    endpoint = "triage.login_code" if step == "code" else "triage.login_enrol"
-    return redirect(url_for(endpoint), code=303)
+    session[PENDING] = {"uid": user.id, "step": "code", "at": int(time.time()), "next": next_url}
+    return redirect(url_for("triage.login_code"), code=303)
 
 
 def _pending_user(step: str) -> StaffUser | None:
@@ -221,9 +206,12 @@ def login():
             form.email.errors = [NOT_RIGHT]
             form.password.data = ""
         elif user.totp_enabled:
-            return _await_second_factor(user, "code", next_url)
-        elif user.totp_required:
-            return _await_second_factor(user, "enrol", next_url)
+            return _await_second_factor(user, next_url)
+        elif second_factor_required(user):
+            # The password was right: saying why is safe, and tells them what to do.
+            _fail(user, "not_set_up")
+            form.email.errors = [NOT_SET_UP]
+            form.password.data = ""
         else:
             return _begin(user, next_url, second_factor=False)
     return render_template("triage/login.html", form=form, next_url=next_url)
@@ -279,35 +267,9 @@ def enrolment(user: StaffUser, endpoint: str, enrolled, refused=None):
     )
 
 
-@bp.route("/login/enrol", methods=["GET", "POST"])
-@_throttled("enrol")
-def login_enrol():
-    """A second factor is required and the user has none yet: they set one up before entry."""
-    user = _pending_user("enrol")
-    if user is None:
-        return _start_again()
-    return enrolment(
-        user,
-        "triage.login_enrol",
-        enrolled=lambda: _begin(user, session[PENDING].get("next"), second_factor=True),
-        refused=lambda: _fail(user, "bad_code"),
-    )
-
-
 @bp.post("/logout")
 def logout():
     sign_out(current_staff(), session.get(SESSION_KEY))
     session.clear()
     flash("You have signed out.")
     return redirect(url_for("triage.login"), code=303)
-
-
-@bp.errorhandler(429)
-def too_many_attempts(_error):
-    """Only sign-in is limited on the staff side: the refusal is audited like any failure."""
-    if request.endpoint == "triage.login":
-        user = find_user(request.form.get("email", ""))
-    else:
-        user = get_user((session.get(PENDING) or {}).get("uid"))
-    sign_in_failed(user, "throttled")
-    return render_error(429)

@@ -1,6 +1,7 @@
 """Command-line tasks for staff accounts and the search index.
 
 flask --app wsgi users create EMAIL --role officer --region east-midlands [--password-stdin]
+flask --app wsgi users setup-link EMAIL [--reset-factor]
 flask --app wsgi users deactivate EMAIL
 flask --app wsgi users list
 flask --app wsgi users demo             (development only)
@@ -19,7 +20,7 @@ from reporter.codes import Role
 from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
-from reporter.services import coverage, search, staff
+from reporter.services import coverage, enrolment, search, staff, subject_access
 
 users_cli = AppGroup("users", help="Staff accounts for /triage.")
 triage_cli = AppGroup("triage", help="Maintenance of the staff side.")
@@ -68,6 +69,27 @@ def create_user(email, role, regions, name, require_totp, password_stdin):
         db.session.rollback()
         raise click.ClickException(str(refused)) from refused
     click.echo(f"Created {user.email} ({user.role}{_regions(user)}).")
+    if enrolment.second_factor_required(user):
+        _echo_setup_link(user, reset_factor=False)
+
+
+def _echo_setup_link(user: StaffUser, *, reset_factor: bool) -> None:
+    token = enrolment.issue_setup_link(user, None, reset_factor=reset_factor)
+    hours = int(enrolment.link_lifetime().total_seconds() // 3600)
+    click.echo("They must set up a second factor before they can sign in. Give them this link")
+    click.echo(f"(it works once, for {hours} {'hour' if hours == 1 else 'hours'}):")
+    click.echo(enrolment.setup_url(token))
+
+
+@users_cli.command("setup-link")
+@click.argument("email")
+@click.option("--reset-factor", is_flag=True, help="Forget their second factor (a lost phone).")
+def setup_link(email, reset_factor):
+    """Make a one-time set-up link: they choose a password and set up their second factor."""
+    user = staff.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account {email}.")
+    _echo_setup_link(user, reset_factor=reset_factor)
 
 
 @users_cli.command("deactivate")
@@ -118,6 +140,7 @@ def demo_users():
 
 @triage_cli.command("reindex-search")
 def reindex_search():
-    """Rebuild the blind search index over places and postcodes."""
+    """Rebuild the blind search index over places and postcodes, and the contact hashes."""
     count = search.reindex_all()
-    click.echo(f"Indexed {count} reports.")
+    subject_access.reindex_contacts()
+    click.echo(f"Indexed {count} {'report' if count == 1 else 'reports'}.")

@@ -15,6 +15,7 @@ from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
 from reporter.models import StaffUser
 from reporter.reference import Reference
 from reporter.services.access import sees_every_queue
+from reporter.services.partners import all_partners
 from reporter.services.queue import QueueFilter
 from reporter.triage import bp
 from reporter.triage.forms import QueueFilterForm
@@ -101,6 +102,7 @@ def queue_filter(form: QueueFilterForm, staff: StaffUser) -> QueueFilter:
         queue=_chosen(form.region),
         search=search.strip() if search else None,
         assigned_to_id=staff.id if form.mine.data else None,
+        partner=_chosen(form.partner),
     )
 
 
@@ -110,11 +112,15 @@ def queue_form(staff: StaffUser, ref: Reference) -> QueueFilterForm:
     Search words never travel in a web address (it ends up in access logs and browser history):
     a search is posted, and a `q` in a query string is ignored. The other filters name codes and
     dates only, so they stay in the address, to bookmark and share."""
-    if request.method == "POST":
-        return QueueFilterForm(request.form, ref=ref, regions=region_choices(staff, ref))
+    formdata = request.form if request.method == "POST" else without_search(request.args)
     return QueueFilterForm(
-        without_search(request.args), ref=ref, regions=region_choices(staff, ref)
+        formdata, ref=ref, regions=region_choices(staff, ref), partners=partner_choices()
     )
+
+
+def partner_choices() -> list[tuple[str, str]]:
+    """Every partner, retired ones too: their reports are still in the queue."""
+    return [(str(p.id), p.name if p.active else f"{p.name} (retired)") for p in all_partners()]
 
 
 def without_search(args: MultiDict) -> MultiDict:

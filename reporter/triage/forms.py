@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from reporter.codes import Priority, Role, Status
 from reporter.reference import Reference
+from reporter.services.queue import NO_PARTNER
 from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
 from reporter.services.triage import (
     AGENCIES,
@@ -56,6 +57,18 @@ class CodeForm(FlaskForm):
     )
 
 
+class SetupForm(FlaskForm):
+    new_password = PasswordField(
+        "Choose a password", validators=[InputRequired("Choose a password.")]
+    )
+    code = StringField("6-digit code", validators=[Optional()])
+
+
+class SubjectAccessForm(FlaskForm):
+    email = StringField("Email address", validators=[Optional(), Length(max=254)])
+    phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
+
+
 class EmptyForm(FlaskForm):
     """A button alone: the CSRF token is its only field."""
 
@@ -86,10 +99,21 @@ class QueueFilterForm(FlaskForm):
     region = ChoiceField("Region", choices=[], default="")
     date_from = StringField("Received from", validators=[Optional()])
     date_to = StringField("Received up to", validators=[Optional()])
+    partner = ChoiceField("Partner", choices=[], default="")
     mine = BooleanField("Only reports assigned to me")
 
-    def __init__(self, *args, ref: Reference, regions: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self,
+        *args,
+        ref: Reference,
+        regions: list[tuple[str, str]],
+        partners: list[tuple[str, str]],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.partner.choices = choices(
+            [("", "Any partner, or none"), *partners, (NO_PARTNER, "Sent through no partner")]
+        )
         self.sector.choices = choices(
             [("", "Any setting")] + [(s.id, s.name) for s in ref.sectors.values()]
         )
@@ -119,6 +143,33 @@ class CloseForm(FlaskForm):
     close_reason = TextAreaField(
         "Reason for closing",
         validators=[InputRequired("Enter a reason for closing."), Length(max=REASON_MAX_LENGTH)],
+    )
+
+
+class ReopenForm(FlaskForm):
+    reopen_reason = TextAreaField(
+        "Reason for reopening",
+        validators=[InputRequired("Enter a reason for reopening."), Length(max=REASON_MAX_LENGTH)],
+    )
+
+
+class HoldForm(FlaskForm):
+    hold_reason = TextAreaField(
+        "Reason for the legal hold",
+        validators=[
+            InputRequired("Enter a reason for the legal hold."),
+            Length(max=REASON_MAX_LENGTH),
+        ],
+    )
+
+
+class LiftHoldForm(FlaskForm):
+    lift_reason = TextAreaField(
+        "Reason for lifting the hold",
+        validators=[
+            InputRequired("Enter a reason for lifting the hold."),
+            Length(max=REASON_MAX_LENGTH),
+        ],
     )
 
 

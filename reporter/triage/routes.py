@@ -28,8 +28,11 @@ from reporter.triage.forms import (
     AssignForm,
     CloseForm,
     EmptyForm,
+    HoldForm,
+    LiftHoldForm,
     NoteForm,
     ReferForm,
+    ReopenForm,
     RerouteForm,
     choices,
 )
@@ -72,6 +75,9 @@ def _action_forms(report: Report, ref: Reference, failed: FlaskForm | None) -> d
         "triaged": EmptyForm(formdata=None),
         "refer": ReferForm(formdata=None),
         "close": CloseForm(formdata=None),
+        "reopen": ReopenForm(formdata=None),
+        "hold": HoldForm(formdata=None),
+        "lift": LiftHoldForm(formdata=None),
         "assign": AssignForm(formdata=None, assignee=str(report.assigned_to_id or "")),
         "note": NoteForm(formdata=None),
         "reroute": RerouteForm(formdata=None),
@@ -164,6 +170,16 @@ def close(reference: str):
         CloseForm(),
         lambda r, staff, form: triage.close(r, staff, form.close_reason.data),
         "The report is closed.",
+    )
+
+
+@bp.post("/reports/<reference>/reopen")
+def reopen(reference: str):
+    return _act(
+        reference,
+        ReopenForm(),
+        lambda r, staff, form: triage.reopen(r, staff, form.reopen_reason.data),
+        "The report is open again.",
     )
 
 

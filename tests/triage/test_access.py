@@ -31,17 +31,19 @@ PARTNER_ADMIN = {
 # Triage routes that take no report: each is checked below in its own way. A new route must be
 # added here (or take a <reference>) before this file passes, so nobody forgets access rules.
 WITHOUT_A_REPORT = {
-    "triage.static", "triage.login", "triage.login_code", "triage.login_enrol", "triage.logout",
+    "triage.static", "triage.login", "triage.login_code", "triage.setup", "triage.logout",
     "triage.queue", "triage.account", "triage.change_password", "triage.enrol_totp",
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
-    "triage.reset_password", "triage.reset_totp", "triage.audit_log",
+    "triage.reset_password", "triage.reset_totp", "triage.setup_link", "triage.audit_log",
+    "triage.retention_page", "triage.subject_access_search", "triage.subject_access_export",
     "triage.export_csv", "triage.trends", "triage.force_regions", "triage.unknown",
     *PARTNER_ADMIN, "triage.entry_results",
 }  # fmt: skip
 ADMIN_ONLY = {
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
-    "triage.reset_password", "triage.reset_totp", "triage.audit_log", "triage.force_regions",
-    *PARTNER_ADMIN,
+    "triage.reset_password", "triage.reset_totp", "triage.setup_link", "triage.audit_log",
+    "triage.force_regions", "triage.retention_page", "triage.subject_access_search",
+    "triage.subject_access_export", *PARTNER_ADMIN,
 }  # fmt: skip
 NEVER_ISSUED = "LC-2222-3333"
 ANY_METHODS = {"GET", "POST", "PUT", "OPTIONS", "PROPFIND", "BREW"}
@@ -213,7 +215,7 @@ def test_without_a_session_every_staff_page_sends_you_to_sign_in(app, client):
             "triage.static",
             "triage.login",
             "triage.login_code",
-            "triage.login_enrol",
+            "triage.setup",  # the link is the credential: tests/triage/test_enrolment.py
         ):
             continue
         values = {"reference": report.reference} if "reference" in rule.arguments else {}

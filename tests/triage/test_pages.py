@@ -3,6 +3,7 @@ with its CSRF token, nothing the Content Security Policy would block."""
 
 import pytest
 
+from reporter.services import enrolment
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import log_in, sign_in
@@ -15,6 +16,8 @@ STAFF_PAGES = [
     ("/triage/users/new", 200),
     ("/triage/users/{user_id}", 200),
     ("/triage/audit", 200),
+    ("/triage/retention", 200),
+    ("/triage/subject-access", 200),
     ("/triage/reference", 200),
     ("/triage/trends", 200),
     ("/triage/account", 200),
@@ -53,9 +56,10 @@ def test_every_staff_page_is_well_formed_and_labelled(client, path, status):
 def test_the_sign_in_pages_are_well_formed(app, client):
     check_page(client.get("/triage/login"))
     check_page(client.post("/triage/login", data={"email": "", "password": ""}))
-    make_user(email="r@staff.example", totp_required=True)
-    log_in(client, "r@staff.example")
-    check_page(client.get("/triage/login/enrol"))
+    user = make_user(email="r@staff.example", totp_required=True)
+    token = enrolment.issue_setup_link(user, None, reset_factor=False)
+    check_page(client.get(f"/triage/setup?t={token}"))
+    check_page(client.post(f"/triage/setup?t={token}", data={"new_password": "short"}), 400)
     make_user(email="t@staff.example", totp_secret="JBSWY3DPEHPK3PXP")
     other = app.test_client()
     log_in(other, "t@staff.example")

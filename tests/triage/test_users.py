@@ -118,26 +118,30 @@ def admin(client):
     return person
 
 
-def test_an_admin_adds_a_user_and_sees_the_password_once(client, admin):
+def test_an_admin_adds_a_user_and_hands_over_a_one_time_set_up_link(client, admin):
     assert read(client.get("/triage/users/new")).title.startswith("Add a user")
     response = client.post(
         "/triage/users/new",
         data={"email": "new@staff.example", "role": "officer", "regions": ["london"],
               "totp_required": "y", "name": "New Person"},
     )  # fmt: skip
-    assert response.status_code == 200
-    password = re.search(
-        r'<p class="reference secret">([^<]+)</p>', response.get_data(as_text=True)
-    )
+    page = read(response)
+    assert "It works once, for 72 hours" in page.text
+    link = re.search(r'<p class="reference secret">([^<]+)</p>', page.html).group(1)
+    assert link.startswith("http://127.0.0.1:5000/triage/setup?t=")
     created = user("new@staff.example")
     assert (created.role, created.region_ids, created.totp_required) == (
         "officer",
         ["london"],
         True,
     )
+    assert link not in client.get("/triage/users").get_data(as_text=True)
+    [row] = audit_rows("setup_link_issued")
+    assert (row.actor_id, row.subject_user_id) == (admin.id, created.id)
+    # The link is the way in: it sets up the account (tests/triage/test_enrolment.py).
     other = client.application.test_client()
-    assert log_in(other, "new@staff.example", password.group(1)).status_code == 303
-    assert password.group(1) not in client.get("/triage/users").get_data(as_text=True)
+    path = link.removeprefix("http://127.0.0.1:5000")
+    assert read(other.get(path)).title.startswith("Set up your account")
 
 
 @pytest.mark.parametrize(
@@ -176,10 +180,10 @@ def test_an_admin_changes_a_role_and_regions(client, admin):
     assert row.subject_user_id == officer.id and row.actor_id == admin.id
 
 
-def test_an_admin_requires_and_resets_a_second_factor(client, admin):
+def test_an_admin_resets_a_lost_second_factor_with_a_new_set_up_link(client, admin):
     officer = make_user(email="o@staff.example", totp_secret="JBSWY3DPEHPK3PXP")
-    response = client.post(f"/triage/users/{officer.id}/totp")
-    assert response.status_code == 303
+    page = read(client.post(f"/triage/users/{officer.id}/totp"))
+    assert "/triage/setup?t=" in page.text
     changed = user("o@staff.example")
     assert not changed.totp_enabled and changed.totp_secret_enc is None
     client.post(
@@ -187,7 +191,10 @@ def test_an_admin_requires_and_resets_a_second_factor(client, admin):
         data={"role": "officer", "regions": ["east-midlands"], "totp_required": "y"},
     )
     other = client.application.test_client()
-    assert log_in(other, "o@staff.example").headers["Location"] == "/triage/login/enrol"
+    refused = read(log_in(other, "o@staff.example"))
+    assert "Ask an admin for a set-up link" in refused.text
+    assert audit_rows("sign_in_failed")[-1].detail == {"reason": "not_set_up"}
+    assert [r.detail for r in audit_rows("setup_link_issued")] == [{"second_factor_reset": True}]
 
 
 def test_an_admin_deactivates_and_reactivates_but_not_themselves(client, admin):
