@@ -106,6 +106,10 @@ class Config:
     # Staff sign-in: failed attempts allowed per account and per address; session lifetimes.
     STAFF_LOGIN_ACCOUNT_LIMIT = os.environ.get("STAFF_LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
     STAFF_LOGIN_ADDRESS_LIMIT = os.environ.get("STAFF_LOGIN_ADDRESS_LIMIT", "20 per 15 minutes")
+    # Follow-up (/follow-up, the API's /follow-up): wrong attempts allowed per address and per
+    # reference; a reference over its allowance is locked for follow-up until the window frees.
+    FOLLOW_UP_ADDRESS_LIMIT = os.environ.get("FOLLOW_UP_ADDRESS_LIMIT", "20 per hour")
+    FOLLOW_UP_REFERENCE_LIMIT = os.environ.get("FOLLOW_UP_REFERENCE_LIMIT", "5 per hour")
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.

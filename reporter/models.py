@@ -98,6 +98,9 @@ class Report(Model):
     # answers it was sent with: the same key with other answers is refused, never answered.
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # The argon2id hash of the follow-up code the reporter was given (services/follow_up.py):
+    # the code itself is shown once and never stored.
+    follow_up_hash: Mapped[str | None] = mapped_column(String(128))
 
     assigned_to: Mapped[StaffUser | None] = relationship()
     site: Mapped[Site | None] = relationship()

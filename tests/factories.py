@@ -15,6 +15,7 @@ from flask import current_app, g, request_started
 from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
 from reporter.models import Partner, Report, ReportSign, Site, StaffRegion, StaffUser, utcnow
+from reporter.services.follow_up import hash_code
 from reporter.services.partners import new_code
 from reporter.services.reports import new_reference
 from reporter.services.staff import hash_password, normalise_email
@@ -104,8 +105,10 @@ def make_report(
     created_at: datetime | None = None,
     assigned_to: StaffUser | None = None,
     authorities: tuple[str, ...] = ("police-101",),
+    follow_up_code: str | None = None,
 ) -> Report:
-    """A report in `region`'s queue (None: the national queue)."""
+    """A report in `region`'s queue (None: the national queue), with the hash of
+    `follow_up_code` when given."""
     reference = reference or new_reference()
     cipher = current_app.extensions["reporter_cipher"]
 
@@ -135,6 +138,7 @@ def make_report(
         contact_enc=seal(json.dumps(contact) if contact else None, "contact"),
         signs=[ReportSign(sign_id=s) for s in signs],
         assigned_to_id=assigned_to.id if assigned_to else None,
+        follow_up_hash=hash_code(follow_up_code) if follow_up_code else None,
     )
     db.session.add(report)
     db.session.commit()

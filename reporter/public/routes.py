@@ -21,7 +21,7 @@ from reporter.public import bp
 from reporter.public.entry import entry_presets, entry_site
 from reporter.public.forms import ReportForm
 from reporter.routing import Decision, Facts
-from reporter.services import idempotency
+from reporter.services import follow_up, idempotency
 from reporter.services.guidance import guidance_for, summary_for
 from reporter.services.reports import NewReport, new_reference
 from reporter.services.submission import Sender, submit, through_partner
@@ -29,6 +29,7 @@ from reporter.templating import squeeze_html
 
 log = logging.getLogger(__name__)
 OUTCOME = "last_report"  # the session's copy of what the outcome page shows
+FOLLOW_UP_CODE = "follow_up_code"  # in OUTCOME until the outcome page has shown it once
 
 
 def _form(**kwargs) -> ReportForm:
@@ -129,9 +130,9 @@ def report():
     new = through_partner(form.report, site=entry_site())
     if form.website.data:
         log.info("honeypot field filled: report not stored")
-        return _render_outcome(
-            _outcome_of(new, new_reference(), guidance_for(new.facts)), record=False
-        )
+        # A bot sees what a person would, code and all; nothing is stored.
+        outcome = _outcome_of(new, new_reference(), guidance_for(new.facts))
+        return _render_outcome({**outcome, FOLLOW_UP_CODE: follow_up.new_code()}, record=False)
     submitted = submit(
         new,
         Sender(identity=f"address:{get_remote_address()}"),
@@ -144,7 +145,8 @@ def report():
         return _render_unsent(form, authorities, danger, retry_after=submitted.retry_after)
     # What the outcome page shows travels in the (signed) session, so that it opens even when
     # the database does not answer just after the report was stored.
-    session[OUTCOME] = _outcome_of(new, submitted.report.reference, submitted.decision)
+    outcome = _outcome_of(new, submitted.report.reference, submitted.decision)
+    session[OUTCOME] = {**outcome, FOLLOW_UP_CODE: submitted.follow_up_code}
     return redirect(url_for("public.outcome"), code=303)
 
 
@@ -181,6 +183,7 @@ def _render_outcome(outcome: dict, record: bool = True):
             ref.authorities[a] for a in outcome["authorities"] if a in ref.authorities
         ],
         danger=outcome["danger"],
+        follow_up_code=outcome.get(FOLLOW_UP_CODE),
     )
 
 
@@ -213,4 +216,8 @@ def outcome():
     stored = session.get(OUTCOME)
     if not isinstance(stored, dict) or "reference" not in stored:
         return redirect(url_for("public.report"))
-    return _render_outcome(stored)
+    page = _render_outcome(stored)
+    if stored.get(FOLLOW_UP_CODE):
+        # The follow-up code is shown once: the page opened again shows the rest without it.
+        session[OUTCOME] = {k: v for k, v in stored.items() if k != FOLLOW_UP_CODE}
+    return page

@@ -286,6 +286,8 @@ def _summary(event: ReportEvent, users: dict[int, StaffUser], ref: Reference) ->
             f"to {_queue_name(event.to_value, ref)}",
             "Reason",
         )
+    if event.kind == "follow_up_locked":
+        return "Follow-up locked for a while: too many wrong follow-up codes for this reference", ""
     return "Note", ""
 
 
