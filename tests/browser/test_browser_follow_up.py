@@ -1,0 +1,63 @@
+"""Follow-up in a real browser: the code on the outcome page, its copy button where the phone
+can copy (and, without script, a code selected whole by one tap), and the way back to the
+report's status, in English, Welsh and Arabic."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import LANGUAGES
+from playwright.sync_api import expect
+
+from reporter.codes import Status
+from reporter.services.follow_up import CODE_PATTERN, STATUS_WORDS
+
+pytestmark = pytest.mark.browser
+
+
+def follow_up(person, reference: str, code: str) -> None:
+    page = person.page
+    with page.expect_navigation():
+        page.get_by_role("link", name=person.t("Follow up a report"), exact=True).click()
+    person.textbox("Your reference").fill(reference)
+    person.textbox("Follow-up code").fill(code)
+    with page.expect_navigation():
+        page.get_by_role("button", name=person.t("Follow up a report"), exact=True).click()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_code_is_copied_and_opens_the_reports_status(reporter, lang):
+    person = reporter(lang)
+    page = person.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    reference = person.reach_outcome()
+    code = page.locator("#follow-up-code").inner_text().strip()
+    assert re.fullmatch(CODE_PATTERN, code)
+    copy = page.get_by_role("button", name=person.t("Copy the code"), exact=True)
+    copy.click()
+    expect(page.locator("button[data-copy]")).to_have_text(person.t("Copied"))
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    follow_up(person, reference, code)
+    expect(page.locator(".status-words")).to_have_text(person.t(str(STATUS_WORDS[Status.NEW])))
+    assert page.errors == []
+
+
+def test_without_script_the_code_is_shown_selectable_and_works(reporter):
+    person = reporter("en", javascript=False)
+    page = person.page
+    reference = person.reach_outcome()
+    code = page.locator("#follow-up-code")
+    expect(code).to_be_visible()
+    expect(page.locator("button[data-copy]")).to_be_hidden()
+    assert code.evaluate("e => getComputedStyle(e).userSelect") == "all"
+    follow_up(person, reference.lower(), code.inner_text().replace("-", " "))
+    expect(page.locator(".status-words")).to_have_text(person.t(str(STATUS_WORDS[Status.NEW])))
+
+
+def test_the_code_is_gone_when_the_outcome_page_opens_again(reporter):
+    person = reporter("en")
+    person.reach_outcome()
+    person.page.reload()
+    person.reference_shown()
+    expect(person.page.locator("#follow-up-code")).to_have_count(0)
