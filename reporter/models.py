@@ -425,3 +425,8 @@ class PartnerKey(Model):
     revoked_at: Mapped[datetime | None]
 
     partner: Mapped[Partner] = relationship(lazy="joined")
+
+
+# The follow-up's tables, in a module of their own; imported here so that every table is known
+# wherever the models are.
+from reporter.models_follow_up import OfficerQuestion, Sighting  # noqa: E402,F401

@@ -56,6 +56,7 @@ ACTIONS = {
     "partner_key_created": "Made a partner API key",
     "partner_key_revoked": "Revoked a partner API key",
     "entry_results_viewed": "Viewed partners' scans and reports",
+    "question_asked": "Asked the reporter a question",
 }
 PAGE_SIZE = 100
 

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from reporter.codes import Priority, Role, Status
 from reporter.reference import Reference
+from reporter.services.questions import QUESTION_MAX_LENGTH
 from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
 from reporter.services.triage import (
     AGENCIES,
@@ -126,6 +127,16 @@ class NoteForm(FlaskForm):
     note = TextAreaField(
         "Internal note",
         validators=[InputRequired("Enter a note."), Length(max=NOTE_MAX_LENGTH)],
+    )
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        "Question for the reporter",
+        validators=[
+            InputRequired("Enter a question."),
+            Length(max=QUESTION_MAX_LENGTH),
+        ],
     )
 
 

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from reporter.campaign import campaign_data
 from reporter.models import Report
 from reporter.reference import Reference
-from reporter.services import audit, triage
+from reporter.services import audit, questions, sightings, triage
 from reporter.services.access import (
     assignable_staff,
     can_see,
@@ -29,6 +29,7 @@ from reporter.triage.forms import (
     CloseForm,
     EmptyForm,
     NoteForm,
+    QuestionForm,
     ReferForm,
     RerouteForm,
     choices,
@@ -53,6 +54,7 @@ def queue():
         form=form,
         rows=rows,
         places=queue_places(rows, ref),
+        seen_again=sightings.counts([row.id for row in rows]),
         show_regions=len(form.region.choices) > 2,
         filters=args,
         search=chosen.search,
@@ -74,6 +76,7 @@ def _action_forms(report: Report, ref: Reference, failed: FlaskForm | None) -> d
         "close": CloseForm(formdata=None),
         "assign": AssignForm(formdata=None, assignee=str(report.assigned_to_id or "")),
         "note": NoteForm(formdata=None),
+        "question": QuestionForm(formdata=None),
         "reroute": RerouteForm(formdata=None),
     }
     for name, form in forms.items():
@@ -106,6 +109,7 @@ def _render_report(report: Report, failed: FlaskForm | None = None, problem=None
         problem=problem,
         next_statuses=triage.TRANSITIONS.get(report.status, ()),
         agencies=triage.AGENCIES,
+        can_ask_reporter=questions.can_ask(report),
     )
     audit.viewed("report_viewed", actor=staff, report=report)
     return page, status
@@ -192,3 +196,19 @@ def reroute(reference: str):
         triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, campaign_data())
 
     return _act(reference, RerouteForm(), do, "The report is moved to another queue.")
+
+
+@bp.post("/reports/<reference>/question")
+def ask_question(reference: str):
+    def do(r, staff, form):
+        try:
+            questions.ask(r, staff, form.question.data)
+        except questions.QuestionError as refused:
+            raise triage.WorkflowError(str(refused)) from refused
+
+    return _act(
+        reference,
+        QuestionForm(),
+        do,
+        "The question is saved. The reporter sees it when they follow up.",
+    )
