@@ -10,8 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from reporter.extensions import db
-from reporter.models import OutboxMessage, Report, ReportEvent, utcnow
-from reporter.models_follow_up import OfficerQuestion, Sighting
+from reporter.models import OfficerQuestion, OutboxMessage, Report, ReportEvent, Sighting, utcnow
 from reporter.services import questions, retention, sightings
 from tests.factories import data_context, make_report, make_user
 from tests.pages import read
@@ -36,6 +35,14 @@ def send(client, path: str, data: dict, status: int = 200):
     return read(client.post(path, data=data), status)
 
 
+def send_sighting(client, data: dict):
+    """A sighting that is stored: 303 to the thanks page, which is read."""
+    response = client.post("/follow-up/seen-again", data=data)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/follow-up/thanks")
+    return read(client.get("/follow-up/thanks"))
+
+
 def test_the_status_page_offers_a_sighting_form_carrying_reference_and_code(app):
     with data_context(app):
         reference = make_report(follow_up_code=CODE).reference
@@ -50,9 +57,9 @@ def test_a_sighting_is_stored_once_encrypted_and_on_the_station(app):
     with data_context(app):
         reference = make_report(follow_up_code=CODE).reference
     client = app.test_client()
-    page = send(client, "/follow-up/seen-again", sighting(reference))
+    page = send_sighting(client, sighting(reference))
     assert "Thank you. We have added this to your report." in page.text
-    send(client, "/follow-up/seen-again", sighting(reference))  # the phone sends it again
+    send_sighting(client, sighting(reference))  # the phone sends it again
     with data_context(app):
         [stored] = db.session.scalars(select(Sighting)).all()
         report = db.session.scalars(select(Report)).one()
@@ -66,7 +73,7 @@ def test_with_danger_999_comes_first_the_report_is_urgent_and_staff_are_alerted(
     with data_context(app):
         make_user(email="officer@staff.example")
         reference = make_report(follow_up_code=CODE, priority="normal").reference
-    page = send(app.test_client(), "/follow-up/seen-again", sighting(reference, danger="yes"))
+    page = send_sighting(app.test_client(), sighting(reference, danger="yes"))
     main = page.html.split('id="main"', 1)[1]
     assert main.index('href="tel:999"') < main.index("Thank you")
     with data_context(app):
@@ -103,7 +110,7 @@ def test_the_same_place_takes_the_reports_own_place(app):
     with data_context(app):
         reference = make_report(follow_up_code=CODE, postcode="LE1 6RN").reference
     answers = sighting(reference, station="", same_place="y")
-    send(app.test_client(), "/follow-up/seen-again", answers)
+    send_sighting(app.test_client(), answers)
     with data_context(app):
         stored = db.session.scalars(select(Sighting)).one()
         assert stored.same_place and stored.postcode_district == "LE1"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from contextlib import suppress
 
-from flask import render_template
+from flask import redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
@@ -24,6 +24,7 @@ from reporter.public import bp
 from reporter.public.follow_up_forms import AnswerForm, ProvedForm, SightingForm
 from reporter.services import follow_up, idempotency, questions, sightings
 
+SIGHTING_SENT = "sighting_sent"  # in the session: what the thanks page says
 NOT_FOUND = _l(
     "We could not find a report with that reference and follow-up code. Check both and try again."
 )
@@ -80,6 +81,7 @@ def _status_page(report: Report, code: str, *, sighting=None, answer=None):
         question=questions.text_of(report, question, "question") if question else None,
         answer_form=answer if question else None,
         sighting_form=sighting,
+        sector=campaign_data().sectors.get(report.sector),
     )
     return _no_store(page)
 
@@ -105,7 +107,18 @@ def seen_again():
         return _status_page(report, form.code.data, sighting=form)
     assert form.sighting is not None  # validate() built it
     sighting, _again = sightings.record(report, form.sighting)
-    page = render_template("public/follow_up_done.html", danger=sighting.danger, sighting=True)
+    # Post/redirect/get, as a report does: the phone's outbox knows a sighting went by where
+    # the answer lands (templates/offline/sw.js).
+    session[SIGHTING_SENT] = {"danger": sighting.danger}
+    return redirect(url_for("public.sighting_sent"), code=303)
+
+
+@bp.get("/follow-up/thanks")
+def sighting_sent():
+    sent = session.get(SIGHTING_SENT)
+    if not isinstance(sent, dict):
+        return redirect(url_for("public.follow_up_report"))
+    page = render_template("public/follow_up_done.html", danger=sent.get("danger"), sighting=True)
     return _no_store(page)
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from reporter.extensions import db
-from reporter.models import Report, StaffUser, utcnow
-from reporter.models_follow_up import OfficerQuestion
+from reporter.models import OfficerQuestion, Report, StaffUser, utcnow
 from reporter.services import audit, notify, outbox
 from reporter.services.access import can_act
 from reporter.services.reports import cipher

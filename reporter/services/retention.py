@@ -22,14 +22,15 @@ from sqlalchemy import delete, func, select, update
 from reporter.codes import Status
 from reporter.extensions import db, rows_changed
 from reporter.models import (
+    OfficerQuestion,
     OutboxMessage,
     OutboxStatus,
     Report,
     ReportEvent,
     ReportSearchToken,
+    Sighting,
     utcnow,
 )
-from reporter.models_follow_up import OfficerQuestion, Sighting
 from reporter.services import audit
 
 BATCH = 500

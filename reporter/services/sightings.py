@@ -17,8 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from reporter.codes import Priority
 from reporter.extensions import db
-from reporter.models import Report, utcnow
-from reporter.models_follow_up import Sighting
+from reporter.models import Report, Sighting, utcnow
 from reporter.reference import Reference
 from reporter.reference.stations import StationMatch
 from reporter.services import idempotency, notify, outbox

@@ -9,8 +9,11 @@ import re
 import pytest
 from browser_support import LANGUAGES
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from reporter.codes import Status
+from reporter.extensions import db
+from reporter.models import Sighting
 from reporter.services.follow_up import CODE_PATTERN, STATUS_WORDS
 
 pytestmark = pytest.mark.browser
@@ -61,3 +64,40 @@ def test_the_code_is_gone_when_the_outcome_page_opens_again(reporter):
     person.page.reload()
     person.reference_shown()
     expect(person.page.locator("#follow-up-code")).to_have_count(0)
+
+
+NOT_SENT = "Not sent yet. It is saved on this phone and will be sent when the connection works."
+
+
+def test_a_sighting_sent_with_no_signal_waits_on_the_phone_and_goes_once(reporter):
+    person = reporter("cy")
+    page, app = person.page, person.server.app
+    reference = person.reach_outcome()
+    code = page.locator("#follow-up-code").inner_text().strip()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    follow_up(person, reference, code)
+
+    page.context.set_offline(True)
+    seen = page.locator("#seen-again-form")
+    group = seen.get_by_role("group", name=person.t("Is a child in danger right now?"))
+    group.get_by_role("radio", name=person.t("No"), exact=True).check()
+    seen.get_by_role("checkbox", name=person.t("The same place as before")).check()
+    seen.get_by_role("textbox", name=person.t("What is different this time?")).fill("Again, 9pm")
+    seen.get_by_role("button", name=person.t("Send"), exact=True).click()
+    notice = page.locator("#saved-notice")
+    expect(notice.get_by_role("heading", level=2)).to_have_text(person.t(NOT_SENT))
+    assert sightings_stored(app) == 0
+
+    with page.expect_navigation(url="**/follow-up/thanks"):
+        page.context.set_offline(False)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        person.t("Thank you. We have added this to your report.")
+    )
+    page.wait_for_timeout(1000)  # a second copy would have arrived by now
+    assert sightings_stored(app) == 1
+    assert page.errors == []
+
+
+def sightings_stored(app) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(Sighting)).all())

@@ -33,11 +33,11 @@ var answer = event.data;
 clearTimeout(timer);
 answer.sent.forEach(function (item) {
 if (read("lc-draft:" + item.sector).key === item.key) { store.removeItem("lc-draft:" + item.sector); }
-location.assign("/report/done");
+location.assign(item.path ? "/follow-up/thanks" : "/report/done");
 });
 if (answer.refused.indexOf(sector) >= 0) {
 form.submit();
-} else if (answer.waiting.indexOf(sector) >= 0 && (send || told || !navigator.onLine)) {
+} else if (answer.waiting.indexOf(form ? sector : "") >= 0 && (send || told || !navigator.onLine)) {
 kept();
 }
 if (navigator.onLine && answer.waiting.length) { timer = setTimeout(status, send ? WAIT : 0, true); }
