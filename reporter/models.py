@@ -429,4 +429,4 @@ class PartnerKey(Model):
 
 # The follow-up's tables, in a module of their own; imported here so that every table is known
 # wherever the models are.
-from reporter.models_follow_up import OfficerQuestion, Sighting  # noqa: E402,F401
+from reporter.models_follow_up import OfficerQuestion, ReportLink, Sighting  # noqa: E402,F401

@@ -59,3 +59,23 @@ class OfficerQuestion(Model):
     answer_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     asked_by: Mapped[StaffUser | None] = relationship(lazy="joined")
+
+
+class ReportLink(Model):
+    """An officer's decision about two reports offered as possibly the same young people: linked,
+    or dismissed (not the same). One row per pair, the lower id first; undone by deleting it,
+    and every change is audited (services/links.py)."""
+
+    __tablename__ = "report_links"
+
+    low_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    high_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    state: Mapped[str] = mapped_column(String(16))  # a LinkState
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )

@@ -1,7 +1,8 @@
 """A way back for the reporter: each report keeps the argon2id hash of the follow-up code its
 reporter was given (the code itself is shown once and never stored); sightings of the same
 young people ("I saw them again"), and officers' questions with the reporter's answers, their
-text encrypted. Additive only: a nullable column and two new tables, so the release before
+text encrypted; and officers' links between reports of possibly the same young people.
+Additive only: a nullable column and two new tables, so the release before
 this one runs on the new schema.
 
 Revision ID: 0013
@@ -65,9 +66,24 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_report_questions_report_id', 'report_questions', ['report_id'])
+    op.create_table(
+        'report_links',
+        sa.Column('low_id', sa.Integer(), nullable=False),
+        sa.Column('high_id', sa.Integer(), nullable=False),
+        sa.Column('state', sa.String(length=16), nullable=False),
+        sa.Column('decided_at', sa.DateTime(), nullable=False),
+        sa.Column('decided_by_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['staff_users.id'], ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['high_id'], ['reports.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['low_id'], ['reports.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('low_id', 'high_id'),
+    )
+    op.create_index('ix_report_links_high_id', 'report_links', ['high_id'])
 
 
 def downgrade():
+    op.drop_index('ix_report_links_high_id', table_name='report_links')
+    op.drop_table('report_links')
     op.drop_index('ix_report_questions_report_id', table_name='report_questions')
     op.drop_table('report_questions')
     op.drop_index('ix_report_sightings_district_created', table_name='report_sightings')

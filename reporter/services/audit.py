@@ -57,6 +57,9 @@ ACTIONS = {
     "partner_key_revoked": "Revoked a partner API key",
     "entry_results_viewed": "Viewed partners' scans and reports",
     "question_asked": "Asked the reporter a question",
+    "reports_linked": "Linked two reports (possibly the same young people)",
+    "link_dismissed": "Dismissed two reports as not the same young people",
+    "link_undone": "Undid a link or dismissal between two reports",
 }
 PAGE_SIZE = 100
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -138,6 +139,13 @@ class QuestionForm(FlaskForm):
             Length(max=QUESTION_MAX_LENGTH),
         ],
     )
+
+
+class LinkForm(FlaskForm):
+    """One decision on two reports: link, dismiss or undo (the button pressed says which)."""
+
+    other = HiddenField(validators=[InputRequired("Choose a report.")])
+    decision = HiddenField(validators=[InputRequired("Choose to link, dismiss or undo.")])
 
 
 class AssignForm(FlaskForm):

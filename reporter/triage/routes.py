@@ -3,13 +3,16 @@ redirect. A report the user may not see is a 404 before anything else is looked 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from reporter.campaign import campaign_data
+from reporter.codes import LinkState
 from reporter.models import Report
 from reporter.reference import Reference
-from reporter.services import audit, questions, sightings, triage
+from reporter.services import audit, links, questions, sightings, triage
 from reporter.services.access import (
     assignable_staff,
     can_see,
@@ -28,6 +31,7 @@ from reporter.triage.forms import (
     AssignForm,
     CloseForm,
     EmptyForm,
+    LinkForm,
     NoteForm,
     QuestionForm,
     ReferForm,
@@ -110,6 +114,11 @@ def _render_report(report: Report, failed: FlaskForm | None = None, problem=None
         next_statuses=triage.TRANSITIONS.get(report.status, ()),
         agencies=triage.AGENCIES,
         can_ask_reporter=questions.can_ask(report),
+        link_window=(window := links.window_days(request.args.get("window"))),
+        link_windows=links.WINDOW_DAYS,
+        link_offers=links.offers(staff, report, window),
+        linked_reports=links.decided(staff, report, LinkState.LINKED),
+        dismissed_reports=links.decided(staff, report, LinkState.DISMISSED),
     )
     audit.viewed("report_viewed", actor=staff, report=report)
     return page, status
@@ -120,7 +129,7 @@ def report(reference: str):
     return _render_report(visible_report(current_staff(), reference))
 
 
-def _act(reference: str, form: FlaskForm, do, done: str):
+def _act(reference: str, form: FlaskForm, do, done: str | Callable[[FlaskForm], str]):
     """Run an action from a posted form: the report is found (or 404) before the form is read."""
     staff = current_staff()
     found = visible_report(staff, reference)
@@ -134,7 +143,7 @@ def _act(reference: str, form: FlaskForm, do, done: str):
                 add_error(fields[0], str(refused))
                 return _render_report(found, failed=form, status=400)
             return _render_report(found, problem=str(refused), status=409)
-        flash(done)
+        flash(done if isinstance(done, str) else done(form))
         if not can_see(staff, found):
             return redirect(url_for("triage.queue"), code=303)
         return redirect(url_for("triage.report", reference=found.reference), code=303)
@@ -212,3 +221,22 @@ def ask_question(reference: str):
         do,
         "The question is saved. The reporter sees it when they follow up.",
     )
+
+
+LINK_DONE = {
+    "link": "The reports are linked.",
+    "dismiss": "The reports are marked as not the same young people.",
+    "undo": "The decision is undone: the reports are offered again.",
+}
+
+
+@bp.post("/reports/<reference>/links")
+def link_reports(reference: str):
+    def do(r, staff, form):
+        other = visible_report(staff, form.other.data) if form.other.data else None
+        try:
+            links.decide(staff, r, other, form.decision.data)
+        except links.LinkError as refused:
+            raise triage.WorkflowError(str(refused)) from refused
+
+    return _act(reference, LinkForm(), do, lambda form: LINK_DONE.get(form.decision.data, ""))
