@@ -25,7 +25,9 @@ class LinkError(ValueError):
 
 
 def window_days(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and int(raw) in WINDOW_DAYS else DEFAULT_WINDOW_DAYS
+    """The window asked for in the address (`14d`), or the default."""
+    days = (raw or "").removesuffix("d")
+    return int(days) if days.isdigit() and int(days) in WINDOW_DAYS else DEFAULT_WINDOW_DAYS
 
 
 def _pair(a: Report, b: Report) -> tuple[int, int]:

@@ -26,7 +26,7 @@ def officer(client):
 
 
 def offered(officer, report, window: int | None = None) -> list[str]:
-    query = f"?window={window}" if window else ""
+    query = f"?window={window}d" if window else ""
     page = read(officer.client.get(f"/triage/reports/{report.reference}{query}"))
     block = page.html.split('class="related link-offers"', 1)
     return [] if len(block) == 1 else _references(block[1].split("</ul>", 1)[0])
