@@ -60,6 +60,8 @@ ACTIONS = {
     "reports_linked": "Linked two reports (possibly the same young people)",
     "link_dismissed": "Dismissed two reports as not the same young people",
     "link_undone": "Undid a link or dismissal between two reports",
+    "hotspots_viewed": "Viewed hotspots",
+    "hotspots_exported": "Exported hotspots (CSV)",
 }
 PAGE_SIZE = 100
 
