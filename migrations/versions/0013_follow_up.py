@@ -2,7 +2,7 @@
 reporter was given (the code itself is shown once and never stored); sightings of the same
 young people ("I saw them again"), and officers' questions with the reporter's answers, their
 text encrypted; and officers' links between reports of possibly the same young people.
-Additive only: a nullable column and two new tables, so the release before
+Additive only: a nullable column and three new tables, so the release before
 this one runs on the new schema.
 
 Revision ID: 0013
