@@ -158,3 +158,37 @@ def test_sightings_and_answers_are_purged_with_the_report(app):
         asked = db.session.scalars(select(OfficerQuestion)).one()
         assert stored.details_enc is None and stored.place_enc is None
         assert asked.question_enc is None and asked.answer_enc is None
+
+
+def test_the_api_takes_a_sighting_once_and_puts_999_first_with_danger(app):
+    with data_context(app):
+        make_user(email="officer@staff.example")
+        reference = make_report(follow_up_code=CODE, sector="rail").reference
+    client = app.test_client()
+    body = {"reference": reference, "code": CODE, "danger": True, "station": "Leicester"}
+    headers = {"Idempotency-Key": "a-partner-apps-sighting-key-1"}
+    first = client.post("/api/v1/follow-up/sightings", json=body, headers=headers)
+    again = client.post("/api/v1/follow-up/sightings", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["again"] is True
+    guidance = first.get_json()["guidance"]
+    assert guidance["authorities"][0]["id"] == "emergency-999"
+    with data_context(app):
+        [stored] = db.session.scalars(select(Sighting)).all()
+        assert stored.station_crs == "LEI" and stored.danger
+        assert len(db.session.scalars(select(OutboxMessage)).all()) == 1
+
+
+def test_the_api_refuses_a_sighting_that_says_nowhere_and_one_with_a_wrong_code(app):
+    with data_context(app):
+        reference = make_report(follow_up_code=CODE).reference
+    client = app.test_client()
+    nowhere = {"reference": reference, "code": CODE, "danger": False}
+    refused = client.post("/api/v1/follow-up/sightings", json=nowhere)
+    assert refused.status_code == 400 and "station" in refused.get_json()["errors"]
+    wrong = client.post(
+        "/api/v1/follow-up/sightings", json={**nowhere, "code": "2222", "same_place": True}
+    )
+    assert wrong.status_code == 404
+    with data_context(app):
+        assert db.session.scalars(select(Sighting)).all() == []

@@ -390,10 +390,10 @@ def openapi_document(ref: Reference) -> dict:
                     },
                 }
             },
-            **follow_up_api.paths(_response),
+            **follow_up_api.paths(_response, _IDEMPOTENCY_KEY),
         },
         "components": {
-            "schemas": _schemas(ref) | follow_up_api.schemas(),
+            "schemas": _schemas(ref) | follow_up_api.schemas(ref),
             "securitySchemes": {
                 "partnerKey": {
                     "type": "http",
