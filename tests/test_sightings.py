@@ -192,3 +192,25 @@ def test_the_api_refuses_a_sighting_that_says_nowhere_and_one_with_a_wrong_code(
     assert wrong.status_code == 404
     with data_context(app):
         assert db.session.scalars(select(Sighting)).all() == []
+
+
+def test_the_thanks_page_without_a_sighting_sent_goes_to_follow_up(client):
+    response = client.get("/follow-up/thanks")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/follow-up")
+
+
+def test_what_a_sighting_or_an_answer_says_never_reaches_the_log(app, caplog):
+    caplog.set_level("DEBUG")
+    with data_context(app):
+        officer = make_user()
+        report = make_report(follow_up_code=CODE)
+        question = questions.ask(report, officer, "Which platform?")
+        reference, question_id = report.reference, question.id
+    client = app.test_client()
+    send_sighting(client, sighting(reference, details="Quokkaplinth sentinel", danger="yes"))
+    answer = {"reference": reference, "code": CODE, "question_id": str(question_id)}
+    send(client, "/follow-up/answer", {**answer, "answer": "Wombatferrule sentinel"})
+    assert caplog.records, "the journey logs something: the check below is not empty"
+    assert "Quokkaplinth" not in caplog.text and "Wombatferrule" not in caplog.text
+    assert CODE not in caplog.text
