@@ -7,14 +7,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import LANGUAGES
+from browser_support import LANGUAGES, axe_violations, describe_violations, horizontal_overflow
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from reporter.codes import Status
 from reporter.extensions import db
-from reporter.models import Sighting
+from reporter.models import Report, Sighting
+from reporter.services import questions
 from reporter.services.follow_up import CODE_PATTERN, STATUS_WORDS
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -101,3 +103,34 @@ def test_a_sighting_sent_with_no_signal_waits_on_the_phone_and_goes_once(reporte
 def sightings_stored(app) -> int:
     with app.app_context():
         return len(db.session.scalars(select(Sighting)).all())
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_follow_up_pages_pass_axe_and_fit_a_phone_with_a_question_waiting(reporter, lang):
+    person = reporter(lang)
+    page, app = person.page, person.server.app
+    reference = person.reach_outcome()
+    code = page.locator("#follow-up-code").inner_text().strip()
+    with app.app_context():
+        report = db.session.scalars(select(Report)).one()
+        officer = make_user(regions=(report.queue,))
+        questions.ask(report, officer, "Which platform were they on?")
+    with page.expect_navigation():
+        page.get_by_role("link", name=person.t("Follow up a report"), exact=True).click()
+    for step in ("form", "status"):
+        violations = axe_violations(page)
+        assert not violations, f"{step}:\n{describe_violations(violations)}"
+        overflow = horizontal_overflow(page)
+        assert overflow["scrollWidth"] <= overflow["clientWidth"], overflow["wide"]
+        if step == "form":
+            person.textbox("Your reference").fill(reference)
+            person.textbox("Follow-up code").fill(code)
+            with page.expect_navigation():
+                page.get_by_role("button", name=person.t("Follow up a report"), exact=True).click()
+    expect(page.locator("blockquote.question")).to_have_text("Which platform were they on?")
+    page.get_by_role("textbox", name=person.t("Your answer"), exact=True).fill("Platform 3")
+    with page.expect_navigation():
+        page.get_by_role("button", name=person.t("Send your answer"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        person.t("Thank you. Your answer is sent to the team.")
+    )
