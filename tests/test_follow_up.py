@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from reporter.extensions import db, limiter
-from reporter.models import OutboxMessage, Report, ReportEvent
+from reporter.models import AuditEvent, OutboxMessage, Report, ReportEvent
 from reporter.services import follow_up
 from reporter.services.follow_up import LOCKED_ALERT, LOCKED_EVENT
 from tests.conftest import TEST_REDIS_URL, missing_service
@@ -167,6 +167,8 @@ def test_too_many_wrong_codes_lock_the_reference_and_the_officer_is_told(limited
         assert KNOWN_CODE not in message.body and "2222" not in message.body
         kinds = db.session.scalars(select(ReportEvent.kind)).all()
         assert kinds == [LOCKED_EVENT]
+        [locked] = db.session.scalars(select(AuditEvent)).all()
+        assert (locked.action, locked.report_reference) == ("follow_up_locked", reference)
 
 
 def test_an_unknown_reference_is_locked_the_same_way(limited):
@@ -176,6 +178,8 @@ def test_an_unknown_reference_is_locked_the_same_way(limited):
     assert "Follow-up is paused" in ask(client, "LC-2222-3333", KNOWN_CODE, 429).text
     with data_context(limited):
         assert db.session.scalars(select(OutboxMessage)).all() == []
+        [locked] = db.session.scalars(select(AuditEvent)).all()
+        assert (locked.action, locked.report_reference) == ("follow_up_locked", None)
 
 
 def test_an_address_trying_many_references_is_stopped(limited):

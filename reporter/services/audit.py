@@ -62,6 +62,7 @@ ACTIONS = {
     "link_undone": "Undid a link or dismissal between two reports",
     "hotspots_viewed": "Viewed hotspots",
     "hotspots_exported": "Exported hotspots (CSV)",
+    "follow_up_locked": "Follow-up locked for a reference after too many wrong codes",
 }
 PAGE_SIZE = 100
 

@@ -27,8 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from reporter.codes import Status
 from reporter.extensions import db
 from reporter.models import Report, ReportEvent
+from reporter.services import audit, notify, outbox
 from reporter.services import follow_up_limits as limits
-from reporter.services import notify, outbox
 from reporter.services.reports import REFERENCE_ALPHABET, find_report
 
 log = logging.getLogger(__name__)
@@ -136,14 +136,20 @@ def look_up(reference: str, code: str, address: str) -> LookUp:
     if right and report is not None:
         return LookUp(report=report)
     limits.count_failure(address, key)
-    if report is not None and limits.reference_wait(key):
-        _tell_staff_locked(report)
+    if limits.reference_wait(key):
+        _locked(report)
     return LookUp()
 
 
-def _tell_staff_locked(report: Report) -> None:
-    """The reference has just been locked: a line on its timeline, and the staff who would be
-    alerted about it are told, with no content and nothing of what was tried."""
+def _locked(report: Report | None) -> None:
+    """A reference has just been locked: the audit log says so, whether a report has it or not
+    (one transaction either way, so the time taken does not tell them apart); for a report,
+    a line on its timeline, and the staff who would be alerted about it are told, with no
+    content and nothing of what was tried."""
+    audit.record("follow_up_locked", report=report)
+    if report is None:
+        db.session.commit()
+        return
     event = ReportEvent(report_id=report.id, kind=LOCKED_EVENT)
     db.session.add(event)
     db.session.flush()
