@@ -82,6 +82,13 @@ class RegionSource(LabelledCode):
     STAFF = "staff", "a member of staff, who re-routed it"
 
 
+class LinkState(LabelledCode):
+    """An officer's decision on two reports offered as possibly the same young people."""
+
+    LINKED = "linked", "Linked: possibly the same young people"
+    DISMISSED = "dismissed", "Not the same young people"
+
+
 # Reports with no region wait in the national queue, which national staff work.
 NATIONAL_QUEUE = "national"
 NATIONAL_QUEUE_LABEL = "National queue (no region)"
@@ -93,7 +100,7 @@ def sql_in(column: str, codes: tuple[str, ...]) -> str:
 
 
 CODES: dict[str, object] = {
-    **{cls.__name__: cls for cls in (Status, Priority, Role, Consent, RegionSource)},
+    **{cls.__name__: cls for cls in (Status, Priority, Role, Consent, RegionSource, LinkState)},
     "NATIONAL_QUEUE": NATIONAL_QUEUE,
     "NATIONAL_QUEUE_LABEL": NATIONAL_QUEUE_LABEL,
 }

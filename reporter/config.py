@@ -127,6 +127,10 @@ class Config:
     STAFF_SECOND_FACTOR_ROLES = _env_roles("admin,national")
     # A new account's one-time set-up link works this long (services/enrolment.py).
     STAFF_SETUP_LINK_HOURS = int(os.environ.get("STAFF_SETUP_LINK_HOURS", "72"))
+    # Follow-up (/follow-up, the API's /follow-up): wrong attempts allowed per address and per
+    # reference; a reference over its allowance is locked for follow-up until the window frees.
+    FOLLOW_UP_ADDRESS_LIMIT = os.environ.get("FOLLOW_UP_ADDRESS_LIMIT", "20 per hour")
+    FOLLOW_UP_REFERENCE_LIMIT = os.environ.get("FOLLOW_UP_REFERENCE_LIMIT", "5 per hour")
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     # Closed reports keep their content this long, then `retention purge` removes it.

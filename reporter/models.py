@@ -106,6 +106,9 @@ class Report(Model):
     # answers it was sent with: the same key with other answers is refused, never answered.
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # The argon2id hash of the follow-up code the reporter was given (services/follow_up.py):
+    # the code itself is shown once and never stored.
+    follow_up_hash: Mapped[str | None] = mapped_column(String(128))
 
     assigned_to: Mapped[StaffUser | None] = relationship()
     site: Mapped[Site | None] = relationship()
@@ -476,3 +479,8 @@ class PosterBundle(Model):
     data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     __table_args__ = (Index("ix_poster_bundles_status_requested", "status", "requested_at"),)
+
+
+# The follow-up's tables, in a module of their own; imported here so that every table is known
+# wherever the models are.
+from reporter.models_follow_up import OfficerQuestion, ReportLink, Sighting  # noqa: E402,F401

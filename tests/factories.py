@@ -25,6 +25,7 @@ from reporter.models import (
     StaffUser,
     utcnow,
 )
+from reporter.services.follow_up import hash_code
 from reporter.services.partners import new_code
 from reporter.services.reports import new_reference
 from reporter.services.staff import hash_password, normalise_email
@@ -117,8 +118,10 @@ def make_report(
     authorities: tuple[str, ...] = ("police-101",),
     language: str = "en",
     partner: Partner | None = None,
+    follow_up_code: str | None = None,
 ) -> Report:
-    """A report in `region`'s queue (None: the national queue)."""
+    """A report in `region`'s queue (None: the national queue), with the hash of
+    `follow_up_code` when given."""
     reference = reference or new_reference()
     cipher = current_app.extensions["reporter_cipher"]
 
@@ -151,6 +154,7 @@ def make_report(
         assigned_to_id=assigned_to.id if assigned_to else None,
         partner_id=partner.id if partner else None,
         partner=partner.name if partner else None,
+        follow_up_hash=hash_code(follow_up_code) if follow_up_code else None,
     )
     db.session.add(report)
     db.session.commit()

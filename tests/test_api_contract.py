@@ -39,7 +39,12 @@ def _operations(app):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_the_api_keeps_every_promise_of_its_document(app, mode):
     operations = _operations(app)
-    assert {op.label for op in operations} == {"GET /guidance", "POST /reports"}
+    assert {op.label for op in operations} == {
+        "GET /guidance",
+        "POST /reports",
+        "POST /follow-up",
+        "POST /follow-up/sightings",
+    }
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=mode))

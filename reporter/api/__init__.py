@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from reporter.api import routes  # noqa: E402,F401
+from reporter.api import follow_up, routes  # noqa: E402,F401

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reporter.api import follow_up as follow_up_api
 from reporter.codes import Consent, Priority
 from reporter.i18n import offered as offered_languages
 from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
@@ -58,13 +59,19 @@ def _schemas(ref: Reference) -> dict:
         "NewReport": new_report_schema(ref),
         "Created": {
             "type": "object",
-            "required": ["reference", "guidance"],
+            "required": ["reference", "guidance", "follow_up_code"],
             "properties": {
                 "reference": {
                     "type": "string",
                     "pattern": f"^LC-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$",
                 },
                 "guidance": {"$ref": "#/components/schemas/Guidance"},
+                "follow_up_code": {
+                    "type": ["string", "null"],
+                    "pattern": follow_up_api.CODE_PATTERN,
+                    "description": "shown once: with the reference, it opens POST /follow-up. "
+                    "Null only when a report sent again could not be given a new one",
+                },
                 "station": {
                     "type": "object",
                     "description": "the station the `station` sent settled on, with the "
@@ -383,9 +390,10 @@ def openapi_document(ref: Reference) -> dict:
                     },
                 }
             },
+            **follow_up_api.paths(_response, _IDEMPOTENCY_KEY),
         },
         "components": {
-            "schemas": _schemas(ref),
+            "schemas": _schemas(ref) | follow_up_api.schemas(ref),
             "securitySchemes": {
                 "partnerKey": {
                     "type": "http",

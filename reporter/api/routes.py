@@ -99,7 +99,11 @@ def create_report():
             )
             return jsonify({"errors": {idempotency.HEADER: message}, "guidance": guidance}), 422
         assert submitted.report is not None
-        answer = {"reference": submitted.report.reference, "guidance": guidance}
+        answer = {
+            "reference": submitted.report.reference,
+            "guidance": guidance,
+            "follow_up_code": submitted.follow_up_code,
+        }
         answer.update(station_json(new.station_match))
     return jsonify(answer), 201
 

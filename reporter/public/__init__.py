@@ -29,4 +29,4 @@ def refuse_cross_site_posts():
 
 
 from reporter.errors import render_error  # noqa: E402
-from reporter.public import cross_origin, entry, info, routes  # noqa: E402,F401
+from reporter.public import cross_origin, entry, follow_up, info, routes  # noqa: E402,F401

@@ -23,7 +23,7 @@ from reporter.public.forms import ReportForm
 from reporter.public.static_pages import static_page
 from reporter.public.steps import carried_answers, oversized_answers
 from reporter.routing import Decision, Facts
-from reporter.services import idempotency
+from reporter.services import follow_up, idempotency
 from reporter.services.guidance import guidance_for, summary_for
 from reporter.services.reports import NewReport, new_reference
 from reporter.services.submission import Sender, submit, through_partner
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # right after sending. A reload then is fine; a later visit, by anyone, finds the form.
 OUTCOME_SHOWN_SECONDS = 5 * 60
 OUTCOME = "last_report"  # the session's copy of what the outcome page shows
+FOLLOW_UP_CODE = "follow_up_code"  # in OUTCOME until the outcome page has shown it once
 
 
 def _form(**kwargs) -> ReportForm:
@@ -170,7 +171,9 @@ def report():
     new = through_partner(form.report, site=entry_site())
     if form.website.data:
         log.info("honeypot field filled: report not stored")
-        return _render_outcome(_outcome_of(new, new_reference(), guidance_for(new.facts)))
+        # A bot sees what a person would, code and all; nothing is stored.
+        outcome = _outcome_of(new, new_reference(), guidance_for(new.facts))
+        return _render_outcome({**outcome, FOLLOW_UP_CODE: follow_up.new_code()})
     submitted = submit(
         new,
         Sender(identity=f"address:{get_remote_address()}"),
@@ -183,7 +186,8 @@ def report():
         return _render_unsent(form, authorities, danger, retry_after=submitted.retry_after)
     # What the outcome page shows travels in the (signed) session, so that it opens even when
     # the database does not answer just after the report was stored.
-    session[OUTCOME] = _outcome_of(new, submitted.report.reference, submitted.decision)
+    outcome = _outcome_of(new, submitted.report.reference, submitted.decision)
+    session[OUTCOME] = {**outcome, FOLLOW_UP_CODE: submitted.follow_up_code}
     return redirect(url_for("public.outcome"), code=303)
 
 
@@ -224,6 +228,7 @@ def _render_outcome(outcome: dict):
         ],
         danger=outcome["danger"],
         anonymous=outcome["anonymous"],
+        follow_up_code=outcome.get(FOLLOW_UP_CODE),
     )
 
 
@@ -260,4 +265,8 @@ def outcome():
         session.pop(OUTCOME, None)
         return redirect(url_for("public.report", lang=None))
     choose_language(stored.get("language"))
-    return _render_outcome(stored)
+    page = _render_outcome(stored)
+    if stored.get(FOLLOW_UP_CODE):
+        # The follow-up code is shown once: the page opened again shows the rest without it.
+        session[OUTCOME] = {k: v for k, v in stored.items() if k != FOLLOW_UP_CODE}
+    return page

@@ -66,6 +66,13 @@ ACTIONS = {
     "partner_key_created": "Made a partner API key",
     "partner_key_revoked": "Revoked a partner API key",
     "entry_results_viewed": "Viewed partners' scans and reports",
+    "question_asked": "Asked the reporter a question",
+    "reports_linked": "Linked two reports (possibly the same young people)",
+    "link_dismissed": "Dismissed two reports as not the same young people",
+    "link_undone": "Undid a link or dismissal between two reports",
+    "hotspots_viewed": "Viewed hotspots",
+    "hotspots_exported": "Exported hotspots (CSV)",
+    "follow_up_locked": "Follow-up locked for a reference after too many wrong codes",
 }
 PAGE_SIZE = 100
 

@@ -17,7 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db
-from reporter.models import EntryScan, Partner, Report, Site
+from reporter.models import EntryScan, Partner, Report, ReportEvent, Site
+from reporter.services import feedback
 from reporter.services.trends import monday
 from reporter.uktime import UK_TIME, uk_midnight
 
@@ -69,6 +70,8 @@ class SiteResult:
     site: Site
     counts: Counts
     weeks: list[Counts]  # one per week of the period, oldest first
+    referrals: int = 0  # of its reports in the period, how many were referred (not for show:
+    # feedback.shown decides what a partner may see)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,13 @@ class PartnerResult:
     counts: Counts  # through its sites, and through its API keys
     api_reports: int
     sites: list[SiteResult]
+    api_referrals: int = 0
+
+    @property
+    def referrals_shown(self) -> int | None:
+        """Reports that led to a referral, through its sites and API keys, when safe to show."""
+        parts = [s.referrals for s in self.sites]
+        return feedback.total_shown([*parts, self.api_referrals] if self.api_reports else parts)
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,8 @@ def results(weeks: int = WEEK_CHOICES[1], now: datetime | None = None) -> Result
         ).all()
     )
 
+    referred = _referred(in_period)
+
     by_week = [Counts() for _ in starts]
     partners = []
     for partner in db.session.scalars(select(Partner).order_by(Partner.name)):
@@ -152,8 +164,34 @@ def results(weeks: int = WEEK_CHOICES[1], now: datetime | None = None) -> Result
                 for n, day in enumerate(starts)
             ]
             by_week = [a + b for a, b in zip(by_week, weekly, strict=True)]
-            site_results.append(SiteResult(site, sum(weekly, Counts()), weekly))
+            total = sum(weekly, Counts())
+            site_results.append(SiteResult(site, total, weekly, referred.get(("site", site.id), 0)))
         from_api = api_reports.get(partner.id, 0)
         counts = sum((s.counts for s in site_results), Counts()) + Counts(0, from_api)
-        partners.append(PartnerResult(partner, counts, from_api, site_results))
+        api_referrals = referred.get(("partner", partner.id), 0)
+        partners.append(PartnerResult(partner, counts, from_api, site_results, api_referrals))
     return Results(weeks=starts, partners=partners, by_week=by_week)
+
+
+def _referred(in_period) -> dict[tuple[str, int], int]:
+    """Reports of the period that were referred to the police or another agency, per site
+    (("site", id)) and, for reports through an API key, per partner (("partner", id))."""
+    was_referred = (
+        select(ReportEvent.report_id).where(ReportEvent.kind == "referred").distinct().subquery()
+    )
+    rows = db.session.execute(
+        select(Report.site_id, Report.partner_id, func.count())
+        .join(was_referred, was_referred.c.report_id == Report.id)
+        .where(Report.partner_id.is_not(None), *in_period)
+        .group_by(Report.site_id, Report.partner_id)
+    )
+    found: dict[tuple[str, int], int] = {}
+    for site_id, partner_id, n in rows:
+        if site_id is not None:
+            key = ("site", site_id)
+        elif partner_id is not None:
+            key = ("partner", partner_id)
+        else:
+            continue
+        found[key] = found.get(key, 0) + n
+    return found

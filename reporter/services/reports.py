@@ -92,7 +92,9 @@ def cipher() -> DataCipher:
     return current_app.extensions["reporter_cipher"]
 
 
-def _build(new: NewReport, decision: Decision, reference: str) -> Report:
+def _build(
+    new: NewReport, decision: Decision, reference: str, follow_up_hash: str | None = None
+) -> Report:
     seal = cipher().encrypt
     contact = None
     if new.consent != Consent.ANONYMOUS:
@@ -124,6 +126,7 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
         **subject_access.contact_hashes(json.loads(contact) if contact else None),
         idempotency_key=new.idempotency_key,
         idempotency_fingerprint=new.idempotency_fingerprint,
+        follow_up_hash=follow_up_hash,
         signs=[ReportSign(sign_id=s) for s in sorted(facts.signs)],
         # The column defaults, set here: the rows are written by hand (_insert).
         created_at=utcnow(),
@@ -132,16 +135,18 @@ def _build(new: NewReport, decision: Decision, reference: str) -> Report:
     )
 
 
-def store(new: NewReport, decision: Decision) -> Stored:
+def store(new: NewReport, decision: Decision, follow_up_hash: str | None = None) -> Stored:
     """Store a report with its signs, its search tokens and, when it is urgent, the staff alert
     in the outbox: all of them or nothing. The outbox worker sends the alert: mail that is down
     never makes a stored report look unsent, and the alert is sent when mail returns.
 
     A report whose idempotency key is stored already (for the same source; the key is scoped
     to its sender) is not stored again: with the same answers, the report stored first is
-    returned (`again`) and its alert is not queued twice; with other answers, KeyReused."""
+    returned (`again`) and its alert is not queued twice; with other answers, KeyReused.
+    `follow_up_hash` is the hash of the follow-up code given to the sender
+    (services/follow_up.py)."""
     for _ in range(REFERENCE_ATTEMPTS):
-        report = _build(new, decision, new_reference())
+        report = _build(new, decision, new_reference(), follow_up_hash)
         try:
             rows = _Rows(
                 report=_columns(report),

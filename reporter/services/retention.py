@@ -1,7 +1,8 @@
 """Retention: what reporters and staff wrote is kept only as long as it is needed.
 
 A report closed more than REPORT_RETENTION_DAYS ago loses its content: description, place,
-full postcode, contact details, staff notes and reasons, and its search tokens. Its codes
+full postcode, contact details, staff notes and reasons, its search tokens, and what was
+written at follow-up (sightings' places and details, officers' questions and the answers). Its codes
 (setting, signs, region, priority, dates, status) stay, so trends and the audit trail still
 add up. Open reports are never purged, nor reports under a legal hold (services/holds.py).
 Run daily: `flask --app wsgi retention purge`. Admins see what is due in the next 30 days at
@@ -24,11 +25,13 @@ from sqlalchemy import delete, func, select, update
 from reporter.codes import Status
 from reporter.extensions import db, rows_changed
 from reporter.models import (
+    OfficerQuestion,
     OutboxMessage,
     OutboxStatus,
     Report,
     ReportEvent,
     ReportSearchToken,
+    Sighting,
     utcnow,
 )
 from reporter.services import audit
@@ -119,6 +122,16 @@ def purge_closed(days: int, *, dry_run: bool = False, now: datetime | None = Non
             audit.record("content_purged", report=report, detail={"days": days})
         db.session.execute(
             update(ReportEvent).where(ReportEvent.report_id.in_(ids)).values(text_enc=None)
+        )
+        db.session.execute(
+            update(Sighting)
+            .where(Sighting.report_id.in_(ids))
+            .values(postcode_enc=None, place_enc=None, details_enc=None)
+        )
+        db.session.execute(
+            update(OfficerQuestion)
+            .where(OfficerQuestion.report_id.in_(ids))
+            .values(question_enc=None, answer_enc=None)
         )
         db.session.execute(delete(ReportSearchToken).where(ReportSearchToken.report_id.in_(ids)))
         db.session.commit()  # one batch, one transaction: content and audit rows together

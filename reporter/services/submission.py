@@ -6,7 +6,10 @@ The views parse the request and present the outcome; this service does everythin
    the partner's, when the report names no place that routes;
 2. **guide**: the routing decision, which is the reporter's guidance whatever happens next;
 3. **limit**: the sender's allowance of stored reports (its address's, or its API key's);
-4. **store** once per sender, idempotency key and body (services/reports.py), and count it.
+4. **store** once per sender, idempotency key and body (services/reports.py), and count it;
+5. **give a follow-up code**, shown to the sender once: only its hash is stored
+   (services/follow_up.py). A report sent again under the same key gets a new code, since the
+   answer with the first one never reached the sender.
 
 Whatever the outcome, it carries the decision: a report that is not stored is still answered
 with who to call.
@@ -18,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from reporter.models import Partner, Report, Site
 from reporter.routing import Decision
-from reporter.services import idempotency, partners
+from reporter.services import follow_up, idempotency, partners
 from reporter.services.guidance import guidance_for
 from reporter.services.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reports import KeyReused, NewReport, StorageError, decision_of, store
@@ -47,6 +50,9 @@ class Submitted:
     retry_after: int | None = None  # over the sender's allowance
     unavailable: bool = False  # the database did not answer
     key_reused: bool = False  # the key was used before by this sender for another report
+    # Shown to the sender once, with the reference; None when the report was not stored (or
+    # stored before, and a new code could not be written).
+    follow_up_code: str | None = None
 
 
 def through_partner(
@@ -92,8 +98,9 @@ def submit(
             idempotency_key=idempotency.scoped(key, sender.identity, new.source),
             idempotency_fingerprint=idempotency.fingerprint(new),
         )
+    code = follow_up.new_code()
     try:
-        stored = store(new, decision)
+        stored = store(new, decision, follow_up.hash_code(code))
     except StorageError:
         return Submitted(decision, unavailable=True)
     except KeyReused:
@@ -101,6 +108,9 @@ def submit(
             return Submitted(decision, key_reused=True)
         return submit(replace(new, idempotency_key=None), sender)
     if stored.again:
-        return Submitted(decision_of(stored.report), stored.report, again=True)
+        code_again = follow_up.reissue(stored.report)
+        return Submitted(
+            decision_of(stored.report), stored.report, again=True, follow_up_code=code_again
+        )
     count_stored_report(sender.limit_key, sender.limits)
-    return Submitted(decision, stored.report)
+    return Submitted(decision, stored.report, follow_up_code=code)

@@ -21,7 +21,7 @@ from reporter.extensions import db, rows_changed
 from reporter.models import Report, ReportEvent, StaffUser
 from reporter.reference import Authority, Reference, Region, Sign, Station
 from reporter.routing import Decision, Facts
-from reporter.services import audit
+from reporter.services import audit, follow_up_timeline
 from reporter.services.access import assignable_staff, can_act
 from reporter.services.guidance import guidance_for
 from reporter.services.reports import decrypt_field
@@ -310,6 +310,8 @@ def _summary(event: ReportEvent, users: dict[int, StaffUser], ref: Reference) ->
             f"to {_queue_name(event.to_value, ref)}",
             "Reason",
         )
+    if event.kind == "follow_up_locked":
+        return "Follow-up locked for a while: too many wrong follow-up codes for this reference", ""
     return "Note", ""
 
 
@@ -344,4 +346,5 @@ def timeline(report: Report, ref: Reference) -> list[TimelineEntry]:
                 text_label=label or None,
             )
         )
-    return entries
+    entries += [TimelineEntry(*entry) for entry in follow_up_timeline.entries(report, ref)]
+    return sorted(entries, key=lambda entry: entry.at)

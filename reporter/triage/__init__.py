@@ -47,6 +47,7 @@ from reporter.triage import (  # noqa: E402,F401
     auth,
     common,
     export,
+    hotspots,
     partners,
     retention,
     routes,

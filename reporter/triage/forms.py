@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -18,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from reporter.codes import Priority, Role, Status
 from reporter.reference import Reference
+from reporter.services.questions import QUESTION_MAX_LENGTH
 from reporter.services.queue import NO_PARTNER
 from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
 from reporter.services.triage import (
@@ -178,6 +180,23 @@ class NoteForm(FlaskForm):
         "Internal note",
         validators=[InputRequired("Enter a note."), Length(max=NOTE_MAX_LENGTH)],
     )
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        "Question for the reporter",
+        validators=[
+            InputRequired("Enter a question."),
+            Length(max=QUESTION_MAX_LENGTH),
+        ],
+    )
+
+
+class LinkForm(FlaskForm):
+    """One decision on two reports: link, dismiss or undo (the button pressed says which)."""
+
+    other = HiddenField(validators=[InputRequired("Choose a report.")])
+    decision = HiddenField(validators=[InputRequired("Choose to link, dismiss or undo.")])
 
 
 class AssignForm(FlaskForm):

@@ -10,7 +10,15 @@ from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, Site, utcnow
-from reporter.services import audit, entries, partner_keys, poster_bundles, posters, site_import
+from reporter.services import (
+    audit,
+    entries,
+    feedback,
+    partner_keys,
+    poster_bundles,
+    posters,
+    site_import,
+)
 from reporter.services import partners as service
 from reporter.services.access import sees_every_queue
 from reporter.services.reference_admin import effective_reference
@@ -323,6 +331,13 @@ def entry_results():
     form.validate()
     weeks = int(form.weeks.data) if not form.weeks.errors else entries.WEEK_CHOICES[1]
     result = entries.results(weeks)
-    page = render_template("triage/entry_results.html", form=form, result=result, weeks=weeks)
+    page = render_template(
+        "triage/entry_results.html",
+        form=form,
+        result=result,
+        weeks=weeks,
+        feedback_shown=feedback.shown,
+        suppress_under=feedback.SUPPRESS_UNDER,
+    )
     audit.viewed("entry_results_viewed", actor=staff, detail={"weeks": weeks})
     return page

@@ -3,13 +3,16 @@ redirect. A report the user may not see is a 404 before anything else is looked 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from reporter.campaign import campaign_data
+from reporter.codes import LinkState
 from reporter.models import Report
 from reporter.reference import Reference
-from reporter.services import audit, triage
+from reporter.services import audit, links, questions, sightings, triage
 from reporter.services.access import (
     assignable_staff,
     can_see,
@@ -30,7 +33,9 @@ from reporter.triage.forms import (
     EmptyForm,
     HoldForm,
     LiftHoldForm,
+    LinkForm,
     NoteForm,
+    QuestionForm,
     ReferForm,
     ReopenForm,
     RerouteForm,
@@ -56,6 +61,7 @@ def queue():
         form=form,
         rows=rows,
         places=queue_places(rows, ref),
+        seen_again=sightings.counts([row.id for row in rows]),
         show_regions=len(form.region.choices) > 2,
         filters=args,
         search=chosen.search,
@@ -80,6 +86,7 @@ def _action_forms(report: Report, ref: Reference, failed: FlaskForm | None) -> d
         "lift": LiftHoldForm(formdata=None),
         "assign": AssignForm(formdata=None, assignee=str(report.assigned_to_id or "")),
         "note": NoteForm(formdata=None),
+        "question": QuestionForm(formdata=None),
         "reroute": RerouteForm(formdata=None),
     }
     for name, form in forms.items():
@@ -112,6 +119,12 @@ def _render_report(report: Report, failed: FlaskForm | None = None, problem=None
         problem=problem,
         next_statuses=triage.TRANSITIONS.get(report.status, ()),
         agencies=triage.AGENCIES,
+        can_ask_reporter=questions.can_ask(report),
+        link_window=(window := links.window_days(request.args.get("window"))),
+        link_windows=links.WINDOW_DAYS,
+        link_offers=links.offers(staff, report, window),
+        linked_reports=links.decided(staff, report, LinkState.LINKED),
+        dismissed_reports=links.decided(staff, report, LinkState.DISMISSED),
     )
     audit.viewed("report_viewed", actor=staff, report=report)
     return page, status
@@ -122,7 +135,7 @@ def report(reference: str):
     return _render_report(visible_report(current_staff(), reference))
 
 
-def _act(reference: str, form: FlaskForm, do, done: str):
+def _act(reference: str, form: FlaskForm, do, done: str | Callable[[FlaskForm], str]):
     """Run an action from a posted form: the report is found (or 404) before the form is read."""
     staff = current_staff()
     found = visible_report(staff, reference)
@@ -136,7 +149,7 @@ def _act(reference: str, form: FlaskForm, do, done: str):
                 add_error(fields[0], str(refused))
                 return _render_report(found, failed=form, status=400)
             return _render_report(found, problem=str(refused), status=409)
-        flash(done)
+        flash(done if isinstance(done, str) else done(form))
         if not can_see(staff, found):
             return redirect(url_for("triage.queue"), code=303)
         return redirect(url_for("triage.report", reference=found.reference), code=303)
@@ -208,3 +221,38 @@ def reroute(reference: str):
         triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, campaign_data())
 
     return _act(reference, RerouteForm(), do, "The report is moved to another queue.")
+
+
+@bp.post("/reports/<reference>/question")
+def ask_question(reference: str):
+    def do(r, staff, form):
+        try:
+            questions.ask(r, staff, form.question.data)
+        except questions.QuestionError as refused:
+            raise triage.WorkflowError(str(refused)) from refused
+
+    return _act(
+        reference,
+        QuestionForm(),
+        do,
+        "The question is saved. The reporter sees it when they follow up.",
+    )
+
+
+LINK_DONE = {
+    "link": "The reports are linked.",
+    "dismiss": "The reports are marked as not the same young people.",
+    "undo": "The decision is undone: the reports are offered again.",
+}
+
+
+@bp.post("/reports/<reference>/links")
+def link_reports(reference: str):
+    def do(r, staff, form):
+        other = visible_report(staff, form.other.data) if form.other.data else None
+        try:
+            links.decide(staff, r, other, form.decision.data)
+        except links.LinkError as refused:
+            raise triage.WorkflowError(str(refused)) from refused
+
+    return _act(reference, LinkForm(), do, lambda form: LINK_DONE.get(form.decision.data, ""))

@@ -37,7 +37,7 @@ WITHOUT_A_REPORT = {
     "triage.reset_password", "triage.reset_totp", "triage.setup_link", "triage.audit_log",
     "triage.retention_page", "triage.subject_access_search", "triage.subject_access_export",
     "triage.export_csv", "triage.trends", "triage.force_regions", "triage.unknown",
-    *PARTNER_ADMIN, "triage.entry_results",
+    *PARTNER_ADMIN, "triage.entry_results", "triage.hotspots", "triage.hotspots_csv",
 }  # fmt: skip
 ADMIN_ONLY = {
     "triage.users", "triage.new_user", "triage.edit_user", "triage.set_active",
@@ -147,6 +147,8 @@ def test_another_regions_report_is_never_listed_found_or_related(app, client):
         ("POST", "/triage/export.csv", {"q": theirs.reference}),
         ("POST", "/triage/export.csv", {"q": "LEI"}),
         ("GET", "/triage/trends", None),
+        ("GET", "/triage/hotspots", None),
+        ("GET", "/triage/hotspots.csv", None),
     ]
     for method, page, data in pages:
         response = client.open(page, method=method, data=data)

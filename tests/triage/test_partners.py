@@ -4,6 +4,7 @@ and their QR codes (decoded as a phone would, with zbarimg), the zip, scans and 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reporter.extensions import db
-from reporter.models import Partner, Site
+from reporter.models import Partner, ReportEvent, Site
 from reporter.services import entries, posters
 from tests.factories import make_partner, make_report, make_site, make_user
 from tests.pages import read
@@ -284,3 +285,22 @@ def test_a_large_file_is_allowed_before_csrf_reads_the_body(make_app):
     assert response.status_code == 400
     too_large = app.test_client().post("/report", data={"description": "x" * 70_000})
     assert too_large.status_code == 413
+
+
+def test_results_show_per_site_how_many_reports_led_to_a_referral_never_under_five(client):
+    partner = make_partner(name="Northern Trains")
+    leeds = make_site(partner, label="Leeds", station="LDS")
+    york = make_site(partner, label="York", station="YRK")
+    for site, referred in ((leeds, 6), (york, 2)):
+        for n in range(referred + 1):  # one more report, not referred
+            report = make_report(region="yorkshire-humber")
+            report.site_id, report.partner_id = site.id, partner.id
+            if n < referred:
+                db.session.add(ReportEvent(report_id=report.id, kind="referred", to_value="police"))
+    db.session.commit()
+    sign_in(client, make_user(role="national"))
+    page = read(client.get("/triage/partners/results?weeks=4"))
+    cells = re.findall(r'<td class="referrals">([^<]*)</td>', page.html)
+    assert cells[0] == "6" and cells[1].startswith("not shown")
+    # 8 in all, less Leeds's 6, would give York's 2 away: the total is not shown either.
+    assert "led to a referral: not shown" in page.text

@@ -102,3 +102,18 @@
     });
   }
 })();
+
+// The follow-up code's copy button: shown only where the phone can copy. Without it, the code
+// is selected whole by one tap (CSS user-select: all) and written down.
+(function () {
+  "use strict";
+  var button = document.querySelector("button[data-copy]");
+  if (!button || !navigator.clipboard) { return; }
+  var code = document.getElementById(button.getAttribute("data-copy"));
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(code.textContent.trim()).then(function () {
+      button.textContent = button.getAttribute("data-copied");
+    });
+  });
+})();

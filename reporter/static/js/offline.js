@@ -41,11 +41,11 @@ clearTimeout(timer);
 answer.sent.forEach(function (item) {
 if (read("lc-draft:" + item.sector).key === item.key) { store.removeItem("lc-draft:" + item.sector); }
 // The outcome is for the tab that sent it, never for the next person on a shared phone.
-if (ownTab(item)) { location.assign("/report/done"); } else { sentElsewhere(item.key); }
+if (ownTab(item)) { location.assign(item.path ? "/follow-up/thanks" : "/report/done"); } else { sentElsewhere(item.key); }
 });
 if (answer.refused.indexOf(sector) >= 0) {
 form.submit();
-} else if (answer.waiting.indexOf(sector) >= 0 && (send || told || !navigator.onLine)) {
+} else if (answer.waiting.indexOf(form ? sector : "") >= 0 && (send || told || !navigator.onLine)) {
 kept();
 }
 // Our service, not the signal, is what it waits for: the heading says so.

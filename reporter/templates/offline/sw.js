@@ -15,6 +15,8 @@ var LATER = 3 * WAIT;  // for a send from the outbox: the reporter has been told
 var STATIC = "static-" + VERSION;
 var PAGES = "pages";
 var META = "meta";
+// "I saw them again" waits on the phone as a report does; its answer lands on THANKS.
+var SIGHTING = "/follow-up/seen-again", THANKS = "/follow-up/thanks";
 
 // The outbox: reports sent with no signal, kept in this phone's IndexedDB until they go.
 function withOutbox(mode, work) {
@@ -194,19 +196,21 @@ function page(event, url) {
   return Promise.race([network, late]).catch(function () { return fromPhone(url); });
 }
 
-// A fresh page's CSRF token, for this browser's session as it is now.
-function freshToken(sector, lang, limit) {
-  return within(pageFor(sector, lang), {credentials: "same-origin", cache: "no-store"},
+// A fresh page's CSRF token, for this browser's session as it is now (a sighting's from the
+// follow-up page: the session's token is the same on every page).
+function freshToken(sector, lang, limit, path) {
+  var from = path ? "/follow-up?lang=" + encodeURIComponent(lang) : pageFor(sector, lang);
+  return within(from, {credentials: "same-origin", cache: "no-store"},
                 function (response) { return response.text(); }, limit)
     .then(function (html) { return (/name="csrf_token" value="([^"]*)"/.exec(html) || ["", ""])[1]; });
 }
 
 // `redirect`: "manual" when the answer goes to a page, which then follows the redirect itself.
-function post(fields, token, lang, redirect, read, limit) {
+function post(fields, token, lang, redirect, read, limit, path) {
   var body = new URLSearchParams();
   fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
   body.set("csrf_token", token);
-  return within("/report?lang=" + encodeURIComponent(lang),
+  return within((path || "/report") + "?lang=" + encodeURIComponent(lang),
                 {method: "POST", body: body, credentials: "same-origin", redirect: redirect},
                 read, limit);
 }
@@ -236,7 +240,7 @@ function elsewhere(value, lang) {
 // refused for that (400), it is sent once more with a fresh token. The idempotency key keeps
 // it to one report, even when the server stored it and only its answer was lost.
 function sendOrKeep(request, clientId) {
-  var copy = request.clone();
+  var copy = request.clone(), path = new URL(request.url).pathname === SIGHTING ? SIGHTING : "";
   var fields = copy.formData().then(function (body) {
     var list = [];
     body.forEach(function (value, name) {
@@ -250,8 +254,8 @@ function sendOrKeep(request, clientId) {
     if (response.status !== 400 || !clientId) { return response; }
     return fields.then(function (list) {
       var sector = (list.filter(function (p) { return p[0] === "sector"; })[0] || [0, ""])[1];
-      return freshToken(sector, lang).then(function (token) {
-        return post(list, token, lang, "manual");
+      return freshToken(sector, lang, 0, path).then(function (token) {
+        return post(list, token, lang, "manual", null, 0, path);
       });
     });
   }).catch(function () {
@@ -261,9 +265,10 @@ function sendOrKeep(request, clientId) {
       if (value.switch_lang || value.change_setting || value.changed_from) {
         return elsewhere(value, lang);
       }
-      if (!value.idempotency_key || SECTORS.indexOf(value.sector) < 0) { return Response.error(); }
-      var item = {key: value.idempotency_key, sector: value.sector, lang: lang, at: Date.now(),
-                  fields: list};
+      var known = path ? !!value.reference : SECTORS.indexOf(value.sector) >= 0;
+      if (!value.idempotency_key || !known) { return Response.error(); }
+      var item = {key: value.idempotency_key, sector: path ? "" : value.sector, lang: lang,
+                  at: Date.now(), fields: list, path: path};
       return outbox.put(item).then(syncLater).catch(function () {}).then(function () {
         return tell("kept").catch(function () {});
       }).then(function () { return new Response(null, {status: 204}); });
@@ -278,7 +283,8 @@ self.addEventListener("fetch", function (event) {
     // Only a form of one of our own pages (a client of this worker). A post from another
     // site's page is left to the browser, which says so in its headers, and the server
     // refuses it (public/cross_origin.py): sent on from here it would look like our own.
-    if (request.mode === "navigate" && url.pathname === "/report" && event.clientId) {
+    if (request.mode === "navigate" && (url.pathname === "/report" || url.pathname === SIGHTING) &&
+        event.clientId) {
       event.respondWith(sendOrKeep(request, event.clientId));
     }
     return;
@@ -301,14 +307,15 @@ self.addEventListener("fetch", function (event) {
 // No answer within LATER is "not now" too. Our service answering "not now" (429, 5xx) is
 // recorded as `busy`: the wait is then not for the signal, and the page says so.
 function sendOne(item) {
-  return freshToken(item.sector, item.lang, LATER).then(function (token) {
+  return freshToken(item.sector, item.lang, LATER, item.path).then(function (token) {
     return post(item.fields, token, item.lang, "follow", function (response) {
       if (response.status === 429 || response.status >= 500) {
         throw new Error("busy");  // kept; Background Sync or the page tries again later
       }
-      var stored = response.ok && new URL(response.url).pathname === "/report/done";
+      var done = item.path ? THANKS : "/report/done";
+      var stored = response.ok && new URL(response.url).pathname === done;
       return stored ? response.text() : null;
-    }, LATER);
+    }, LATER, item.path);
   }).then(function (html) {
     if (html === null) {
       item.refused = true;  // answers the server would not take: the page shows why
