@@ -191,3 +191,43 @@ def test_ten_thousand_reports_rotate_on_postgresql(make_app, capsys):
         assert hashed == ROTATE_COUNT
     with capsys.disabled():
         print(f"\nrotated {ROTATE_COUNT} reports in {seconds:.1f} s")
+
+
+def test_rotation_re_encrypts_sightings_questions_and_answers_too(apps):
+    """Issue 20's words (what was seen again, the officer's question, the reporter's answer)
+    are sealed like a report's: rotation moves them to the newest key, and they still read."""
+    from reporter.models_follow_up import OfficerQuestion, Sighting
+    from reporter.services import questions, sightings
+
+    with apps.old.app_context():
+        officer = make_user(role="national")
+        report = make_report(follow_up_code="7KQD-M3XT-9PRA-CWHN")
+        sightings.record(
+            report,
+            sightings.NewSighting(danger=False, postcode="LE1 6RN", details="Same two boys"),
+        )
+        asked = questions.ask(report, officer, "Which way did they go?")
+        questions.answer(report, asked.id, "Towards the bus station")
+        reference = report.reference
+
+    def sealed() -> set[bytes]:
+        db.session.expire_all()
+        found = [s.postcode_enc for s in db.session.scalars(select(Sighting))]
+        found += [s.details_enc for s in db.session.scalars(select(Sighting))]
+        found += [q.question_enc for q in db.session.scalars(select(OfficerQuestion))]
+        found += [q.answer_enc for q in db.session.scalars(select(OfficerQuestion))]
+        return {b[1:5] for b in found if b is not None}
+
+    with apps.new.app_context():
+        assert sealed() == {key_id(OLD)}
+        result = apps.new.test_cli_runner().invoke(args=["keys", "rotate"])
+        assert result.exit_code == 0, result.output
+        assert "sightings: 1 of 1" in result.output
+        assert "questions and answers: 1 of 1" in result.output
+    with apps.new_only.app_context():  # the old key is gone: everything reads under the new
+        assert sealed() == {key_id(NEW)}
+        report = db.session.scalar(select(Report).where(Report.reference == reference))
+        (seen,) = sightings.of_report(report)
+        assert sightings.text_of(report, seen, "details") == "Same two boys"
+        (question,) = questions.of_report(report)
+        assert questions.text_of(report, question, "answer") == "Towards the bus station"

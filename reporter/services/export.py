@@ -38,6 +38,9 @@ COLUMNS = (
     "description", "place",
 )  # fmt: skip
 CONTACT_COLUMNS = ("contact_name", "contact_phone", "contact_email", "consent")
+# A subject access export also holds what the person added later (issue 20): each sighting and
+# each answer to an officer's question, in order, one cell each kind.
+FOLLOW_UP_COLUMNS = ("sightings", "answers")
 # Officers work one region's cases through the app; bulk copies of who reported what are for
 # the national team and admins only.
 CONTACT_ROLES = frozenset({Role.ADMIN, Role.NATIONAL})
@@ -105,6 +108,31 @@ def report_cells(report: Report, contact: bool) -> list[str]:
     return [guard_cell(cell) for cell in cells]
 
 
+def follow_up_cells(report: Report) -> list[str]:
+    """What the reporter added after the report: each sighting (when, where, what is
+    different) and each answer, decrypted, in order; guarded."""
+    from reporter.services import questions, sightings  # they import the report services
+
+    seen = [
+        " / ".join(
+            part
+            for part in (
+                _moment(s.seen_at),
+                sightings.text_of(report, s, "postcode") or sightings.text_of(report, s, "place"),
+                sightings.text_of(report, s, "details"),
+            )
+            if part
+        )
+        for s in sightings.of_report(report)
+    ]
+    answers = [
+        text
+        for q in questions.of_report(report)
+        if (text := questions.text_of(report, q, "answer")) is not None
+    ]
+    return [guard_cell(" | ".join(seen)), guard_cell(" | ".join(answers))]
+
+
 @dataclass(frozen=True)
 class Export:
     """A prepared export: the query to stream, whether contact details are in it, and how many
@@ -113,10 +141,12 @@ class Export:
     query: Select
     contact: bool
     rows: int
+    follow_up: bool = False  # subject access: sightings and answers too
 
     @property
     def header(self) -> tuple[str, ...]:
-        return COLUMNS + CONTACT_COLUMNS if self.contact else COLUMNS
+        columns = COLUMNS + CONTACT_COLUMNS if self.contact else COLUMNS
+        return columns + FOLLOW_UP_COLUMNS if self.follow_up else columns
 
     def chunks(self) -> Iterator[str]:
         """The CSV text, a batch of rows at a time. Uses only the query, never an object from
@@ -132,7 +162,11 @@ class Export:
             for batch in result.partitions():
                 buffer.seek(0)
                 buffer.truncate()
-                writer.writerows(report_cells(report, self.contact) for report in batch)
+                writer.writerows(
+                    report_cells(report, self.contact)
+                    + (follow_up_cells(report) if self.follow_up else [])
+                    for report in batch
+                )
                 yield buffer.getvalue()
         finally:
             result.close()  # a download cut short must not leave a server-side cursor open

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, u
 from reporter.crypto import DataCipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, Report, ReportEvent, ReportSearchToken, StaffUser
+from reporter.models_follow_up import OfficerQuestion, Sighting
 from reporter.services import audit, search, subject_access
 from reporter.services.reference_admin import reason_context
 
@@ -124,6 +125,48 @@ def _rotate_staff(after: int, batch: int) -> tuple[int, int]:
     return len(rows), rows[-1].id
 
 
+# The follow-up's sealed fields (services/sightings.py, services/questions.py), each sealed to
+# "<reference>:<kind>:<id>:<field>".
+SIGHTING_FIELDS = ("postcode", "place", "details")
+QUESTION_FIELDS = ("question", "answer")
+
+
+def _any_not_newest(model, fields: tuple[str, ...], key_id: bytes) -> ColumnElement[bool]:
+    return or_(*(_not_newest(getattr(model, f"{f}_enc"), key_id) for f in fields))
+
+
+def _rotate_follow_up(model, kind: str, fields: tuple[str, ...], after: int, batch: int):
+    cipher = _cipher()
+    columns = [getattr(model, f"{f}_enc") for f in fields]
+    rows = db.session.execute(
+        select(model.id, Report.reference, *columns)
+        .join(Report, Report.id == model.report_id)
+        .where(_any_not_newest(model, fields, cipher.current_key_id), model.id > after)
+        .order_by(model.id)
+        .limit(batch)
+    ).all()
+    if not rows:
+        return 0, after
+    changes = [
+        {"id": r.id}
+        | {
+            f"{f}_enc": cipher.reseal(getattr(r, f"{f}_enc"), f"{r.reference}:{kind}:{r.id}:{f}")
+            for f in fields
+        }
+        for r in rows
+    ]
+    db.session.execute(update(model), changes)
+    return len(rows), rows[-1].id
+
+
+def _rotate_sightings(after: int, batch: int) -> tuple[int, int]:
+    return _rotate_follow_up(Sighting, "sighting", SIGHTING_FIELDS, after, batch)
+
+
+def _rotate_questions(after: int, batch: int) -> tuple[int, int]:
+    return _rotate_follow_up(OfficerQuestion, "question", QUESTION_FIELDS, after, batch)
+
+
 def _rotate_force_reasons(_after: int, _batch: int) -> tuple[int, int]:
     """A few rows at most (one per moved police force): one batch."""
     cipher = _cipher()
@@ -146,6 +189,12 @@ def steps() -> list[Step]:
             _not_newest(ForceRegion.reason_enc, key_id),
             _rotate_force_reasons,
         ),
+        Step("sightings", _any_not_newest(Sighting, SIGHTING_FIELDS, key_id), _rotate_sightings),
+        Step(
+            "questions and answers",
+            _any_not_newest(OfficerQuestion, QUESTION_FIELDS, key_id),
+            _rotate_questions,
+        ),
     ]
 
 
@@ -155,6 +204,8 @@ def _table(step: Step):
         "timeline entries": ReportEvent,
         "second factors": StaffUser,
         "force moves": ForceRegion,
+        "sightings": Sighting,
+        "questions and answers": OfficerQuestion,
     }[step.what]
 
 

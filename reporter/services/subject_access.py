@@ -145,4 +145,4 @@ def start_export(actor: StaffUser, email: str | None, phone: str | None):
         detail={"by": _what(email, phone), "rows": rows},
     )
     db.session.commit()
-    return Export(query=query, contact=True, rows=rows or 0)
+    return Export(query=query, contact=True, rows=rows or 0, follow_up=True)

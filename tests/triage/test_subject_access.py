@@ -130,3 +130,22 @@ def test_phone_numbers_are_normalised_as_staff_and_reporters_write_them():
     assert normal("+44 7700 900123") == normal("07700-900-123") == normal("0044 7700 900123")
     assert normal("+353 1 234 5678") == "35312345678"  # not UK: kept as its digits
     assert normal("123") is None
+
+
+def test_the_export_holds_what_the_person_added_later_sightings_and_answers(client, admin):
+    """Issue 20: a sighting and an answer to an officer's question are the person's words too,
+    found with their report and exported with it."""
+    from reporter.services import questions, sightings
+
+    report = make_report(consent="share", contact=SAM, follow_up_code="7KQD-M3XT-9PRA-CWHN")
+    sightings.record(
+        report, sightings.NewSighting(danger=False, postcode="LE1 6RN", details="Same red coat")
+    )
+    asked = questions.ask(report, admin, "Did anyone speak to them?")
+    questions.answer(report, asked.id, "A man in a grey van")
+    response = client.post(
+        "/triage/subject-access/export.csv", data={"email": "sam.reporter@example.org"}
+    )
+    [row] = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert "Same red coat" in row["sightings"] and "LE1 6RN" in row["sightings"]
+    assert row["answers"] == "A man in a grey van"
