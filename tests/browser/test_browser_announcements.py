@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 TYPED = "Two boys, 14"  # 12 keys
 # Records the text of a live region each time it changes, from before the page's own scripts run.
+# A hidden region (a notice the page has not shown, such as "There is no signal") says nothing.
 RECORD_LIVE_REGIONS = """
 window.announced = [];
 new MutationObserver(changes => {
@@ -23,7 +24,9 @@ new MutationObserver(changes => {
         const node = change.target.nodeType === 1 ? change.target : change.target.parentElement;
         return node && node.closest('[aria-live]:not([aria-live=off]), [role=status], [role=alert]');
     }).filter(Boolean));
-    regions.forEach(region => window.announced.push(region.textContent));
+    regions.forEach(region => {
+        if (!region.closest('[hidden]')) { window.announced.push(region.textContent); }
+    });
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
 

@@ -40,8 +40,9 @@ var answer = event.data;
 clearTimeout(timer);
 answer.sent.forEach(function (item) {
 if (read("lc-draft:" + item.sector).key === item.key) { store.removeItem("lc-draft:" + item.sector); }
-// The outcome is for the tab that sent it, never for the next person on a shared phone.
-if (ownTab(item)) { location.assign(item.path ? "/follow-up/thanks" : "/report/done"); } else { sentElsewhere(item.key); }
+// A report's outcome is for the tab that sent it, never for the next person on a shared phone;
+// a sighting's thanks page holds nothing of the report, and there is no draft to tell its tab by.
+if (item.path) { location.assign("/follow-up/thanks"); } else if (ownTab(item)) { location.assign("/report/done"); } else { sentElsewhere(item.key); }
 });
 if (answer.refused.indexOf(sector) >= 0) {
 form.submit();
