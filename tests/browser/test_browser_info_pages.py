@@ -58,7 +58,9 @@ def test_the_footer_links_are_reached_and_followed_with_the_keyboard(reporter, l
             page.keyboard.press("Tab")
             focused = page.evaluate("document.activeElement.getAttribute('href')") or ""
             # Every public address says its language (?lang=): the page is the path.
-            if focused.split("?")[0] == path and page.evaluate("!!document.activeElement.closest('footer')"):
+            if focused.split("?")[0] == path and page.evaluate(
+                "!!document.activeElement.closest('footer')"
+            ):
                 break
         else:
             pytest.fail(f"{path} was not reached from the footer by Tab")
