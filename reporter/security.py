@@ -54,9 +54,8 @@ def init_app(app: Flask) -> None:
         headers.extend((name, value) for key, name, value in _HEADERS if key not in present)
         if wants_hsts():
             headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
-        if request.endpoint in CACHEABLE_ENDPOINTS and response.status_code < 400:
-            pass
-        elif not _static_page(response):
+        cacheable = request.endpoint in CACHEABLE_ENDPOINTS and response.status_code < 400
+        if not cacheable and not _static_page(response):
             # Pages may hold what a reporter wrote: never keep them in a shared cache or history.
             headers["Cache-Control"] = "no-store"
         return response

@@ -97,21 +97,26 @@ class ReportForm(FlaskForm):
         return raw
 
     def _station_or_place(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """A station the reporter tapped among those offered; else the station as typed. One
-        that settles on no station never stops a report (the intake schema keeps it as the
-        place): the stations it may be are offered if the form comes back for another
-        reason."""
+        """A station the reporter tapped among those offered; else the station as typed, which
+        the intake schema reads (one that settles on no station is kept as the place)."""
         chosen = self.ref.stations.get(self.station_choice.data or "")
         if chosen:
             self.station.data = chosen.name
             return {"station": chosen.crs}
-        typed = intake.clean_text(raw.get("station"))
-        if typed is not None and len(typed) <= intake.STATION_MAX_LENGTH:
-            match = intake.check_station(typed, self.ref)
-            if match is not None and match.station is None:
-                self.unrecognised_station = typed
-                self.station_suggestions = list(match.candidates)
         return {}
+
+    def _offer_stations(self, raw: dict[str, Any]) -> None:
+        """The form comes back for another reason: a station that settled on none is offered
+        with the stations it may be, to tap. (A report that goes is never stopped for it.)"""
+        match = self.report.station_match if self.report is not None else None
+        if match is None:
+            typed = intake.clean_text(raw.get("station"))
+            if typed is None or len(typed) > intake.STATION_MAX_LENGTH:
+                return
+            match = intake.check_station(typed, self.ref)
+        if match is not None and match.station is None:
+            self.unrecognised_station = match.typed
+            self.station_suggestions = list(match.candidates)
 
     def _message(self, name: str, message, raw: dict[str, Any]):
         """The schema's message, said as this form needs it: an over-long answer names its
@@ -144,5 +149,7 @@ class ReportForm(FlaskForm):
         except intake.IntakeErrors as invalid:
             for name, message in invalid.errors.items():
                 self[name].errors = [*self[name].errors, self._message(name, message, raw)]
-            return False
+            valid = False
+        if not valid:
+            self._offer_stations(raw)
         return valid

@@ -147,10 +147,14 @@ def report():
     if request.method == "GET":
         # The same bytes for every visitor: no token, no key (the phone's script makes the
         # key; without a script, the answers make it: `_idempotency_key`).
-        data = {"sector": sector, **entry_presets(entry_site())}
         # The query arguments the page takes and the values it allows (None: any entry code).
         args = {"sector": sectors, LANGUAGE_ARG: offered(), "entry": None}
-        return static_page(lambda: _render_form(_form(data=data))[0], args)
+        # An entry link's site is looked up only when the page is rendered, not for every scan
+        # of a poster whose page is kept.
+        return static_page(
+            lambda: _render_form(_form(data={"sector": sector, **entry_presets(entry_site())}))[0],
+            args,
+        )
     form = _form()
 
     if switch_to := request.form.get("switch_lang"):

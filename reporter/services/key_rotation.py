@@ -89,22 +89,10 @@ def _rotate_reports(after: int, batch: int) -> tuple[int, int]:
 
 
 def _rotate_events(after: int, batch: int) -> tuple[int, int]:
-    cipher = _cipher()
-    rows = db.session.execute(
-        select(ReportEvent.id, ReportEvent.text_enc, Report.reference)
-        .join(Report, Report.id == ReportEvent.report_id)
-        .where(_not_newest(ReportEvent.text_enc, cipher.current_key_id), ReportEvent.id > after)
-        .order_by(ReportEvent.id)
-        .limit(batch)
-    ).all()
-    if not rows:
-        return 0, after
-    changes = [
-        {"id": r.id, "text_enc": cipher.reseal(r.text_enc, f"{r.reference}:event:{r.id}")}
-        for r in rows
-    ]
-    db.session.execute(update(ReportEvent), changes)
-    return len(rows), rows[-1].id
+    return _rotate_report_rows(
+        ReportEvent, ("text",), lambda reference, row_id, _f: f"{reference}:event:{row_id}",
+        after, batch,
+    )  # fmt: skip
 
 
 def _rotate_staff(after: int, batch: int) -> tuple[int, int]:
@@ -135,7 +123,11 @@ def _any_not_newest(model, fields: tuple[str, ...], key_id: bytes) -> ColumnElem
     return or_(*(_not_newest(getattr(model, f"{f}_enc"), key_id) for f in fields))
 
 
-def _rotate_follow_up(model, kind: str, fields: tuple[str, ...], after: int, batch: int):
+def _rotate_report_rows(
+    model, fields: tuple[str, ...], context: Callable[[str, int, str], str], after: int, batch: int
+) -> tuple[int, int]:
+    """Rows that belong to a report (timeline entries, sightings, questions), each field sealed
+    to `context(reference, row id, field)`: a batch of them under the newest key."""
     cipher = _cipher()
     columns = [getattr(model, f"{f}_enc") for f in fields]
     rows = db.session.execute(
@@ -150,7 +142,7 @@ def _rotate_follow_up(model, kind: str, fields: tuple[str, ...], after: int, bat
     changes = [
         {"id": r.id}
         | {
-            f"{f}_enc": cipher.reseal(getattr(r, f"{f}_enc"), f"{r.reference}:{kind}:{r.id}:{f}")
+            f"{f}_enc": cipher.reseal(getattr(r, f"{f}_enc"), context(r.reference, r.id, f))
             for f in fields
         }
         for r in rows
@@ -159,12 +151,18 @@ def _rotate_follow_up(model, kind: str, fields: tuple[str, ...], after: int, bat
     return len(rows), rows[-1].id
 
 
+def _follow_up_context(kind: str) -> Callable[[str, int, str], str]:
+    return lambda reference, row_id, field: f"{reference}:{kind}:{row_id}:{field}"
+
+
 def _rotate_sightings(after: int, batch: int) -> tuple[int, int]:
-    return _rotate_follow_up(Sighting, "sighting", SIGHTING_FIELDS, after, batch)
+    context = _follow_up_context("sighting")
+    return _rotate_report_rows(Sighting, SIGHTING_FIELDS, context, after, batch)
 
 
 def _rotate_questions(after: int, batch: int) -> tuple[int, int]:
-    return _rotate_follow_up(OfficerQuestion, "question", QUESTION_FIELDS, after, batch)
+    context = _follow_up_context("question")
+    return _rotate_report_rows(OfficerQuestion, QUESTION_FIELDS, context, after, batch)
 
 
 def _rotate_force_reasons(_after: int, _batch: int) -> tuple[int, int]:
