@@ -86,7 +86,9 @@ def test_the_import_preview_shows_the_rows_error_for_a_control_character(
     )
     page = read(response, 400)  # parses: no NUL reaches the page
     (row,) = re.findall(r'<tr class="has-error">(.*?)</tr>', page.html, re.S)
-    assert "<td>3</td>" in row and code in row  # the row's own error, on its line
+    assert (
+        '<td data-label="Line"><span class="cell">3</span></td>' in row and code in row
+    )  # the row's own error, on its line
     assert not page.find_all("input", name="confirm")
     assert count(Site) == 0
 
