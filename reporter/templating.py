@@ -16,6 +16,7 @@ from reporter.bidi import bdi, isolated_text
 from reporter.campaign import campaign_data
 from reporter.codes import CODES
 from reporter.i18n import DEFAULT_LOCALE, english_name, native_name, offered, text_direction
+from reporter.plurals import counted, plural
 from reporter.services.guidance import emergency_first
 
 
@@ -153,6 +154,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["tojson_utf8"] = tojson_utf8
     app.jinja_env.filters["bdi"] = bdi
     app.jinja_env.filters["isolated"] = isolated_text
+    # Counts on the staff pages, in English: {{ counted(sites|length, 'site', 'sites') }}.
+    app.jinja_env.globals.update(counted=counted, plural=plural)
     # Codes and their labels (codes.py): `Status.CLOSED`, `Consent.label_for(report.consent)`.
     app.jinja_env.globals.update(CODES)
 

@@ -24,6 +24,7 @@ from reporter.campaign import campaign_data
 from reporter.codes import NATIONAL_QUEUE, Priority, Role, Status
 from reporter.extensions import db
 from reporter.models import Report, StaffUser, utcnow
+from reporter.plurals import counted
 from reporter.services import outbox
 from reporter.services.access import assignable_staff
 
@@ -146,7 +147,7 @@ def daily_summary(now: datetime | None = None) -> int:
             key,
             DAILY_SUMMARY,
             [user.email],
-            f"LookCloser: {sum(total.values())} reports still new ({date})",
+            f"LookCloser: {counted(sum(total.values()), 'report', 'reports')} still new ({date})",
             "Reports still waiting for triage:\n" + "\n".join(lines)
             + f"\n\nSign in to read them: {base}/triage/\n\n"
             "This message holds no report content.",

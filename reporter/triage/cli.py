@@ -19,6 +19,7 @@ from flask.cli import AppGroup
 from reporter.codes import Role
 from reporter.extensions import db
 from reporter.models import StaffUser
+from reporter.plurals import counted
 from reporter.reference import REGION_IDS
 from reporter.services import coverage, enrolment, search, staff, subject_access
 
@@ -143,4 +144,4 @@ def reindex_search():
     """Rebuild the blind search index over places and postcodes, and the contact hashes."""
     count = search.reindex_all()
     subject_access.reindex_contacts()
-    click.echo(f"Indexed {count} {'report' if count == 1 else 'reports'}.")
+    click.echo(f"Indexed {counted(count, 'report', 'reports')}.")

@@ -10,6 +10,7 @@ from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, Site, utcnow
+from reporter.plurals import counted
 from reporter.services import (
     audit,
     entries,
@@ -208,7 +209,7 @@ def import_sites(partner_id: int):
                 add_error(form.file, str(refused))
             else:
                 if sites:
-                    flash(f"Imported {len(sites)} sites.")
+                    flash(f"Imported {counted(len(sites), 'site', 'sites')}.")
                     return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
         elif form.file.data:
             data = form.file.data.read()

@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 from reporter.extensions import db
 from reporter.i18n import LOCALES
 from reporter.models import Partner, Site
+from reporter.plurals import counted
 from reporter.reference import REGION_IDS, SECTOR_IDS
 from reporter.services import partner_keys, posters, site_import
 from reporter.services import partners as service
@@ -87,11 +88,14 @@ def import_command(partner_key, file, dry_run):
             f"{preview.error_count} problem(s): nothing imported. Correct the file and run again."
         )
     if dry_run:
-        click.echo(f"The file is valid: {len(preview.rows)} sites would be created (dry run).")
+        click.echo(
+            f"The file is valid: {counted(len(preview.rows), 'site', 'sites')} would be created"
+            " (dry run)."
+        )
         return
     for site in sites:
         click.echo(f"{site.code}  {posters.entry_url(site)}  {site.label}")
-    click.echo(f"Imported {len(sites)} sites for {partner.name}.")
+    click.echo(f"Imported {counted(len(sites), 'site', 'sites')} for {partner.name}.")
 
 
 @partners_cli.command("list")
