@@ -152,10 +152,14 @@ def column_chart(rows: Rows, *, chart_id: str, title: str, desc: str) -> Markup:
     floor = top_margin + plot_height
     most = max(max(count for _label, count in rows), 1)
     # The svg's padding (the stylesheet's) is the labels' room: its width is the columns'.
+    # The axis under the columns: a week of no reports is a column of nothing on it, in its place.
     parts = [
         _open_svg(
             chart_id, width + COLUMN_LABEL_WIDTH, floor + label_height, title, desc, kind="columns"
-        )
+        ),
+        Markup('<line x1="0" y1="{y}" x2="100%" y2="{y}" stroke="{ink}" stroke-width="1"/>').format(
+            y=escape(_number(floor + 0.5)), ink=escape(INK)
+        ),
     ]
     for i, (label, count) in enumerate(rows):
         middle = _percent((i + 0.5) * step)

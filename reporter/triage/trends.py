@@ -61,16 +61,10 @@ def _day(day) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def charted_weeks(by_week: list) -> list:
-    """The weeks the chart draws: from the first with a report (the table has every week), so
-    that on a phone the weeks with reports are on screen, not a run of empty ones."""
-    first = next((i for i, (_day, count) in enumerate(by_week) if count), len(by_week) - 1)
-    return by_week[max(first, 0) :]
-
-
 def _charts(result: trends_service.Trends, period: str) -> dict:
     same = f"{period}. The table after the chart gives the same numbers."
-    weeks = [(f"{day.day} {day:%b}", n) for day, n in charted_weeks(result.by_week)]
+    # Every week of the table, those with no report too: a column of nothing on the axis.
+    weeks = [(f"{day.day} {day:%b}", n) for day, n in result.by_week]
     return {
         "region": charts.bar_chart(
             result.by_region,
@@ -94,8 +88,7 @@ def _charts(result: trends_service.Trends, period: str) -> dict:
             weeks,
             chart_id="chart-by-week",
             title="Reports by week",
-            desc=f"{same} Weeks start on Monday; each column is labelled with its Monday. "
-            "Weeks before the first report are left out.",
+            desc=f"{same} Weeks start on Monday; each column is labelled with its Monday.",
         ),
     }
 

@@ -344,15 +344,34 @@ def test_a_chart_id_must_be_a_plain_name():
         charts.bar_chart([("a", 1)], chart_id='x" onload="', title="t", desc="d")
 
 
-def test_the_weekly_chart_starts_at_the_first_week_with_reports_and_the_table_has_them_all(
-    client,
-):
+def chart_columns(html: str) -> list[tuple[str, float]]:
+    """The weekly chart's columns, oldest first: each one's tooltip and height."""
+    svg = ET.fromstring(re.search(r"<svg.*?</svg>", section(html, "by-week"), re.S).group(0))
+    return [
+        (group.find(f"{SVG}title").text, float(group.find(f"{SVG}rect").get("height")))
+        for group in svg.iter(f"{SVG}g")
+    ]
 
-    make_report(created_at=utcnow() - timedelta(days=8))
+
+def test_the_weekly_chart_has_a_column_for_every_week_of_its_table_empty_ones_too(client):
+    """From Monday 2 March 2026: nothing in the first week, 2 in the second, none in the third
+    (the middle), 1 in the fourth."""
+    make_report(created_at=datetime(2026, 3, 10, 12))
+    make_report(created_at=datetime(2026, 3, 12, 12))
+    make_report(created_at=datetime(2026, 3, 25, 12))
     sign_in(client, make_user())
-    page = client.get("/triage/trends?weeks=26").get_data(as_text=True)
-    chart = page.split('id="chart-by-week-title"')[1].split("</svg>")[0]
-    assert chart.count("<rect") in (2, 3)  # last week and this one (and the one between)
-    table = page.split('id="by-week-caption"')[1].split("</table>")[0]
-    assert table.count("Week beginning") >= 26
-    assert 'class="chart chart-columns"' in page  # padded by the stylesheet for its labels
+    html = page(client, "date_from=2026-03-02&date_to=2026-03-29")
+    weeks = table(html, "by-week")
+    assert list(weeks.values()) == [0, 2, 0, 1]
+    columns = chart_columns(html)
+    assert len(columns) == len(weeks)  # the chart shows every week of the table
+    assert [title for title, _height in columns] == [
+        "2 Mar: 0",
+        "9 Mar: 2",
+        "16 Mar: 0",
+        "23 Mar: 1",
+    ]
+    heights = [height for _title, height in columns]
+    assert heights[0] == heights[2] == 0 and heights[1] == 2 * heights[3] > 0
+    assert "<line " in section(html, "by-week")  # the axis the empty weeks stand on
+    assert 'class="chart chart-columns"' in html  # padded by the stylesheet for its labels
