@@ -250,6 +250,9 @@ def test_on_a_phone_the_sites_are_cards_and_still_a_table_to_a_screen_reader(liv
     for link in ("A4 poster", "A6 card", "QR code (PNG)"):  # on the screen, not off its edge
         box = first.get_by_role("link", name=f"{link} for Leeds station").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (link, box)
+    retire = first.get_by_role("button", name="Retire Leeds station")
+    colour = "el => getComputedStyle(el).color"
+    assert retire.evaluate(colour) == first.get_by_role("link").first.evaluate(colour)  # not white
 
     tree = accessibility_tree(page)
     roles = [node["role"] for node in tree]
