@@ -49,10 +49,12 @@ db-upgrade: $(VENV)/.installed ## Apply database migrations
 	@out=$$($(FLASK) db upgrade 2>&1) || { echo "$$out"; exit 1; }; \
 	  echo "Database migrated: $$($(FLASK) db current 2>/dev/null | tail -n 1)"
 
-# Staff first, so that the demo's urgent reports have someone to alert.
-demo-data: db-upgrade ## Add demo staff accounts and reports (development only, once)
-	@REPORTER_ENV=development $(FLASK) users demo
+# Staff first, so that the demo's urgent reports have someone to alert. The accounts and entry
+# links are printed every time, last: a restart shows them again.
+demo-data: db-upgrade ## Add demo staff accounts and reports (development only, once), print them
+	@REPORTER_ENV=development $(FLASK) users demo --quiet
 	@REPORTER_ENV=development $(FLASK) demo-data --if-empty
+	@REPORTER_ENV=development $(FLASK) demo-data show
 
 # --debug: development runs with Flask's debugger and reloader, as README says.
 run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT), with the outbox worker

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi demo-data` (development only)."""
+"""Command-line tasks: `flask --app wsgi demo-data` and `demo-data show` (development only)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select, update
 
 from reporter.campaign import campaign_data
@@ -21,6 +21,7 @@ from reporter.routing import Facts
 from reporter.services import holds, key_rotation, notify, outbox, poster_bundles, retention
 from reporter.services.guidance import guidance_for
 from reporter.services.reports import Contact, NewReport, store
+from reporter.triage.cli import development_only, echo_demo_accounts
 
 DEMO_PLACES = [
     ("rail", None, "LEI", "Two boys on the platform, told what to do by an older man."),
@@ -148,13 +149,17 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(retention_cli)
 
-    @app.cli.command("demo-data")
+    @app.cli.group("demo-data", invoke_without_command=True)
     @click.option("--count", default=40, show_default=True)
     @click.option("--if-empty", is_flag=True, help="Only when there are no reports yet.")
-    def demo_data(count: int, if_empty: bool) -> None:
-        """Add made-up reports for development. Refused outside development."""
-        if current_app.config["ENV_NAME"] != "development":
-            raise click.ClickException("demo data is for development only")
+    @click.pass_context
+    @with_appcontext  # a group's own callback gets no app context from Flask by itself
+    def demo_data(context: click.Context, count: int, if_empty: bool) -> None:
+        """Add made-up reports and partners for development (`show` lists the demo accounts and
+        entry links). Refused outside development."""
+        development_only("demo data")
+        if context.invoked_subcommand:
+            return
         if if_empty and db.session.scalar(select(func.count(Report.id))):
             click.echo("Demo data: reports already present, none added.")
             return
@@ -182,6 +187,13 @@ def init_app(app: Flask) -> None:
         click.echo(f"Demo data: added {count} reports over the last {DEMO_WEEKS} weeks.")
         _demo_partners()
 
+    @demo_data.command("show")
+    def show_demo() -> None:
+        """Print the demo staff accounts and the demo partners' entry links: `make run` does, on
+        every start, so that a restart does not lose them."""
+        echo_demo_accounts()
+        _echo_entry_links()
+
 
 # name, setting, language, home region, sites (label, station, postcode)
 DEMO_PARTNERS: list[tuple[str, str, str, str | None, list[tuple[str, str | None, str | None]]]] = [
@@ -193,7 +205,7 @@ DEMO_PARTNERS: list[tuple[str, str, str, str | None, list[tuple[str, str | None,
 
 def _demo_partners() -> None:
     """A few partners with sites, so that entry links and posters can be tried at once."""
-    from reporter.services import partners, posters
+    from reporter.services import partners
 
     for name, sector, language, region, sites in DEMO_PARTNERS:
         if partners.find_partner(name):
@@ -202,5 +214,21 @@ def _demo_partners() -> None:
             partners.PartnerDetails(name=name, sector=sector, language=language, region_id=region)
         )
         for label, station, postcode in sites:
-            site = partners.add_site(partner, label=label, station=station, postcode=postcode)
-            click.echo(f"Demo entry link ({name}, {label}): {posters.entry_url(site)}")
+            partners.add_site(partner, label=label, station=station, postcode=postcode)
+        click.echo(f"Demo data: added the partner {name}.")
+
+
+def _echo_entry_links() -> None:
+    """The live sites of the demo partners there are: open a link to see the form preset."""
+    from reporter.services import partners, posters
+
+    found = [(name, partners.find_partner(name)) for name, *_rest in DEMO_PARTNERS]
+    links = [
+        f"Demo entry link ({name}, {site.label}): {posters.entry_url(site)}"
+        for name, partner in found
+        if partner and partner.active
+        for site in partner.sites
+        if site.active
+    ]
+    for line in links or ["No demo entry links: `flask demo-data` adds the demo partners."]:
+        click.echo(line)

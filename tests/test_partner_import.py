@@ -214,5 +214,6 @@ def test_demo_data_adds_partners_with_entry_links(make_app):
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["demo-data", "--count", "1"])
         assert result.exit_code == 0, result.output
-        assert result.output.count("/p/") == 3
+        shown = app.test_cli_runner().invoke(args=["demo-data", "show"])
+        assert shown.output.count("/p/") == 3
         assert {p.name for p in partners.all_partners()} >= {"Demo Rail Operator", "Demo Couriers"}

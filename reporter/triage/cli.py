@@ -4,7 +4,7 @@ flask --app wsgi users create EMAIL --role officer --region east-midlands [--pas
 flask --app wsgi users setup-link EMAIL [--reset-factor]
 flask --app wsgi users deactivate EMAIL
 flask --app wsgi users list
-flask --app wsgi users demo             (development only)
+flask --app wsgi users demo [--quiet]   (development only; `flask demo-data show` lists them)
 flask --app wsgi triage reindex-search  (after the first REPORTER_DATA_KEY key changes)
 """
 
@@ -120,18 +120,42 @@ def list_users():
 
 
 @users_cli.command("demo")
-def demo_users():
+@click.option("--quiet", is_flag=True, help="Create them only (`make run` lists them after).")
+def demo_users(quiet: bool):
     """Create the demo accounts (development only). Safe to run again."""
-    if current_app.config["ENV_NAME"] != "development":
-        raise click.ClickException("demo accounts are for development only")
-    base = current_app.config["REPORTER_BASE_URL"].rstrip("/")
-    click.echo(f"Demo staff accounts for {base}/triage/ (development only):")
+    development_only("demo accounts")
     for email, role, regions, password in DEMO_USERS:
         if staff.find_user(email) is None:
             staff.create_user(
                 staff.NewUser(email=email, role=role, password=password, regions=regions)
             )
-        click.echo(f"  {email:36} {password:24} {role}{' ' + ' '.join(regions) if regions else ''}")
+    if not quiet:
+        echo_demo_accounts()
+
+
+def development_only(what: str) -> None:
+    """Demo accounts print their passwords: never anywhere but development."""
+    if current_app.config["ENV_NAME"] != "development":
+        raise click.ClickException(f"{what} are for development only")
+
+
+def echo_demo_accounts() -> None:
+    """Each demo account with its demo password, as long as that password still signs it in (a
+    password changed since is not printed); then the regions no active officer covers."""
+    development_only("demo accounts")
+    base = current_app.config["REPORTER_BASE_URL"].rstrip("/")
+    click.echo(f"Demo staff accounts for {base}/triage/ (development only):")
+    for email, role, regions, password in DEMO_USERS:
+        user = staff.find_user(email)
+        if user is None:
+            shown = "(not made: flask users demo)"
+        elif not user.active:
+            shown = "(deactivated)"
+        elif not staff.password_matches(user, password):
+            shown = "(password changed)"
+        else:
+            shown = password
+        click.echo(f"  {email:36} {shown:24} {role}{' ' + ' '.join(regions) if regions else ''}")
     uncovered = coverage.uncovered_regions()
     if uncovered:
         click.echo(f"No active officer in: {coverage.region_names(uncovered)}.")
