@@ -157,7 +157,7 @@ def init_app(app: Flask) -> None:
     def demo_data(context: click.Context, count: int, if_empty: bool) -> None:
         """Add made-up reports and partners for development (`show` lists the demo accounts and
         entry links). Refused outside development."""
-        development_only("demo data")
+        development_only()
         if context.invoked_subcommand:
             return
         if if_empty and db.session.scalar(select(func.count(Report.id))):

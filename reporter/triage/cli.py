@@ -123,7 +123,7 @@ def list_users():
 @click.option("--quiet", is_flag=True, help="Create them only (`make run` lists them after).")
 def demo_users(quiet: bool):
     """Create the demo accounts (development only). Safe to run again."""
-    development_only("demo accounts")
+    development_only()
     for email, role, regions, password in DEMO_USERS:
         if staff.find_user(email) is None:
             staff.create_user(
@@ -133,16 +133,16 @@ def demo_users(quiet: bool):
         echo_demo_accounts()
 
 
-def development_only(what: str) -> None:
-    """Demo accounts print their passwords: never anywhere but development."""
+def development_only() -> None:
+    """The demo's accounts print their passwords: never anywhere but development."""
     if current_app.config["ENV_NAME"] != "development":
-        raise click.ClickException(f"{what} are for development only")
+        raise click.ClickException("the demo accounts and data are for development only")
 
 
 def echo_demo_accounts() -> None:
     """Each demo account with its demo password, as long as that password still signs it in (a
     password changed since is not printed); then the regions no active officer covers."""
-    development_only("demo accounts")
+    development_only()
     base = current_app.config["REPORTER_BASE_URL"].rstrip("/")
     click.echo(f"Demo staff accounts for {base}/triage/ (development only):")
     for email, role, regions, password in DEMO_USERS:
