@@ -195,6 +195,9 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(live_server, new_page):
             problems += overflow_on(page, f"{path} as {who}")
         if who == "admin":
             problems += pages_after_a_post(page, live_server, data)
+            page.goto(live_server.url + "/triage/no/such/page/" + LONG_WORD)
+            expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+            problems += overflow_on(page, "the staff 404 page")
         page.context.close()
     assert {endpoint for endpoint, _path in pages} <= opened, "no visitor could open these"
     assert not problems, "\n".join(problems)
