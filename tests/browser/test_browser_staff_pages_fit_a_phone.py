@@ -11,6 +11,9 @@ become cards, and stay tables for a screen reader."""
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 from browser_support import PHONE
 from flask import url_for
@@ -27,6 +30,7 @@ LONG_WORD = "Unbroken" * 40  # 320 letters and no space: a paste from a phone's 
 LONG_NAME = "Northern and Western Regional Railway Operating Company (Demonstration) Limited"
 LONG_STATION = "Hogwarts Express Terminus Under The Castle On The Hill"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+ANY = re.compile(r"<any\(([^)]*)\):(\w+)>")
 # A poster or card is its paper's page (A4, A6) drawn at its size, to print at a desk or as a
 # PDF: a print sheet, not a page to read on a phone.
 PRINT_SHEETS = {"triage.site_sheet"}
@@ -104,7 +108,7 @@ def make_staff_data() -> dict:
         "national": make_user(email="nat@staff.example", role="national"),
         "officer": make_user(
             email="olive.officer.of.the.east.midlands.region@police.example.org.uk",
-            regions=("east-midlands", "wales", "yorkshire-and-the-humber"),
+            regions=("east-midlands", "wales", "yorkshire-humber"),
         ),
         "second factor": make_user(email="tom@staff.example", totp_secret=TOTP_SECRET),
     }
@@ -143,21 +147,21 @@ def make_staff_data() -> dict:
 
 
 def addresses(app, data: dict) -> list[tuple[str, str]]:
-    """(endpoint, path) for every staff GET page, each choice of an `any` parameter once."""
+    """(endpoint, path) for every staff GET page, each choice of an `any(...)` parameter once
+    (read from the rule as written: "<any(poster, card):kind>")."""
     found = []
     with app.test_request_context():
         for rule in staff_get_rules(app):
             if rule.endpoint == "triage.unknown":  # any other address: the staff 404 page
                 continue
+            choices = {name: items.split(",") for items, name in ANY.findall(rule.rule)}
             given = {**data["values"], **data["query"].get(rule.endpoint, {})}
-            missing = set(rule.arguments) - set(given) - {"kind"}
+            missing = set(rule.arguments) - set(given) - set(choices)
             assert not missing, f"{rule.rule}: give {missing} a value in make_staff_data"
-            kinds = rule._converters["kind"].items if "kind" in rule.arguments else [None]
-            for kind in kinds:
-                args = {name: given[name] for name in set(given) & set(rule.arguments)}
-                args |= data["query"].get(rule.endpoint, {})
-                if kind:
-                    args["kind"] = kind
+            fixed = {name: given[name] for name in set(rule.arguments) - set(choices)}
+            for chosen in itertools.product(*choices.values()):
+                args = fixed | data["query"].get(rule.endpoint, {})
+                args |= {name: value.strip() for name, value in zip(choices, chosen, strict=True)}
                 found.append((rule.endpoint, url_for(rule.endpoint, **args)))
     return found
 
