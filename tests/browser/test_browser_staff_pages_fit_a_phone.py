@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 
 LONG_EMAIL = "a.reporter.with.a.very.long.address." + "x" * 69 + "@example.org.uk"
 LONG_WORD = "Unbroken" * 40  # 320 letters and no space: a paste from a phone's notes
-LONG_NAME = "Northern and Western Regional Railway Operating Company Limited"  # 63 letters: at most 64
+LONG_NAME = (
+    "Northern and Western Regional Railway Operating Company Limited"  # 63 letters: at most 64
+)
 LONG_STATION = "Hogwarts Express Terminus Under The Castle On The Hill"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ANY = re.compile(r"<any\(([^)]*)\):(\w+)>")
