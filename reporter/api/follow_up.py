@@ -149,7 +149,7 @@ def add_sighting():
     answer = {
         "reference": report.reference,
         "again": again,
-        "guidance": guidance_json(guidance_for(facts)),
+        "guidance": guidance_json(guidance_for(facts), facts),
     }
     return jsonify(answer), 200 if again else 201
 
@@ -168,8 +168,8 @@ def schemas(ref) -> dict:
             "report. With danger true the guidance puts 999 first, and staff are alerted.",
             "required": ["reference", "code", "danger"],
             "properties": {
-                "reference": text,
-                "code": text,
+                "reference": {**text, "description": "the report's reference, e.g. LC-7KQD-9PRA"},
+                "code": {**text, "description": "the report's follow_up_code, from its 201"},
                 "danger": {"type": "boolean", "description": "a child in danger right now"},
                 "same_place": {
                     "type": ["boolean", "null"],
@@ -177,6 +177,10 @@ def schemas(ref) -> dict:
                 },
                 **{
                     name: _field_schema(fields[field], ref) for name, field in SIGHTING_TEXT.items()
+                },
+                "details": {
+                    **_field_schema(fields["description"], ref),
+                    "description": "what is different this time, in the reporter's words",
                 },
             },
             "additionalProperties": False,
@@ -188,19 +192,24 @@ def schemas(ref) -> dict:
         },
         "SightingStored": {
             "type": "object",
+            "description": "the sighting is stored with the report",
             "required": ["reference", "again", "guidance"],
             "properties": {
-                "reference": {"type": "string"},
+                "reference": {"type": "string", "description": "the report's reference"},
                 "again": {
                     "type": "boolean",
                     "description": "sent before under the same Idempotency-Key: stored once",
                 },
-                "guidance": {"$ref": "#/components/schemas/Guidance"},
+                "guidance": {
+                    "$ref": "#/components/schemas/Guidance",
+                    "description": "who to contact now about this sighting",
+                },
             },
             "additionalProperties": False,
         },
         "FollowUpRequest": {
             "type": "object",
+            "description": "a report's reference and its follow-up code",
             "required": list(FIELDS),
             "properties": {
                 "reference": {**text, "description": "as given, e.g. LC-7KQD-9PRA"},
@@ -214,10 +223,14 @@ def schemas(ref) -> dict:
         },
         "FollowUpStatus": {
             "type": "object",
+            "description": "where the report is now",
             "required": ["reference", "status", "status_text"],
             "properties": {
-                "reference": {"type": "string"},
-                "status": {"enum": [s.value for s in Status]},
+                "reference": {"type": "string", "description": "the report's reference"},
+                "status": {
+                    "enum": [s.value for s in Status],
+                    "description": "the report's status code, for a program; show status_text",
+                },
                 "status_text": {
                     "type": "string",
                     "description": "where the report is, in the reporter's words",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reporter.api import follow_up as follow_up_api
+from reporter.api import openapi_examples as examples_of
 from reporter.codes import Consent, Priority
 from reporter.i18n import offered as offered_languages
 from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
@@ -20,52 +21,129 @@ from reporter.services import idempotency, intake
 from reporter.services.reports import REFERENCE_ALPHABET
 
 
-def _schemas(ref: Reference) -> dict:
+def _described(description: str, schema: dict) -> dict:
+    return {"description": description, **schema}
+
+
+def _guidance_schemas(ref: Reference) -> dict:
     nullable_text = {"type": ["string", "null"]}
     return {
         "Region": {
             "type": "object",
+            "description": "one of the ten policing regions: its prevention officer gets "
+            "the report",
             "required": ["id", "name"],
-            "properties": {"id": {"enum": list(ref.regions)}, "name": {"type": "string"}},
+            "properties": {
+                "id": _described("the region's id", {"enum": list(ref.regions)}),
+                "name": _described(
+                    "the region's name, in the answer's language", {"type": "string"}
+                ),
+            },
             "additionalProperties": False,
         },
         "Authority": {
             "type": "object",
+            "description": "someone to contact now, with a one-tap link",
             "required": ["id", "name", "phone", "sms", "link", "when"],
             "properties": {
-                "id": {"enum": list(ref.authorities)},
-                "name": {"type": "string"},
-                "phone": nullable_text,
-                "sms": nullable_text,
-                "link": {"type": ["string", "null"], "description": "tel:, sms: or https: link"},
-                "when": {"type": "string"},
+                "id": _described("the authority's id", {"enum": list(ref.authorities)}),
+                "name": _described("its name, in the answer's language", {"type": "string"}),
+                "phone": _described("the number to call, as written; null if none", nullable_text),
+                "sms": _described("the number to text; null if none", nullable_text),
+                "link": _described(
+                    "the link to open on the phone: tel:, sms: or https:; null if none",
+                    nullable_text,
+                ),
+                "when": _described(
+                    "when to contact it, in the answer's language", {"type": "string"}
+                ),
+            },
+            "additionalProperties": False,
+        },
+        "PoliceForce": {
+            "type": "object",
+            "description": "the territorial police force covering the place",
+            "required": ["id", "name"],
+            "properties": {
+                "id": _described("the force's id", {"enum": list(ref.forces)}),
+                "name": _described("its name as it gives it (not translated)", {"type": "string"}),
+            },
+            "additionalProperties": False,
+        },
+        "Council": {
+            "type": "object",
+            "description": "the council that runs children's services for most of the "
+            "postcode's sector (or district): a sector can straddle two councils",
+            "required": ["name"],
+            "properties": {
+                "name": _described("its name (not translated)", {"type": "string"}),
             },
             "additionalProperties": False,
         },
         "Guidance": {
             "type": "object",
-            "required": ["region", "priority", "authorities"],
+            "description": "who to contact now, most urgent first, and who covers the place",
+            "required": ["region", "priority", "authorities", "police_force", "council"],
             "properties": {
-                "region": {"oneOf": [{"$ref": "#/components/schemas/Region"}, {"type": "null"}]},
-                "priority": {"enum": [p.value for p in Priority]},
-                "authorities": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {"$ref": "#/components/schemas/Authority"},
-                },
+                "region": _described(
+                    "the region the report goes to; null when the place does not tell "
+                    "(the national team gets it) or is outside England and Wales",
+                    {"oneOf": [{"$ref": "#/components/schemas/Region"}, {"type": "null"}]},
+                ),
+                "priority": _described(
+                    "urgent when a child is in danger now; high for a serious sign or "
+                    "several signs; otherwise normal",
+                    {"enum": [p.value for p in Priority]},
+                ),
+                "authorities": _described(
+                    "whom to contact, most urgent first (999 first when a child is in danger)",
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"$ref": "#/components/schemas/Authority"},
+                    },
+                ),
+                "police_force": _described(
+                    "the police force for the place, by name, as the reporter's page names "
+                    "it beside 101: from the postcode, else the station. On the railway "
+                    "British Transport Police polices too (its text service is then among "
+                    "the authorities). Null when what was sent does not tell, or the "
+                    "postcode is outside England and Wales",
+                    {"oneOf": [{"$ref": "#/components/schemas/PoliceForce"}, {"type": "null"}]},
+                ),
+                "council": _described(
+                    "the council for the postcode area, as the reporter's page names it "
+                    "beside children's services; from a postcode only, null without one "
+                    "or when the postcode is unknown",
+                    {"oneOf": [{"$ref": "#/components/schemas/Council"}, {"type": "null"}]},
+                ),
             },
             "additionalProperties": False,
         },
+    }
+
+
+def _schemas(ref: Reference) -> dict:
+    station = {"$ref": "#/components/schemas/Station"}
+    return _guidance_schemas(ref) | {
         "NewReport": new_report_schema(ref),
         "Created": {
             "type": "object",
+            "description": "the report is stored",
             "required": ["reference", "guidance", "follow_up_code"],
             "properties": {
-                "reference": {
-                    "type": "string",
-                    "pattern": f"^LC-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$",
-                },
-                "guidance": {"$ref": "#/components/schemas/Guidance"},
+                "reference": _described(
+                    "the report's reference, for the reporter to keep and to give to anyone "
+                    "they contact",
+                    {
+                        "type": "string",
+                        "pattern": f"^LC-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$",
+                    },
+                ),
+                "guidance": _described(
+                    "who to contact now: show it to the reporter",
+                    {"$ref": "#/components/schemas/Guidance"},
+                ),
                 "follow_up_code": {
                     "type": ["string", "null"],
                     "pattern": follow_up_api.CODE_PATTERN,
@@ -74,31 +152,38 @@ def _schemas(ref: Reference) -> dict:
                 },
                 "station": {
                     "type": "object",
-                    "description": "the station the `station` sent settled on, with the "
-                    "others it may be",
+                    "description": "only when a `station` was sent and settled on one: that "
+                    "station, with the others the name may be",
                     "required": ["crs", "name", "did_you_mean"],
                     "properties": {
                         **_STATION_PROPERTIES,
-                        "did_you_mean": {
-                            "type": "array",
-                            "items": {"$ref": "#/components/schemas/Station"},
-                        },
+                        "did_you_mean": _described(
+                            "other stations the name fits, busiest first, to offer the "
+                            "reporter (empty when none)",
+                            {"type": "array", "items": station},
+                        ),
                     },
                     "additionalProperties": False,
                 },
                 "place_unclear": {
                     "type": "object",
-                    "description": "the `station` sent settled on no station (unknown, or "
-                    "a name that fits stations in several regions): it was kept as the place "
-                    "and the report routed by what else it says. The report is stored.",
+                    "description": "only when the `station` sent settled on no station "
+                    "(unknown, or a name that fits stations in several regions): it was kept "
+                    "as the place and the report routed by what else it says. The report is "
+                    "stored.",
                     "required": ["message", "station_as_typed", "candidates"],
                     "properties": {
-                        "message": {"type": "string"},
-                        "station_as_typed": {"type": "string"},
-                        "candidates": {
-                            "type": "array",
-                            "items": {"$ref": "#/components/schemas/Station"},
-                        },
+                        "message": _described(
+                            "what happened, for the reporter, in their language",
+                            {"type": "string"},
+                        ),
+                        "station_as_typed": _described(
+                            "the station as it was sent", {"type": "string"}
+                        ),
+                        "candidates": _described(
+                            "stations it may be, busiest first (empty when none fits)",
+                            {"type": "array", "items": station},
+                        ),
                     },
                     "additionalProperties": False,
                 },
@@ -107,16 +192,27 @@ def _schemas(ref: Reference) -> dict:
         },
         "Station": {
             "type": "object",
+            "description": "a station",
             "required": ["crs", "name"],
             "properties": _STATION_PROPERTIES,
             "additionalProperties": False,
         },
         "Errors": {
             "type": "object",
+            "description": "what to correct, by field; with the guidance when the report "
+            "itself was readable",
             "required": ["errors"],
             "properties": {
-                "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-                "guidance": {"$ref": "#/components/schemas/Guidance"},
+                "errors": _described(
+                    "a message in the reporter's language for each field (its JSON name, "
+                    "`contact` or `contact.phone` inside it, or a header such as "
+                    "`Idempotency-Key` or `authorization`, or `rate_limit`, `storage`, `body`)",
+                    {"type": "object", "additionalProperties": {"type": "string"}},
+                ),
+                "guidance": _described(
+                    "who to contact now, even though the report was not stored",
+                    {"$ref": "#/components/schemas/Guidance"},
+                ),
             },
             "additionalProperties": False,
         },
@@ -125,8 +221,12 @@ def _schemas(ref: Reference) -> dict:
             "description": "any other error: what went wrong, and who to call meanwhile",
             "required": ["error", "authorities"],
             "properties": {
-                "error": {"type": "string"},
-                "authorities": {"type": "array", "items": {"enum": list(ref.authorities)}},
+                "error": _described("what went wrong, in a sentence", {"type": "string"}),
+                "authorities": _described(
+                    "ids of the authorities to call meanwhile (999 first): their numbers are "
+                    "in any guidance answer",
+                    {"type": "array", "items": {"enum": list(ref.authorities)}},
+                ),
             },
             "additionalProperties": False,
         },
@@ -134,8 +234,12 @@ def _schemas(ref: Reference) -> dict:
 
 
 _STATION_PROPERTIES = {
-    "crs": {"type": "string", "pattern": "^[A-Z]{3}$"},
-    "name": {"type": "string"},
+    "crs": {
+        "type": "string",
+        "pattern": "^[A-Z]{3}$",
+        "description": "the station's 3-letter code (CRS), as on tickets",
+    },
+    "name": {"type": "string", "description": "the station's name"},
 }
 CLEANED = intake.CONTROL
 BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"
@@ -169,29 +273,77 @@ def _field_schema(spec: intake.Field, ref: Reference) -> dict:
         schema = {"type": ["string", "null"]}
         if spec.limit is not None:
             schema["maxLength"] = spec.limit
-    schema.update(_TEXT_RULES.get(spec.name, lambda ref: {})(ref))
+    schema.update(_FIELD_DOCS[spec.name](ref))  # every field is described
     schema.update(spec.json(ref))
     if "enum" in schema and not spec.required:
         schema["enum"] = [*schema["enum"], None]
     return schema
 
 
-_TEXT_RULES: dict[str, Callable[[Reference], dict]] = {
-    "postcode": lambda ref: {"pattern": _blank_or(ACCEPTED_PATTERN), "examples": ["LE1 6RN"]},
+_FIELD_DOCS: dict[str, Callable[[Reference], dict]] = {
+    "sector": lambda ref: {
+        "description": "where the reporter works (the setting): it decides which signs are "
+        "asked and who to contact",
+        "examples": ["rail", "delivery"],
+    },
+    "signs": lambda ref: {
+        "description": "the signs the reporter ticked, by id: only the chosen setting's own "
+        "and the general ones (allOf lists each setting's). At least one sign, or a "
+        "`description`",
+        "examples": [["hiding", "avoids-staff"]],
+    },
+    "danger": lambda ref: {
+        "description": "true when a child is in danger right now: the guidance puts 999 "
+        "first and the area's officer is alerted at once",
+    },
+    "postcode": lambda ref: {
+        "description": "where: a UK postcode (LE1 6RN) or its first half (LE1), any case "
+        "and spacing. It gives the region, the police force and the council. One of "
+        "`postcode`, `station` or `place` is needed",
+        "pattern": _blank_or(ACCEPTED_PATTERN),
+        "examples": ["LE1 6RN"],
+    },
     "station": lambda ref: {
-        "description": "a station's 3-letter CRS code, or its name as people say it "
+        "description": "where: a station's 3-letter CRS code, or its name as people say it "
         "('Euston', 'New Street', 'Cardiff'). Never refused: a name that settles on no "
         "station is kept as the place, and the 201 says so in `place_unclear`.",
         "examples": ["EUS", "London Waterloo", "New Street"],
     },
-    "phone": lambda ref: {"pattern": _blank_or(intake.PHONE.pattern)},
-    "email": lambda ref: {"pattern": _blank_or(EMAIL_PATTERN)},
+    "place": lambda ref: {
+        "description": "where, in the reporter's words (a platform, a street, a shop); a "
+        "postcode written in it is used to route the report",
+        "examples": ["Platform 3, by the ticket gates"],
+    },
     "seen_at": lambda ref: {
         "format": SEEN_AT_FORMAT,
         "pattern": _blank_or(SEEN_AT_PATTERN),
         "examples": ["2026-11-23T14:30"],
-        "description": "UK local time in the last year, not in the future; omit for now. "
-        "Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",
+        "description": "when it was seen: UK local time in the last year, not in the "
+        "future; omit for now. Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",
+    },
+    "description": lambda ref: {
+        "description": "what the reporter saw, in their own words (kept encrypted). Needed "
+        "when no sign is ticked",
+        "examples": ["Two boys of about 14 waiting by the toilets for an hour."],
+    },
+    "young": lambda ref: {
+        "description": "true when the reporter is under 18 themselves: Childline is offered",
+    },
+    "consent": lambda ref: {
+        "description": "what the team may do with the reporter's details: "
+        + "; ".join(f"`{c.value}`: {c.label}" for c in Consent)
+        + ". Anonymous (the default) means no name, phone or email",
+    },
+    "name": lambda ref: {"description": "the reporter's name (optional)"},
+    "phone": lambda ref: {
+        "description": "a phone number to reach the reporter (UK or +international)",
+        "pattern": _blank_or(intake.PHONE.pattern),
+        "examples": ["07700 900123"],
+    },
+    "email": lambda ref: {
+        "description": "an email address to reach the reporter",
+        "pattern": _blank_or(EMAIL_PATTERN),
+        "examples": ["sam@example.com"],
     },
 }
 
@@ -207,6 +359,9 @@ def _contact_schema(ref: Reference) -> dict:
     blank = {"pattern": BLANK}
     return {
         "type": ["object", "null"],
+        "description": "who the reporter is, if they choose to say: omit it (or null) to "
+        "stay anonymous; to share details, a `consent` other than anonymous and a phone or "
+        "an email",
         "properties": properties,
         "additionalProperties": False,
         "anyOf": [
@@ -247,6 +402,8 @@ def new_report_schema(ref: Reference) -> dict:
     visible = {"type": "string", "pattern": VISIBLE}
     return {
         "type": "object",
+        "description": "a report: the setting, whether a child is in danger, where (a "
+        "postcode, a station or the place in words), and what was seen (signs or words)",
         "required": [f.key for f in top if f.required],
         "properties": properties,
         "additionalProperties": False,
@@ -309,88 +466,135 @@ def _too_many_reports() -> dict:
     }
 
 
-def openapi_document(ref: Reference) -> dict:
+def _with_examples(operation: dict, requests: dict | None, responses: dict[str, dict]) -> dict:
+    """The operation with its examples: the request's, and each response's by status."""
+    if requests:
+        operation["requestBody"]["content"]["application/json"]["examples"] = requests
+    for status, named in responses.items():
+        operation["responses"][status]["content"]["application/json"]["examples"] = named
+    return operation
+
+
+def _query(ref: Reference) -> list[dict]:
+    """The parameters of GET /guidance, each described, with its value in each example."""
     sign = "(?:" + "|".join(ref.signs) + ")"
     flag = {"type": "string", "pattern": "^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$"}
     fields = intake.FIELDS_BY_NAME
     query = [
-        ("sector", True, {"type": "string", "enum": list(ref.sectors)}),
-        ("danger", False, flag),
-        ("young", False, flag),
+        ("sector", True, {"type": "string", "enum": list(ref.sectors)}, None),
+        ("danger", False, flag, "true when a child is in danger right now (999 first)"),
+        ("young", False, flag, "true when the reporter is under 18 (Childline is offered)"),
         (
             "signs",
             False,
-            {
-                "type": "string",
-                "pattern": rf"^,*(?:{sign}(?:,+{sign})*)?,*$",
-                "description": "comma-separated sign ids",
-            },
+            {"type": "string", "pattern": rf"^,*(?:{sign}(?:,+{sign})*)?,*$"},
+            "the signs seen, as comma-separated ids (any setting's)",
         ),
-        ("postcode", False, _field_schema(fields["postcode"], ref) | {"type": "string"}),
-        ("station", False, {**_field_schema(fields["station"], ref), "type": "string"}),
+        ("postcode", False, _field_schema(fields["postcode"], ref) | {"type": "string"}, None),
+        ("station", False, {**_field_schema(fields["station"], ref), "type": "string"}, None),
         (
             "lang",
             False,
-            {
-                "type": "string",
-                "description": "the language of the answer (one of "
-                + ", ".join(offered_languages())
-                + "); otherwise Accept-Language decides",
-            },
+            {"type": "string"},
+            "the language of the answer (one of "
+            + ", ".join(offered_languages())
+            + "); otherwise Accept-Language decides",
         ),
     ]
+    examples = examples_of.guidance_queries()
+    parameters = []
+    for name, required, schema, description in query:
+        if description is None:
+            description = _FIELD_DOCS[name](ref)["description"]
+        parameter = {"name": name, "in": "query", "required": required, "schema": schema}
+        parameter["description"] = description
+        if name in examples:
+            parameter["examples"] = examples[name]
+        parameters.append(parameter)
+    return parameters
+
+
+def _follow_up_paths() -> dict:
+    paths = follow_up_api.paths(_response, _IDEMPOTENCY_KEY)
+    _with_examples(
+        paths["/follow-up"]["post"],
+        examples_of.follow_up_requests(),
+        examples_of.follow_up_responses(),
+    )
+    _with_examples(
+        paths["/follow-up/sightings"]["post"],
+        examples_of.sighting_requests(),
+        examples_of.sighting_responses(),
+    )
+    return paths
+
+
+def openapi_document(ref: Reference) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "LookCloser Reporter API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "paths": {
             "/guidance": {
-                "get": {
-                    "summary": "Who to contact, and the region, for a situation",
-                    "parameters": [
-                        {"name": n, "in": "query", "required": r, "schema": s} for n, r, s in query
-                    ],
-                    "responses": {
-                        "200": _response("Guidance", "Guidance"),
-                        "400": _response("Invalid query", "Errors"),
-                        "429": _response("Too many requests; see Retry-After", "Problem"),
-                    },
-                }
-            },
-            "/reports": {
-                "post": {
-                    "summary": "Make a report",
-                    # No key works; a partner's key records the partner (see partnerKey).
-                    "security": [{}, {"partnerKey": []}],
-                    "parameters": [_IDEMPOTENCY_KEY],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/NewReport"}
-                            }
+                "get": _with_examples(
+                    {
+                        "summary": "Who to contact, and the region, for a situation",
+                        "description": "What the reporter should do now, before or without "
+                        "a report: the same guidance a report's 201 carries. Stores nothing.",
+                        "parameters": _query(ref),
+                        "responses": {
+                            "200": _response("Guidance", "Guidance"),
+                            "400": _response("Invalid query", "Errors"),
+                            "429": _response("Too many requests; see Retry-After", "Problem"),
                         },
                     },
-                    "responses": {
-                        "201": _response("Stored, with guidance", "Created"),
-                        "400": _response(
-                            "Invalid report or Idempotency-Key, or a body that is not JSON",
-                            "Errors",
-                        ),
-                        "401": _response("A wrong or revoked partner API key", "Errors"),
-                        "413": _response("The body is over 64 KiB", "Problem"),
-                        "415": _response("The body is not application/json", "Errors"),
-                        "422": _response(
-                            "The Idempotency-Key was used before for a report with other "
-                            "answers: not stored; guidance given",
-                            "Errors",
-                        ),
-                        "429": _too_many_reports(),
-                        "503": _response("Not stored; guidance still given", "Errors"),
-                    },
-                }
+                    None,
+                    examples_of.guidance_responses(),
+                )
             },
-            **follow_up_api.paths(_response, _IDEMPOTENCY_KEY),
+            "/reports": {
+                "post": _with_examples(
+                    {
+                        "summary": "Make a report",
+                        "description": "Store a report and answer who to contact now. Send "
+                        "`Content-Type: application/json`, an `Idempotency-Key` (a new random "
+                        "one per report, the same on every retry) and, if the LookCloser team "
+                        "gave you one, your API key as `Authorization: Bearer lck_...`. Show the "
+                        "reporter the `guidance`, the `reference` and the `follow_up_code`.",
+                        # No key works; a partner's key records the partner (see partnerKey).
+                        "security": [{}, {"partnerKey": []}],
+                        "parameters": [_IDEMPOTENCY_KEY],
+                        "requestBody": {
+                            "required": True,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/NewReport"}
+                                }
+                            },
+                        },
+                        "responses": {
+                            "201": _response("Stored, with guidance", "Created"),
+                            "400": _response(
+                                "Invalid report or Idempotency-Key, or a body that is not JSON",
+                                "Errors",
+                            ),
+                            "401": _response("A wrong or revoked partner API key", "Errors"),
+                            "413": _response("The body is over 64 KiB", "Problem"),
+                            "415": _response("The body is not application/json", "Errors"),
+                            "422": _response(
+                                "The Idempotency-Key was used before for a report with other "
+                                "answers: not stored; guidance given",
+                                "Errors",
+                            ),
+                            "429": _too_many_reports(),
+                            "503": _response("Not stored; guidance still given", "Errors"),
+                        },
+                    },
+                    examples_of.report_requests(),
+                    examples_of.report_responses(),
+                )
+            },
+            **_follow_up_paths(),
         },
         "components": {
             "schemas": _schemas(ref) | follow_up_api.schemas(ref),

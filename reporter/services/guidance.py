@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import current_app
 
 from reporter.campaign import campaign_data
-from reporter.reference import Authority
+from reporter.reference import Authority, Force
 from reporter.routing import Decision, Facts, decide
 from reporter.services.reference_admin import effective_reference
 
@@ -48,15 +48,17 @@ class Summary:
     council: str | None = None
 
 
-def summary_for(
-    reference_code: str,
-    *,
-    postcode: str | None,
-    station_crs: str | None,
-    place: str | None,
-    seen_at: datetime | None,
-    sign_ids: list[str] | tuple[str, ...] = (),
-) -> Summary:
+@dataclass(frozen=True)
+class Local:
+    """Who covers the place: the territorial police force (from the postcode, else the
+    station) and the council that runs children's services for most of the postcode's sector
+    or district (from a postcode only). None when what was given does not tell us."""
+
+    force: Force | None = None
+    council: str | None = None
+
+
+def local_to(*, postcode: str | None, station_crs: str | None) -> Local:
     ref = campaign_data()
     postcodes = current_app.extensions["reporter_postcodes"]
     station = ref.stations.get(station_crs) if station_crs else None
@@ -67,12 +69,26 @@ def summary_for(
         force_id = match.force if match.known else force_id
         found = postcodes.council_for(postcode)
         council = found.name if found else None
-    force = ref.forces.get(force_id) if force_id else None
+    return Local(force=ref.forces.get(force_id) if force_id else None, council=council)
+
+
+def summary_for(
+    reference_code: str,
+    *,
+    postcode: str | None,
+    station_crs: str | None,
+    place: str | None,
+    seen_at: datetime | None,
+    sign_ids: list[str] | tuple[str, ...] = (),
+) -> Summary:
+    ref = campaign_data()
+    station = ref.stations.get(station_crs) if station_crs else None
+    local = local_to(postcode=postcode, station_crs=station_crs)
     return Summary(
         reference=reference_code,
         where=station.name if station else (postcode or place),
         seen_at=seen_at,
         signs=tuple(ref.signs[s].label for s in sign_ids if s in ref.signs),
-        force=force.name if force else None,
-        council=council,
+        force=local.force.name if local.force else None,
+        council=local.council,
     )
