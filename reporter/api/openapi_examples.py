@@ -277,22 +277,22 @@ SIGHTING = {
     "reference": REFERENCE,
     "code": CODE,
     "danger": False,
-    "same_place": True,
-    "details": "The same two boys, now with a different man.",
+    "station": "Leicester",
+    "details": "The same two boys, on platform 2 this time, with a different man.",
 }
 
 
 def sighting_requests() -> dict:
     return {
-        SEEN_AGAIN: example("Seen again at the same place", SIGHTING),
+        SEEN_AGAIN: example("Seen again, at a station", SIGHTING),
         WRONG_CODE: example(
             "A code that does not open the report", {**SIGHTING, "code": "AAAA-AAAA-AAAA-AAAA"}
         ),
     }
 
 
-def sighting_responses(guidance: dict = RAIL_GUIDANCE) -> dict[str, dict]:
-    stored = {"reference": REFERENCE, "again": False, "guidance": guidance}
+def sighting_responses() -> dict[str, dict]:
+    stored = {"reference": REFERENCE, "again": False, "guidance": RAIL_GUIDANCE}
     return {
         "201": {SEEN_AGAIN: example("Stored, with who to contact now", stored)},
         "404": {
