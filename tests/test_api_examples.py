@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 from jsonschema import Draft202012Validator
+from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from reporter.api import openapi_examples as ex
 from reporter.extensions import limiter
@@ -85,6 +86,13 @@ def examples_in(document: dict) -> Iterator[tuple[str, dict, object, bool]]:
     for where, schema in declared_properties(document["components"]["schemas"]):
         for value in schema.get("examples", []):
             yield where, schema, value, True
+
+
+def test_the_document_is_valid_openapi_3_1_examples_and_all(document):
+    assert [e.message for e in OpenAPIV31SpecValidator(document).iter_errors()] == []
+    broken = copy.deepcopy(document)
+    broken["paths"]["/guidance"]["get"]["parameters"][0]["examples"] = ["rail"]  # not a map
+    assert list(OpenAPIV31SpecValidator(broken).iter_errors())
 
 
 def test_every_property_of_every_schema_is_described(document):
