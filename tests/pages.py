@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from html import unescape
 
 import html5lib
 
@@ -55,3 +56,11 @@ def read(response, status: int = 200) -> Page:
     html = page.find_all("html")[0]
     assert html.get("lang") and html.get("dir") in ("ltr", "rtl")
     return page
+
+
+def shown_once(html: str, field_id: str) -> str:
+    """The secret a shown-once page holds (triage/_macros.html shown_once): its read-only field's
+    whole text."""
+    found = re.search(rf'<textarea id="{field_id}"[^>]*\breadonly\b[^>]*>([^<]*)</textarea>', html)
+    assert found, f"no read-only field {field_id}"
+    return unescape(found.group(1))

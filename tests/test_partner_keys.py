@@ -13,6 +13,7 @@ from reporter.models import PartnerKey, Report
 from reporter.services import partner_keys
 from tests.conftest import TEST_REDIS_URL, missing_service
 from tests.factories import make_partner, make_user
+from tests.pages import shown_once
 from tests.triage.conftest import audit_rows, sign_in
 
 API = {
@@ -177,7 +178,7 @@ def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(client):
     assert response.status_code == 200
     row = db.session.scalar(select(PartnerKey))
     html = response.get_data(as_text=True)
-    key = html.split('id="api-key">', 1)[1].split("<", 1)[0]
+    key = shown_once(html, "api-key")
     assert partner_keys.key_hash(key) == row.key_hash
     page = client.get(f"/triage/partners/{partner.id}").get_data(as_text=True)
     assert key not in page and row.prefix in page  # never shown again

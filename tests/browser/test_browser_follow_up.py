@@ -42,6 +42,8 @@ def test_the_code_is_copied_and_opens_the_reports_status(reporter, lang):
     copy = page.get_by_role("button", name=person.t("Copy the code"), exact=True)
     copy.click()
     expect(page.locator("button[data-copy]")).to_have_text(person.t("Copied"))
+    # ... and said to screen readers, from a live region that was empty at load.
+    expect(page.get_by_role("status").filter(has_text=person.t("Copied"))).to_have_count(1)
     assert page.evaluate("navigator.clipboard.readText()") == code
     follow_up(person, reference, code)
     expect(page.locator(".status-words")).to_have_text(person.t(str(STATUS_WORDS[Status.NEW])))

@@ -10,7 +10,7 @@ from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
 from reporter.services.staff import find_user
 from tests.factories import make_user
-from tests.pages import read
+from tests.pages import read, shown_once
 from tests.triage.conftest import audit_rows, log_in, sign_in
 
 
@@ -127,7 +127,7 @@ def test_an_admin_adds_a_user_and_hands_over_a_one_time_set_up_link(client, admi
     )  # fmt: skip
     page = read(response)
     assert "It works once, for 72 hours" in page.text
-    link = re.search(r'<p class="reference secret">([^<]+)</p>', page.html).group(1)
+    link = shown_once(page.html, "setup-link")
     assert link.startswith("http://127.0.0.1:5000/triage/setup?t=")
     created = user("new@staff.example")
     assert (created.role, created.region_ids, created.totp_required) == (
@@ -216,12 +216,10 @@ def test_an_admin_deactivates_and_reactivates_but_not_themselves(client, admin):
 def test_an_admin_resets_a_password(client, admin):
     officer = make_user(email="o@staff.example")
     response = client.post(f"/triage/users/{officer.id}/password")
-    password = re.search(
-        r'<p class="reference secret">([^<]+)</p>', response.get_data(as_text=True)
-    )
+    password = shown_once(read(response).html, "password")
     other = client.application.test_client()
     assert log_in(other, "o@staff.example").status_code == 200
-    assert log_in(other, "o@staff.example", password.group(1)).status_code == 303
+    assert log_in(other, "o@staff.example", password).status_code == 303
 
 
 def test_the_users_page_lists_everyone(client, admin):
