@@ -19,6 +19,7 @@ import hashlib
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import brotli
 from flask import Response, current_app, request
@@ -117,7 +118,10 @@ class _Accepted:
     brotli: bool
 
 
+@lru_cache(maxsize=256)
 def _encodings(header: str) -> _Accepted:
+    """What an Accept-Encoding header takes. Browsers send a handful of distinct headers
+    ("gzip, deflate, br", "gzip, deflate, br, zstd"), so each is parsed once per process."""
     accept = parse_accept_header(header, Accept)
     return _Accepted(gzip=accept["gzip"] > 0, brotli=accept["br"] > 0)
 
