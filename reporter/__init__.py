@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from reporter import campaign, resilience
+from reporter import campaign, crypto, resilience
 from reporter import config as config_module
 from reporter.crypto import DataCipher, development_key
 from reporter.extensions import babel, csrf, db, limiter, migrate
@@ -48,7 +48,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     # Reference data is checked here: the app does not start on inconsistent data.
     app.extensions[campaign.EXTENSION] = get_reference()
     app.extensions["reporter_postcodes"] = PostcodeIndex.from_file()
-    app.extensions["reporter_cipher"] = DataCipher(app.config["REPORTER_DATA_KEY"])
+    app.extensions[crypto.EXTENSION] = DataCipher(app.config["REPORTER_DATA_KEY"])
 
     db.init_app(app)
     resilience.init_app(app)  # after db: releases the session without raising

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlalchemy import func, insert, select
 
-from reporter.crypto import DataCipher, new_key
+from reporter.crypto import DataCipher, new_key, runtime_cipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, Report, ReportEvent, ReportSearchToken, StaffUser
 from reporter.services import key_rotation, reference_admin, staff, subject_access, triage
@@ -81,7 +81,7 @@ def test_rotation_re_encrypts_everything_with_progress_and_keeps_search_working(
     # Everything reads with the new key alone: the old one can go.
     with apps.new_only.app_context():
         report = db.session.scalars(select(Report).where(Report.place_enc.is_not(None))).first()
-        cipher = apps.new_only.extensions["reporter_cipher"]
+        cipher = runtime_cipher()
         place = cipher.decrypt(report.place_enc, f"{report.reference}:place")
         assert place.startswith("Platform ")
         assert json.loads(cipher.decrypt(report.contact_enc, f"{report.reference}:contact")) == (
@@ -144,7 +144,7 @@ def test_ten_thousand_reports_rotate_on_postgresql(make_app, capsys):
         missing_service("TEST_DATABASE_URL is not set: rotating 10,000 reports NOT tested")
     old = make_app()
     with old.app_context():
-        cipher = old.extensions["reporter_cipher"]
+        cipher = runtime_cipher()
         rows = []
         for n in range(ROTATE_COUNT):
             reference = new_reference()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 
-from reporter.crypto import DataCipher
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, Report, ReportEvent, ReportSearchToken, StaffUser
 from reporter.models_follow_up import OfficerQuestion, Sighting
@@ -32,10 +32,6 @@ REPORT_FIELDS = ("postcode", "place", "description", "contact")
 BATCH = 500
 
 Progress = Callable[[str, int, int], None]  # (what, done so far, total at the start)
-
-
-def _cipher() -> DataCipher:
-    return current_app.extensions["reporter_cipher"]
 
 
 def _not_newest(column, key_id: bytes):
@@ -55,7 +51,8 @@ def _reports_pending(key_id: bytes):
 
 
 def _rotate_reports(after: int, batch: int) -> tuple[int, int]:
-    cipher, key_id = _cipher(), _cipher().current_key_id
+    cipher = runtime_cipher()
+    key_id = cipher.current_key_id
     search_key = current_app.extensions["reporter_search_key"]
     columns = [getattr(Report, f"{f}_enc") for f in REPORT_FIELDS]
     rows = db.session.execute(
@@ -96,7 +93,7 @@ def _rotate_events(after: int, batch: int) -> tuple[int, int]:
 
 
 def _rotate_staff(after: int, batch: int) -> tuple[int, int]:
-    cipher = _cipher()
+    cipher = runtime_cipher()
     rows = db.session.execute(
         select(StaffUser.id, StaffUser.totp_secret_enc)
         .where(_not_newest(StaffUser.totp_secret_enc, cipher.current_key_id), StaffUser.id > after)
@@ -128,7 +125,7 @@ def _rotate_report_rows(
 ) -> tuple[int, int]:
     """Rows that belong to a report (timeline entries, sightings, questions), each field sealed
     to `context(reference, row id, field)`: a batch of them under the newest key."""
-    cipher = _cipher()
+    cipher = runtime_cipher()
     columns = [getattr(model, f"{f}_enc") for f in fields]
     rows = db.session.execute(
         select(model.id, Report.reference, *columns)
@@ -167,7 +164,7 @@ def _rotate_questions(after: int, batch: int) -> tuple[int, int]:
 
 def _rotate_force_reasons(_after: int, _batch: int) -> tuple[int, int]:
     """A few rows at most (one per moved police force): one batch."""
-    cipher = _cipher()
+    cipher = runtime_cipher()
     rows = db.session.scalars(
         select(ForceRegion).where(_not_newest(ForceRegion.reason_enc, cipher.current_key_id))
     ).all()
@@ -177,7 +174,7 @@ def _rotate_force_reasons(_after: int, _batch: int) -> tuple[int, int]:
 
 
 def steps() -> list[Step]:
-    key_id = _cipher().current_key_id
+    key_id = runtime_cipher().current_key_id
     return [
         Step("reports", _reports_pending(key_id), _rotate_reports),
         Step("timeline entries", _not_newest(ReportEvent.text_enc, key_id), _rotate_events),

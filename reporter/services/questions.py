@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import OfficerQuestion, Report, StaffUser, utcnow
 from reporter.services import audit, notify, outbox
 from reporter.services.access import can_act
-from reporter.services.reports import cipher
 
 QUESTION_MAX_LENGTH = 1000
 ANSWER_MAX_LENGTH = 2000
@@ -27,7 +27,7 @@ def _context(report: Report, question: OfficerQuestion, name: str) -> str:
 
 def text_of(report: Report, question: OfficerQuestion, name: str) -> str | None:
     sealed = getattr(question, f"{name}_enc")
-    return cipher().decrypt(sealed, _context(report, question, name))
+    return runtime_cipher().decrypt(sealed, _context(report, question, name))
 
 
 def _clean(text: str | None, limit: int) -> str | None:
@@ -53,7 +53,9 @@ def ask(report: Report, actor: StaffUser, text: str | None) -> OfficerQuestion:
     question = OfficerQuestion(report_id=report.id, asked_by_id=actor.id, asked_at=utcnow())
     db.session.add(question)
     db.session.flush()  # the id binds the ciphertext to this question
-    question.question_enc = cipher().encrypt(cleaned, _context(report, question, "question"))
+    question.question_enc = runtime_cipher().encrypt(
+        cleaned, _context(report, question, "question")
+    )
     audit.record("question_asked", actor=actor, report=report)
     db.session.commit()
     return question
@@ -81,7 +83,7 @@ def answer(report: Report, question_id: int | None, text: str | None) -> Officer
     cleaned = _clean(text, ANSWER_MAX_LENGTH)
     if cleaned is None:
         raise QuestionError("no answer")
-    question.answer_enc = cipher().encrypt(cleaned, _context(report, question, "answer"))
+    question.answer_enc = runtime_cipher().encrypt(cleaned, _context(report, question, "answer"))
     question.answered_at = utcnow()
     assignee = report.assigned_to
     to = [assignee.email] if assignee and assignee.active else notify.recipients_for(report)

@@ -12,7 +12,6 @@ from datetime import datetime
 from functools import cache
 from typing import Protocol
 
-from flask import current_app
 from sqlalchemy import String, Table, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.campaign import campaign_data
 from reporter.codes import Consent, Priority, RegionSource, Status
-from reporter.crypto import DataCipher
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report, ReportSearchToken, ReportSign, urgency_of, utcnow
 from reporter.reference.stations import StationMatch
@@ -88,14 +87,10 @@ def new_reference() -> str:
     return f"LC-{chars[:4]}-{chars[4:]}"
 
 
-def cipher() -> DataCipher:
-    return current_app.extensions["reporter_cipher"]
-
-
 def _build(
     new: NewReport, decision: Decision, reference: str, follow_up_hash: str | None = None
 ) -> Report:
-    seal = cipher().encrypt
+    seal = runtime_cipher().encrypt
     contact = None
     if new.consent != Consent.ANONYMOUS:
         contact = json.dumps(new.contact.__dict__, ensure_ascii=False)
@@ -319,4 +314,4 @@ def find_report(reference: str) -> Report | None:
 
 def decrypt_field(report: Report | Sealed, name: str) -> str | None:
     """A report's encrypted field `name` (`<name>_enc`), sealed to its reference."""
-    return cipher().decrypt(getattr(report, f"{name}_enc"), f"{report.reference}:{name}")
+    return runtime_cipher().decrypt(getattr(report, f"{name}_enc"), f"{report.reference}:{name}")

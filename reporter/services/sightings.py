@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from reporter.codes import Priority
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import Report, Sighting, utcnow
 from reporter.reference import Reference
 from reporter.reference.stations import StationMatch
 from reporter.services import idempotency, notify, outbox
-from reporter.services.reports import cipher
 
 log = logging.getLogger(__name__)
 SEEN_AGAIN_ALERT = "seen-again"
@@ -51,7 +51,9 @@ def _context(report: Report, sighting: Sighting, name: str) -> str:
 
 
 def text_of(report: Report, sighting: Sighting, name: str) -> str | None:
-    return cipher().decrypt(getattr(sighting, f"{name}_enc"), _context(report, sighting, name))
+    return runtime_cipher().decrypt(
+        getattr(sighting, f"{name}_enc"), _context(report, sighting, name)
+    )
 
 
 def _stored_under(key: str | None) -> Sighting | None:
@@ -95,7 +97,11 @@ def record(report: Report, new: NewSighting) -> tuple[Sighting, bool]:
         return earlier, True
     values = {"postcode": new.postcode, "place": new.place, "details": new.details}
     for name, value in values.items():
-        setattr(sighting, f"{name}_enc", cipher().encrypt(value, _context(report, sighting, name)))
+        setattr(
+            sighting,
+            f"{name}_enc",
+            runtime_cipher().encrypt(value, _context(report, sighting, name)),
+        )
     if new.danger:
         _urgent(report, sighting)
     db.session.commit()

@@ -14,10 +14,10 @@ from functools import cache
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from sqlalchemy import select
 
 from reporter.codes import Role
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import StaffRegion, StaffUser, utcnow
 from reporter.reference import REGION_IDS
@@ -262,12 +262,12 @@ def sign_out(user: StaffUser, token: str | None) -> None:
 
 
 def _seal(user: StaffUser, secret: str) -> bytes:
-    cipher = current_app.extensions["reporter_cipher"]
+    cipher = runtime_cipher()
     return cipher.encrypt(secret, f"staff:{user.id}:totp")
 
 
 def totp_secret(user: StaffUser) -> str | None:
-    cipher = current_app.extensions["reporter_cipher"]
+    cipher = runtime_cipher()
     return cipher.decrypt(user.totp_secret_enc, f"staff:{user.id}:totp")
 
 

@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL, RegionSource, Status
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db, rows_changed
 from reporter.models import Report, ReportEvent, StaffUser
 from reporter.reference import Authority, Reference, Region, Sign, Station
@@ -52,10 +52,6 @@ class WorkflowError(ValueError):
     """The action is not allowed now; the message says why, for the person who tried."""
 
 
-def _cipher():
-    return current_app.extensions["reporter_cipher"]
-
-
 def _text_context(report: Report, event_id: int) -> str:
     return f"{report.reference}:event:{event_id}"
 
@@ -75,7 +71,7 @@ def add_event(
     db.session.add(event)
     if text is not None:
         db.session.flush()  # the id binds the ciphertext to this entry
-        event.text_enc = _cipher().encrypt(text, _text_context(report, event.id))
+        event.text_enc = runtime_cipher().encrypt(text, _text_context(report, event.id))
     return event
 
 
@@ -336,7 +332,7 @@ def timeline(report: Report, ref: Reference) -> list[TimelineEntry]:
     entries = [TimelineEntry(at=report.created_at, who=None, summary="Report received")]
     for event in events:
         summary, label = _summary(event, users, ref)
-        text = _cipher().decrypt(event.text_enc, _text_context(report, event.id))
+        text = runtime_cipher().decrypt(event.text_enc, _text_context(report, event.id))
         entries.append(
             TimelineEntry(
                 at=event.created_at,
