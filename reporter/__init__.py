@@ -47,7 +47,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 
     # Reference data is checked here: the app does not start on inconsistent data.
     app.extensions[campaign.EXTENSION] = get_reference()
-    app.extensions["reporter_postcodes"] = PostcodeIndex.from_file()
+    app.extensions[campaign.POSTCODES] = PostcodeIndex.from_file()
     app.extensions[crypto.EXTENSION] = DataCipher(app.config["REPORTER_DATA_KEY"])
 
     db.init_app(app)

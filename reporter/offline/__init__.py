@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, current_app, render_template, request, url_f
 from flask_babel import get_locale
 from flask_compress import Compress
 
+from reporter.campaign import campaign_data
 from reporter.i18n import offered
 from reporter.public.info import INFO_PAGES
 from reporter.routing import Facts, authorities_for
@@ -72,8 +73,7 @@ def worker_version() -> str:
 def offline_authorities(sector_id: str):
     """Who to contact, for the notice shown when a report waits on the phone. Routing is pure
     and needs no database, so these numbers are in the page, never behind a request."""
-    ref = current_app.extensions["reporter_reference"]
-    return authorities_for(Facts(sector=sector_id), ref)[0]
+    return authorities_for(Facts(sector=sector_id), campaign_data())[0]
 
 
 @bp.get("/sw.js")
@@ -82,7 +82,7 @@ def service_worker():
         "offline/sw.js",
         version=worker_version(),
         assets=[static_url(name) for name in PRECACHED],
-        sectors=list(current_app.extensions["reporter_reference"].sectors),
+        sectors=list(campaign_data().sectors),
         info=[url_for(endpoint, lang=None) for endpoint in INFO_PAGES],  # its language: added
         locales=list(offered()),
         wait_ms=ANSWER_WAIT_MS,

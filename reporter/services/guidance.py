@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-
-from reporter.campaign import campaign_data
+from reporter.campaign import campaign_data, postcode_index
 from reporter.reference import Authority
 from reporter.routing import Decision, Facts, decide
 from reporter.services.reference_admin import effective_reference
@@ -17,7 +15,7 @@ EMERGENCY = "emergency-999"
 
 
 def guidance_for(facts: Facts) -> Decision:
-    return decide(facts, effective_reference(), current_app.extensions["reporter_postcodes"])
+    return decide(facts, effective_reference(), postcode_index())
 
 
 def emergency_first(
@@ -58,7 +56,7 @@ def summary_for(
     sign_ids: list[str] | tuple[str, ...] = (),
 ) -> Summary:
     ref = campaign_data()
-    postcodes = current_app.extensions["reporter_postcodes"]
+    postcodes = postcode_index()
     station = ref.stations.get(station_crs) if station_crs else None
     force_id = station.force if station else None
     council = None

@@ -10,11 +10,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from reporter.bidi import shown_safely, text_problem
+from reporter.campaign import postcode_index
 from reporter.extensions import db
 from reporter.i18n import LOCALES
 from reporter.models import Partner, Site, StaffUser, utcnow
@@ -228,7 +228,7 @@ def region_of_place(
     region, _source = resolve_region(
         Facts(sector=sector, postcode=postcode, station=station_crs),
         ref or effective_reference(),
-        current_app.extensions["reporter_postcodes"],
+        postcode_index(),
     )
     return region
 
@@ -274,9 +274,7 @@ def check_site(
             draft.errors.append(f"Unknown station “{station}”: use its 3-letter code or name.")
     elif postcode:
         draft.postcode = normalise_postcode(postcode)
-        known = draft.postcode and current_app.extensions["reporter_postcodes"].force_for(
-            draft.postcode
-        )
+        known = draft.postcode and postcode_index().force_for(draft.postcode)
         if not draft.postcode:
             draft.errors.append(f"“{postcode}” is not a postcode, like LS1 4DY.")
         elif not known or not known.known:
