@@ -73,9 +73,10 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     csrf.exempt(public_bp)
     for module in (errors, favicon, security, templating):
         module.init_app(app)
-    from reporter import offline
+    from reporter import compression, offline, static_files
 
-    offline.init_app(app)
+    for module in (compression, static_files, offline):  # compression runs after the others
+        module.init_app(app)
 
     from reporter import cli, triage
 
