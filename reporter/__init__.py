@@ -53,9 +53,9 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     db.init_app(app)
     resilience.init_app(app)  # after db: releases the session without raising
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
-    from reporter.triage.partners import allow_large_import
+    from reporter import body_limits
 
-    app.before_request(allow_large_import)  # before CSRF reads the body
+    body_limits.init_app(app)  # before CSRF reads the body
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=request_locale)

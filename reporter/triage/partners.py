@@ -181,15 +181,6 @@ def set_site_active(partner_id: int, site_id: int):
     return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 
 
-def allow_large_import() -> None:
-    """A large partner's file is bigger than any other request: the file, or its echo when
-    confirmed (a form field), may be up to IMPORT_MAX_BYTES (with room for escaping). Set before
-    anything reads the body (CSRF, the staff checks), so create_app() runs it first."""
-    if request.endpoint == "triage.import_sites":
-        request.max_content_length = site_import.IMPORT_MAX_BYTES * 3
-        request.max_form_memory_size = site_import.IMPORT_MAX_BYTES * 2
-
-
 @bp.route("/partners/<int:partner_id>/import", methods=["GET", "POST"])
 @admin_only
 def import_sites(partner_id: int):
