@@ -5,15 +5,20 @@ revocable and audited."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.bidi import text_problem
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, StaffUser, utcnow
 from reporter.services import audit
 from reporter.services.partners import PartnerError
+from reporter.services.transaction import rolled_back_on_error
+
+log = logging.getLogger(__name__)
 
 KEY_PREFIX = "lck_"
 NAME_MAX_LENGTH = 64
@@ -24,6 +29,7 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+@rolled_back_on_error
 def create_key(
     partner: Partner, name: str, actor: StaffUser | None = None
 ) -> tuple[PartnerKey, str]:
@@ -64,6 +70,12 @@ def _codes(row: PartnerKey) -> dict:
     return {"partner_id": row.partner_id, "key_id": row.id, "name": row.name, "key": row.prefix}
 
 
+def key_of(partner: Partner, key_id: int) -> PartnerKey | None:
+    """The partner's key with this id; None when there is none, or it is another partner's."""
+    row = db.session.get(PartnerKey, key_id)
+    return row if row is not None and row.partner_id == partner.id else None
+
+
 def keys_of(partner: Partner) -> list[PartnerKey]:
     return list(
         db.session.scalars(
@@ -82,3 +94,14 @@ def key_for_request(key: str) -> PartnerKey | None:
     if row is None or row.revoked_at is not None or not row.partner.active:
         return None
     return row
+
+
+def look_up_key(key: str) -> tuple[PartnerKey | None, bool]:
+    """The live key this is (see key_for_request) and whether the database answered: when it
+    does not, (None, False), and the report goes on without the key."""
+    try:
+        return key_for_request(key), True
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("API key not checked: %s", type(exc).__name__)
+        return None, False

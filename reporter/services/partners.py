@@ -7,11 +7,12 @@ transaction. Messages here are for programme staff (English only).
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from reporter.bidi import shown_safely, text_problem
 from reporter.campaign import postcode_index
@@ -24,6 +25,9 @@ from reporter.routing import Facts, resolve_region
 from reporter.services import audit
 from reporter.services.reference_admin import effective_reference
 from reporter.services.reports import REFERENCE_ALPHABET
+from reporter.services.transaction import rolled_back_on_error
+
+log = logging.getLogger(__name__)
 
 # 27 letters and digits to the 7th: about 10^10 codes. With 10,000 live sites a guess finds one
 # once in a million tries, and a guess that misses learns nothing (it opens the plain form).
@@ -82,6 +86,17 @@ def find_site(raw_code: str | None) -> Site | None:
     return db.session.scalar(select(Site).where(Site.code == code))
 
 
+def look_up_site(raw_code: str | None) -> tuple[Site | None, bool]:
+    """The site of a code (see find_site) and whether the database answered. A database that
+    does not answer must never keep anyone from the form: the answer is then (None, False)."""
+    try:
+        return find_site(raw_code), True
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("entry code not looked up: %s", type(exc).__name__)
+        return None, False
+
+
 def live_site(raw_code: str | None) -> Site | None:
     site = find_site(raw_code)
     return site if site is not None and site.live else None
@@ -96,6 +111,16 @@ def find_partner(key: str) -> Partner | None:
     if key.isdigit():
         return db.session.get(Partner, int(key))
     return db.session.scalar(select(Partner).where(func.lower(Partner.name) == key.lower()))
+
+
+def partner_by_id(partner_id: int) -> Partner | None:
+    return db.session.get(Partner, partner_id)
+
+
+def site_of(partner: Partner, site_id: int) -> Site | None:
+    """The partner's site with this id; None when there is none, or it is another partner's."""
+    site = db.session.get(Site, site_id)
+    return site if site is not None and site.partner_id == partner.id else None
 
 
 def all_partners() -> list[Partner]:
@@ -138,6 +163,7 @@ def _check_details(details: PartnerDetails, ref: Reference, partner: Partner | N
         raise PartnerError(problem, "contact")
 
 
+@rolled_back_on_error
 def create_partner(details: PartnerDetails, actor: StaffUser | None = None) -> Partner:
     _check_details(details, effective_reference(), None)
     partner = Partner(
@@ -154,6 +180,7 @@ def create_partner(details: PartnerDetails, actor: StaffUser | None = None) -> P
     return partner
 
 
+@rolled_back_on_error
 def change_partner(partner: Partner, details: PartnerDetails, actor: StaffUser) -> bool:
     _check_details(details, effective_reference(), partner)
     before = _partner_codes(partner)
@@ -323,6 +350,7 @@ def _site_codes(site: Site) -> dict:
     }
 
 
+@rolled_back_on_error
 def add_site(
     partner: Partner,
     *,

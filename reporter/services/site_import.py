@@ -21,6 +21,7 @@ from reporter.services.partners import (
     taken_labels,
 )
 from reporter.services.reference_admin import effective_reference
+from reporter.services.transaction import rolled_back_on_error
 
 IMPORT_MAX_ROWS = 5000
 IMPORT_MAX_BYTES = 1024 * 1024
@@ -122,6 +123,7 @@ def preview_import(partner: Partner, data: bytes) -> ImportPreview:
     return preview
 
 
+@rolled_back_on_error
 def import_sites(
     partner: Partner, data: bytes, actor: StaffUser | None = None
 ) -> tuple[ImportPreview, list[Site]]:

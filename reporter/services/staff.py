@@ -23,6 +23,7 @@ from reporter.models import StaffRegion, StaffUser, utcnow
 from reporter.reference import REGION_IDS
 from reporter.services import audit
 from reporter.services.sessions import revoke_session, revoke_user_sessions, start_session
+from reporter.services.transaction import rolled_back_on_error
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
@@ -134,6 +135,7 @@ class NewUser:
     totp_required: bool = False
 
 
+@rolled_back_on_error
 def create_user(new: NewUser, actor: StaffUser | None = None) -> StaffUser:
     email = normalise_email(new.email)
     if "@" not in email or len(email) > 254:
@@ -261,7 +263,7 @@ def sign_out(user: StaffUser, token: str | None) -> None:
 # --- second factor (TOTP, RFC 6238) -------------------------------------------------------
 
 
-def _seal(user: StaffUser, secret: str) -> bytes:
+def _seal(user: StaffUser, secret: str) -> bytes | None:
     cipher = runtime_cipher()
     return cipher.encrypt(secret, f"staff:{user.id}:totp")
 

@@ -17,7 +17,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from reporter.codes import Role
-from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
 from reporter.services import coverage, enrolment, search, staff, subject_access
@@ -66,7 +65,6 @@ def create_user(email, role, regions, name, require_totp, password_stdin):
             )
         )
     except staff.StaffError as refused:
-        db.session.rollback()
         raise click.ClickException(str(refused)) from refused
     click.echo(f"Created {user.email} ({user.role}{_regions(user)}).")
     if enrolment.second_factor_required(user):

@@ -8,8 +8,7 @@ from werkzeug.exceptions import NotFound
 
 from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
-from reporter.extensions import db
-from reporter.models import Partner, PartnerKey, Site, utcnow
+from reporter.models import Partner, Site, utcnow
 from reporter.services import (
     audit,
     entries,
@@ -33,15 +32,15 @@ WORKER_LATE_SECONDS = 60  # a zip still waiting after this: say the worker may n
 
 
 def _partner_or_404(partner_id: int) -> Partner:
-    partner = db.session.get(Partner, partner_id)
+    partner = service.partner_by_id(partner_id)
     if partner is None:
         raise NotFound()
     return partner
 
 
 def _site_or_404(partner: Partner, site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None or site.partner_id != partner.id:
+    site = service.site_of(partner, site_id)
+    if site is None:
         raise NotFound()
     return site
 
@@ -72,7 +71,6 @@ def new_partner():
         try:
             partner = service.create_partner(_details(form), actor=current_staff())
         except service.PartnerError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "name"], str(refused))
         else:
             flash(f"{isolated_text(partner.name)} is added. Now add its sites.")
@@ -119,7 +117,6 @@ def partner(partner_id: int):
         try:
             changed = service.change_partner(partner, _details(form), actor=current_staff())
         except service.PartnerError as refused:
-            db.session.rollback()
             add_error(form[refused.field or "name"], str(refused))
         else:
             flash("Changes saved." if changed else "Nothing changed.")
@@ -157,7 +154,6 @@ def add_site(partner_id: int):
                 actor=current_staff(),
             )
         except service.PartnerError as refused:
-            db.session.rollback()
             add_error(form.label, str(refused))
         else:
             flash(f"Site “{isolated_text(site.label)}” added with the code {site.code}.")
@@ -195,7 +191,6 @@ def import_sites(partner_id: int):
             try:
                 preview, sites = site_import.import_sites(partner, data, actor=current_staff())
             except service.PartnerError as refused:
-                db.session.rollback()
                 add_error(form.file, str(refused))
             else:
                 if sites:
@@ -291,7 +286,6 @@ def create_key(partner_id: int):
         try:
             row, key = partner_keys.create_key(partner, form.key_name.data, actor=current_staff())
         except service.PartnerError as refused:
-            db.session.rollback()
             add_error(form.key_name, str(refused))
         else:
             return render_template(
@@ -304,8 +298,8 @@ def create_key(partner_id: int):
 @admin_only
 def revoke_key(partner_id: int, key_id: int):
     partner = _partner_or_404(partner_id)
-    row = db.session.get(PartnerKey, key_id)
-    if row is None or row.partner_id != partner.id:
+    row = partner_keys.key_of(partner, key_id)
+    if row is None:
         raise NotFound()
     partner_keys.revoke_key(row, actor=current_staff())
     flash(f"The key “{row.name}” is revoked: requests with it now get 401.")
