@@ -53,8 +53,9 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     db.init_app(app)
     resilience.init_app(app)  # after db: releases the session without raising
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
-    from reporter import body_limits
+    from reporter import body_limits, client
 
+    client.init_app(app)
     body_limits.init_app(app)  # before CSRF reads the body
     csrf.init_app(app)
     limiter.init_app(app)

@@ -70,7 +70,7 @@ def sender(key: PartnerKey | None) -> Sender:
             limit_key=f"partner-key:{key.id}",
             limits=current_app.config["PARTNER_KEY_RATE_LIMIT"],
         )
-    return Sender(identity=f"address:{get_remote_address()}")
+    return Sender.from_address(get_remote_address())
 
 
 def unauthorized():

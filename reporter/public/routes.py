@@ -180,7 +180,7 @@ def report():
         return _render_outcome({**outcome, FOLLOW_UP_CODE: follow_up.new_code()})
     submitted = submit(
         new,
-        Sender(identity=f"address:{get_remote_address()}"),
+        Sender.from_address(get_remote_address()),
         key=_idempotency_key(form),
         reused_key_is_new=True,
     )

@@ -1,16 +1,18 @@
 """The audit log: who did what, when, to which report. Never what a report says.
 
 `record()` adds a row to the caller's transaction, so an action and its audit row are committed
-together or not at all. Rows are never changed: there is no function here to do it, and the
+together or not at all. A row made while a request is served records the client's address,
+which the web layer sets once per request (`client_address`, set by reporter/client.py): this
+module never reads the request. Rows are never changed: there is no function here to do it, and the
 database refuses UPDATE and DELETE on the table (triggers, migration 0002).
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import has_request_context, request
 from sqlalchemy import Select, select
 
 from reporter.extensions import db
@@ -77,8 +79,8 @@ ACTIONS = {
 PAGE_SIZE = 100
 
 
-def _address() -> str | None:
-    return request.remote_addr if has_request_context() else None
+# The address of the client whose request is being served; None in commands and workers.
+client_address: ContextVar[str | None] = ContextVar("audit_client_address", default=None)
 
 
 def record(
@@ -88,8 +90,10 @@ def record(
     report: Report | None = None,
     subject: StaffUser | None = None,
     detail: dict | None = None,
+    address: str | None = None,
 ) -> AuditEvent:
-    """Add an audit row to the current transaction. `detail` holds codes, never free text."""
+    """Add an audit row to the current transaction. `detail` holds codes, never free text;
+    `address` is the client's (by default, that of the request being served)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     event = AuditEvent(
@@ -99,7 +103,7 @@ def record(
         report_id=report.id if report else None,
         report_reference=report.reference if report else None,
         subject_user_id=subject.id if subject else None,
-        address=_address(),
+        address=address or client_address.get(),
         detail=detail or None,
     )
     db.session.add(event)

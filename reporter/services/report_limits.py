@@ -17,7 +17,6 @@ import time
 from typing import cast
 
 from flask import current_app
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from limits.storage import MovingWindowSupport, RedisStorage
 from redis import Redis
@@ -37,12 +36,11 @@ def _enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
-def seconds_until_allowed(key: str | None = None, limits: str | None = None) -> int | None:
-    """None when this address (or `key`: a partner API key's allowance, with its own `limits`)
-    may send another report now; else how long to wait."""
+def seconds_until_allowed(key: str, limits: str | None = None) -> int | None:
+    """None when the sender with this `key` (its address, or a partner API key's allowance with
+    its own `limits`) may send another report now; else how long to wait."""
     if not _enabled():
         return None
-    key = key or get_remote_address()
     items = _limits(limits)
     try:
         now = time.time()
@@ -57,11 +55,10 @@ def seconds_until_allowed(key: str | None = None, limits: str | None = None) -> 
     return max(waits) if waits else None
 
 
-def count_stored_report(key: str | None = None, limits: str | None = None) -> None:
-    """One report from this address (or `key`, see seconds_until_allowed) was stored."""
+def count_stored_report(key: str, limits: str | None = None) -> None:
+    """One report from the sender with this `key` (see seconds_until_allowed) was stored."""
     if not _enabled():
         return
-    key = key or get_remote_address()
     try:
         _hit(_limits(limits), key)
     except Exception as exc:  # the report is stored: never answer it with an error

@@ -31,12 +31,17 @@ from reporter.services.reports import KeyReused, NewReport, StorageError, decisi
 class Sender:
     """Who sends a report. `identity` owns its idempotency keys: a partner's API key
     ("key:12") or the client's address ("address:203.0.113.9"), so a key someone else used
-    first is a different key. `limit_key` and `limits` name its allowance (None: the client
-    address's and the app's REPORT_RATE_LIMIT)."""
+    first is a different key. `limit_key` and `limits` name its allowance (`limits` None: the
+    app's REPORT_RATE_LIMIT)."""
 
     identity: str
-    limit_key: str | None = None
+    limit_key: str
     limits: str | None = None
+
+    @classmethod
+    def from_address(cls, address: str) -> Sender:
+        """A sender known only by its address: the address owns its keys and its allowance."""
+        return cls(identity=f"address:{address}", limit_key=address)
 
 
 @dataclass(frozen=True)

@@ -96,9 +96,10 @@ def seconds_to_wait(address: str | None, user: StaffUser | None) -> int:
     return wait
 
 
-def record_failure(user: StaffUser | None, reason: str) -> None:
-    """Audit a failed sign-in; tell the owner when their account's failures pass the free ones."""
-    event = audit.record("sign_in_failed", actor=user, detail={"reason": reason})
+def record_failure(address: str | None, user: StaffUser | None, reason: str) -> None:
+    """Audit a failed sign-in from `address` (what seconds_to_wait counts); tell the owner when
+    their account's failures pass the free ones."""
+    event = audit.record("sign_in_failed", actor=user, detail={"reason": reason}, address=address)
     event.created_at = now()
     if user is not None and reason in COUNTED:
         db.session.flush()

@@ -122,7 +122,7 @@ def _throttled(step: str):
                 user = _step_user(step)
                 wait = throttle.seconds_to_wait(get_remote_address(), user)
                 if wait:
-                    throttle.record_failure(user, "throttled")
+                    throttle.record_failure(get_remote_address(), user, "throttled")
                     response = render_staff_error(429, *STAFF_MESSAGES[429])
                     response.headers["Retry-After"] = str(wait)
                     return response
@@ -166,7 +166,7 @@ def _fail_closed(view):
 
 
 def _fail(user: StaffUser | None, reason: str) -> None:
-    throttle.record_failure(user, reason)
+    throttle.record_failure(get_remote_address(), user, reason)
 
 
 def _begin(user: StaffUser, next_url: str | None, second_factor: bool):
