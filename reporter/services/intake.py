@@ -10,12 +10,24 @@ cross-field ones (a reporter who chose "anonymous" and typed a name is told so e
 postcode is also wrong); pydantic runs its model validators only once every field is valid,
 and its messages would need mapping back to ours field by field.
 
-Adding a field (a partner site, say) is one entry in `FIELDS`:
+Reading a field is one entry in `FIELDS`:
     Field("site", check=check_site, into=("report",), json=lambda ref, limit: {...})
 `name` is the form field's name and the attribute of `NewReport` (or `Facts`, `Contact`,
-as `into` says); `api` is its place in the JSON body when that differs. The OpenAPI document,
-the API and the form (if it has a WTForms field of the same name) pick it up from here. A
-rule that spans fields is one entry in `RULES`.
+as `into` says); `api` is its place in the JSON body when that differs. The API and the
+OpenAPI document pick it up from here; a rule that spans fields is one entry in `RULES`.
+Storing it and showing it take more, each in its own place:
+1. the attribute of `NewReport` (services/reports.py), `Facts` (routing.py) or `Contact`
+   that `into` names, and, if it changes what a retry is, `idempotency.fingerprint`;
+2. the form: a WTForms field of the same name (public/forms.py) and its markup in
+   templates/public/_report_fields.html, its label, hint and message translated into every
+   catalogue (`make extract update`, then scripts/check_translations.py);
+3. the column on `Report` (models.py), set in `reports._build` (the inserts on both databases
+   take every column from there), and the next numbered migration; a `Contact` field needs
+   no column (the contact is one sealed JSON);
+4. a field a reporter writes freely is encrypted: sealed in `_build` to
+   "<reference>:<field>", read by `reports.decrypt_field`, added to key_rotation.REPORT_FIELDS, and
+   removed by retention.purge_closed;
+5. where staff see it: templates/triage/report.html and, if exported, services/export.py.
 
 Text is cleaned before it is checked, in both channels: control characters other than tab and
 new lines are removed, surrounding whitespace is trimmed, and an empty answer is no answer.
