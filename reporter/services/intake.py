@@ -25,8 +25,8 @@ Storing it and showing it take more, each in its own place:
    take every column from there), and the next numbered migration; a `Contact` field needs
    no column (the contact is one sealed JSON);
 4. a field a reporter writes freely is encrypted: sealed in `_build` to
-   "<reference>:<field>", read by `reports.decrypt_field`, added to key_rotation.REPORT_FIELDS, and
-   removed by retention.purge_closed;
+   "<reference>:<field>", read by `reports.decrypt_field`, listed in
+   key_rotation.REPORT_FIELDS, and removed by retention.purge_closed;
 5. where staff see it: templates/triage/report.html and, if exported, services/export.py.
 
 Text is cleaned before it is checked, in both channels: control characters other than tab and
