@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from reporter.services.site_import import IMPORT_MAX_BYTES
+from reporter.services.partnerships.site_import import IMPORT_MAX_BYTES
 
 # endpoint: (largest body, largest form field held in memory), in bytes
 LARGER_BODIES = {

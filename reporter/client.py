@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from reporter.services import audit
+from reporter.services.accounts import audit
 
 
 def remember_client() -> None:

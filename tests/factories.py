@@ -26,11 +26,11 @@ from reporter.models import (
     StaffUser,
     utcnow,
 )
-from reporter.services.follow_up import hash_code
-from reporter.services.partners import new_code
-from reporter.services.reports import new_reference
-from reporter.services.staff import hash_password, normalise_email
-from reporter.services.subject_access import contact_hashes
+from reporter.services.accounts.staff import hash_password, normalise_email
+from reporter.services.data_protection.subject_access import contact_hashes
+from reporter.services.partnerships.partners import new_code
+from reporter.services.reporting.follow_up import hash_code
+from reporter.services.reporting.reports import new_reference
 
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}

@@ -11,9 +11,12 @@ from sqlalchemy import func, insert, select
 from reporter.crypto import DataCipher, new_key, runtime_cipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, Report, ReportEvent, ReportSearchToken, StaffUser
-from reporter.services import key_rotation, reference_admin, staff, subject_access, triage
-from reporter.services.reports import new_reference
-from reporter.services.search import derive_index_key, tokens_for
+from reporter.services import reference_admin
+from reporter.services.accounts import staff
+from reporter.services.casework import triage
+from reporter.services.casework.search import derive_index_key, tokens_for
+from reporter.services.data_protection import key_rotation, subject_access
+from reporter.services.reporting.reports import new_reference
 from tests.conftest import TEST_DATABASE_URL, missing_service
 from tests.factories import make_report, make_user
 
@@ -197,7 +200,8 @@ def test_rotation_re_encrypts_sightings_questions_and_answers_too(apps):
     """Issue 20's words (what was seen again, the officer's question, the reporter's answer)
     are sealed like a report's: rotation moves them to the newest key, and they still read."""
     from reporter.models_follow_up import OfficerQuestion, Sighting
-    from reporter.services import questions, sightings
+    from reporter.services.casework import questions
+    from reporter.services.reporting import sightings
 
     with apps.old.app_context():
         officer = make_user(role="national")

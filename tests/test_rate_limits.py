@@ -179,7 +179,7 @@ def test_the_report_limit_reads_and_counts_as_flask_limiters_storage_does(limite
     scripts and keys: what it counts, the library reads, and the other way round."""
     from limits import parse_many
 
-    from reporter.services import report_limits
+    from reporter.services.reporting import report_limits
 
     app = limited(REPORT_RATE_LIMIT="3 per minute;5 per hour").application
     minute, hour = parse_many("3 per minute;5 per hour")

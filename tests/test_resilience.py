@@ -10,7 +10,7 @@ from reporter.extensions import db, limiter
 from reporter.models import utcnow
 from reporter.reference import REGION_IDS
 from reporter.resilience import rate_limiter_on_fallback, storage_options
-from reporter.services import outbox
+from reporter.services.mail import outbox
 from tests.factories import make_user
 from tests.fault_services import free_port, fresh_fallback
 
@@ -82,7 +82,7 @@ def test_a_store_that_fails_mid_request_never_refuses_or_loses_a_report(make_app
     """Redis can fail after the flood limit passed: the report limit then lets the report
     through and the stored report is answered as stored."""
     from reporter.extensions import limiter
-    from reporter.services import report_limits
+    from reporter.services.reporting import report_limits
 
     class Broken:
         def test(self, *args):

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from reporter.extensions import db
 from reporter.models import Partner
-from reporter.services import partner_keys, partners
+from reporter.services.partnerships import partner_keys, partners
 from reporter.services.transaction import rolled_back_on_error
 from tests.factories import make_partner
 

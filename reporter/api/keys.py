@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from reporter.models import PartnerKey
-from reporter.services.partner_keys import look_up_key
-from reporter.services.submission import Sender
+from reporter.services.partnerships.partner_keys import look_up_key
+from reporter.services.reporting.submission import Sender
 
 SCHEME = "Bearer"
 _CACHE = "reporter.partner_key"

@@ -3,7 +3,7 @@ content-hashed addresses are static_files.py's; compressed responses compression
 
 The pages' script (static/js/offline.js) keeps the draft on the phone; the worker
 (templates/offline/sw.js) keeps the outbox of reports waiting for signal. The server's part of
-"sent once" is the idempotency key (services/idempotency.py).
+"sent once" is the idempotency key (services/reporting/idempotency.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from reporter.campaign import campaign_data
 from reporter.i18n import LANGUAGE_ARG, offered
 from reporter.models import Site
 from reporter.public import bp
-from reporter.services import entries, entry_limits, partners
+from reporter.services.partnerships import entries, entry_limits, partners
 
 _CACHE = "reporter.entry_site"
 

@@ -24,7 +24,7 @@ from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, StaffUser, utcnow
 from reporter.reference import Reference
-from reporter.services import audit
+from reporter.services.accounts import audit
 
 log = logging.getLogger(__name__)
 

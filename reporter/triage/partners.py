@@ -9,8 +9,9 @@ from werkzeug.exceptions import NotFound
 from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
 from reporter.models import Partner, Site, utcnow
-from reporter.services import (
-    audit,
+from reporter.services.accounts import audit
+from reporter.services.accounts.access import sees_every_queue
+from reporter.services.partnerships import (
     entries,
     feedback,
     partner_keys,
@@ -18,8 +19,7 @@ from reporter.services import (
     posters,
     site_import,
 )
-from reporter.services import partners as service
-from reporter.services.access import sees_every_queue
+from reporter.services.partnerships import partners as service
 from reporter.services.reference_admin import effective_reference
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff

@@ -17,8 +17,8 @@ from flask.cli import AppGroup
 from reporter.i18n import LOCALES
 from reporter.models import Partner, Site
 from reporter.reference import REGION_IDS, SECTOR_IDS
-from reporter.services import partner_keys, posters, site_import
-from reporter.services import partners as service
+from reporter.services.partnerships import partner_keys, posters, site_import
+from reporter.services.partnerships import partners as service
 
 partners_cli = AppGroup("partners", help="Partners, their sites and entry links.")
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from reporter.extensions import db
-from reporter.services import audit
+from reporter.services.accounts import audit
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, log_in, sign_in
