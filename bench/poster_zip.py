@@ -40,7 +40,7 @@ PARTNER = "Bench Couriers"
 
 def _old_site(site) -> None:
     """What the request did per site before: three encodings of the same QR code."""
-    from reporter.services import posters
+    from reporter.services.partnerships import posters
 
     for kind in posters.SIZES:
         posters.render_sheet(site, kind, standalone=True)
@@ -50,7 +50,7 @@ def _old_site(site) -> None:
 def per_site() -> None:
     from reporter import create_app
     from reporter.models import Partner, Site
-    from reporter.services import posters
+    from reporter.services.partnerships import posters
 
     app = create_app("testing", {"REPORTER_BASE_URL": "https://reporter.example.org"})
     partner = Partner(id=1, name=PARTNER, sector="delivery", language="pl")

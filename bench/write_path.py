@@ -3,8 +3,8 @@ both databases, unless the hand-built one is worth more than 20% of a stored rep
 
 On PostgreSQL a report's rows (the report, its signs, its search tokens, an urgent report's
 alert) are written by one statement of data-modifying CTEs on a connection in autocommit: one
-round trip (services/reports.py, `_insert_in_one_statement`). SQLite has no INSERT inside a
-WITH, so it writes the same rows one INSERT after another in one transaction
+round trip (services/reporting/reports.py, `_insert_in_one_statement`). SQLite has no INSERT
+inside a WITH, so it writes the same rows one INSERT after another in one transaction
 (`_insert_in_one_transaction`: BEGIN, three INSERTs, COMMIT), which runs on PostgreSQL too.
 This bench stores API reports (the whole request, in one process, the production settings, on
 BENCH_POSTGRES_URL's database) alternately through each, and prints what the statement saves as
@@ -33,7 +33,7 @@ def _p95(values: list[float]) -> float:
 def measure() -> None:
     """In a process of its own, with the production environment set (see run())."""
     from bench.production import REPORT
-    from reporter.services import reports
+    from reporter.services.reporting import reports
     from wsgi import app
 
     client = app.test_client(use_cookies=False)

@@ -18,9 +18,11 @@ from reporter.crypto import new_key
 from reporter.extensions import db
 from reporter.models import Report, utcnow
 from reporter.routing import Facts
-from reporter.services import holds, key_rotation, notify, outbox, poster_bundles, retention
-from reporter.services.guidance import guidance_for
-from reporter.services.reports import Contact, NewReport, store
+from reporter.services.data_protection import holds, key_rotation, retention
+from reporter.services.mail import notify, outbox
+from reporter.services.partnerships import poster_bundles
+from reporter.services.reporting.guidance import guidance_for
+from reporter.services.reporting.reports import Contact, NewReport, store
 
 DEMO_PLACES = [
     ("rail", None, "LEI", "Two boys on the platform, told what to do by an older man."),
@@ -193,7 +195,7 @@ DEMO_PARTNERS: list[tuple[str, str, str, str | None, list[tuple[str, str | None,
 
 def _demo_partners() -> None:
     """A few partners with sites, so that entry links and posters can be tried at once."""
-    from reporter.services import partners, posters
+    from reporter.services.partnerships import partners, posters
 
     for name, sector, language, region, sites in DEMO_PARTNERS:
         if partners.find_partner(name):

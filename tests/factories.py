@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 
-from flask import current_app, g, request_started
+from flask import g, request_started
 
 from reporter.codes import NATIONAL_QUEUE
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import (
     BundleStatus,
@@ -25,11 +26,11 @@ from reporter.models import (
     StaffUser,
     utcnow,
 )
-from reporter.services.follow_up import hash_code
-from reporter.services.partners import new_code
-from reporter.services.reports import new_reference
-from reporter.services.staff import hash_password, normalise_email
-from reporter.services.subject_access import contact_hashes
+from reporter.services.accounts.staff import hash_password, normalise_email
+from reporter.services.data_protection.subject_access import contact_hashes
+from reporter.services.partnerships.partners import new_code
+from reporter.services.reporting.follow_up import hash_code
+from reporter.services.reporting.reports import new_reference
 
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}
@@ -90,7 +91,7 @@ def make_user(
     db.session.add(user)
     db.session.flush()
     if totp_secret:
-        cipher = current_app.extensions["reporter_cipher"]
+        cipher = runtime_cipher()
         user.totp_secret_enc = cipher.encrypt(totp_secret, f"staff:{user.id}:totp")
         user.totp_enabled = True
     db.session.commit()
@@ -123,7 +124,7 @@ def make_report(
     """A report in `region`'s queue (None: the national queue), with the hash of
     `follow_up_code` when given."""
     reference = reference or new_reference()
-    cipher = current_app.extensions["reporter_cipher"]
+    cipher = runtime_cipher()
 
     def seal(value: str | None, field: str) -> bytes | None:
         return cipher.encrypt(value, f"{reference}:{field}")

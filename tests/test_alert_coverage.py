@@ -14,7 +14,7 @@ from sqlalchemy import select
 from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
-from reporter.services import notify
+from reporter.services.mail import notify
 from tests.factories import data_context, make_user
 
 REGIONS_FILE = Path(__file__).parent.parent / "reporter" / "reference" / "regions.toml"

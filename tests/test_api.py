@@ -203,7 +203,7 @@ def test_nul_and_control_characters_are_removed_from_text_before_storing(app, cl
     body = {**VALID, "description": "Girl\x00 of about 13\x07,\r\nwith a man.\x1b"}
     assert client.post("/api/v1/reports", json=body).status_code == 201
     with app.app_context():
-        from reporter.services.reports import decrypt_field
+        from reporter.services.reporting.reports import decrypt_field
 
         report = db.session.scalars(select(Report)).one()
         assert decrypt_field(report, "description") == "Girl of about 13,\nwith a man."

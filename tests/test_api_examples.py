@@ -15,7 +15,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from reporter.api import openapi_examples as ex
 from reporter.extensions import limiter
-from reporter.services import partner_keys
+from reporter.services.partnerships import partner_keys
 from tests.factories import make_partner
 
 NEW_EACH_TIME = ("reference", "follow_up_code")  # made for each report: not the example's

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from reporter.services import intake
+from reporter.services.reporting import intake
 
 EXAMPLES = 60
 SETTINGS = settings(

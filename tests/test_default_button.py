@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import OperationalError
 
-from reporter.services import reports
+from reporter.services.reporting import reports
 from tests.pages import read
 
 RAIL = {

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db, limiter
 from reporter.models import EntryScan
-from reporter.services import entry_limits
+from reporter.services.partnerships import entry_limits
 from tests.factories import data_context, make_partner, make_site
 from tests.pages import read
 from tests.test_rate_limits import storage  # noqa: F401 (memory, and Redis with TEST_REDIS_URL)
@@ -54,7 +54,7 @@ def test_after_too_many_unknown_codes_no_code_is_looked_up_for_that_address(limi
 
 def test_a_retired_code_is_not_a_miss(limited):
     client = limited.test_client()
-    from reporter.services import partners
+    from reporter.services.partnerships import partners
 
     site = make_site(make_partner(), station="LDS")
     partners.set_site_active(site, False)

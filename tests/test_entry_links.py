@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import EntryScan, Report
-from reporter.services import entries, partners, site_import
-from reporter.services.reports import REFERENCE_ALPHABET
+from reporter.services.partnerships import entries, partners, site_import
+from reporter.services.reporting.reports import REFERENCE_ALPHABET
 from tests.factories import data_context, make_partner, make_site
 from tests.pages import read
 

@@ -27,7 +27,7 @@ from reporter import create_app
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
 from reporter.reference import REGION_IDS
-from reporter.services import outbox
+from reporter.services.mail import outbox
 from tests.conftest import _empty_tables, missing_service
 from tests.factories import PASSWORD, make_user
 from tests.fault_services import (

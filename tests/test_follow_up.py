@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from reporter.extensions import db, limiter
 from reporter.models import AuditEvent, OutboxMessage, Report, ReportEvent
-from reporter.services import follow_up
-from reporter.services.follow_up import LOCKED_ALERT, LOCKED_EVENT
+from reporter.services.reporting import follow_up
+from reporter.services.reporting.follow_up import LOCKED_ALERT, LOCKED_EVENT
 from tests.conftest import TEST_REDIS_URL, missing_service
 from tests.factories import DELIVERY_ANSWERS, data_context, make_report, make_user
 from tests.pages import read

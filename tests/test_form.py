@@ -10,7 +10,7 @@ from sqlalchemy import select
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.reference import get_reference
-from reporter.services.reports import decrypt_field
+from reporter.services.reporting.reports import decrypt_field
 from tests.pages import read
 
 REF = get_reference()

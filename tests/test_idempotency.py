@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
-from reporter.services import reports
+from reporter.services.reporting import reports
 from tests.conftest import TEST_DATABASE_URL, missing_service
 from tests.factories import make_user
 from tests.pages import read
@@ -87,7 +87,10 @@ def test_without_a_script_a_double_tap_is_one_report_and_other_answers_are_anoth
 
 
 def test_the_window_without_a_script_is_ten_minutes_on_the_clock():
-    from reporter.services.idempotency import WITHOUT_SCRIPT_WINDOW_SECONDS, without_script
+    from reporter.services.reporting.idempotency import (
+        WITHOUT_SCRIPT_WINDOW_SECONDS,
+        without_script,
+    )
 
     assert WITHOUT_SCRIPT_WINDOW_SECONDS == 600
     assert without_script(1200.0) == without_script(1799.9) != without_script(1800.0)

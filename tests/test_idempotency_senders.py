@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
-from reporter.services import partner_keys
+from reporter.services.partnerships import partner_keys
 from tests.factories import make_partner, make_user
 from tests.pages import read
 from tests.test_idempotency import without_code

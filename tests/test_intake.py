@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import Report
-from reporter.services import intake
-from reporter.services.reports import decrypt_field
+from reporter.services.reporting import intake
+from reporter.services.reporting.reports import decrypt_field
 
 FORM = {
     "sector": "rail",

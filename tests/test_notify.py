@@ -21,8 +21,8 @@ from reporter.models import (
     StaffUser,
     utcnow,
 )
-from reporter.services import outbox as outbox_service
-from reporter.services import retention
+from reporter.services.data_protection import retention
+from reporter.services.mail import outbox as outbox_service
 from tests.fault_services import wait_for
 
 URGENT_FORM = {
@@ -170,7 +170,7 @@ def _refuse(*args, **kwargs):
 def test_the_alert_is_stored_with_the_report_or_not_at_all(mail_app, monkeypatch):
     """One statement or transaction: if the alert cannot be stored, the report is not stored
     either, and the reporter gets the page that keeps their answers and shows who to call."""
-    from reporter.services import reports
+    from reporter.services.reporting import reports
 
     taken = "alert:LC-2222-3333"  # an alert row already holds the key the new alert needs
     with mail_app.app_context():
@@ -265,7 +265,10 @@ def test_a_worker_told_to_keep_sent_emails_under_a_day_says_so_and_still_sends(
         _sent_long_ago("old")
         outbox_service.enqueue("test:1", "test", ["a@example.org"], "Subject", "Body")
         db.session.commit()
-    with caplog.at_level(logging.ERROR, logger="reporter.services.outbox"), running_worker(app):
+    with (
+        caplog.at_level(logging.ERROR, logger="reporter.services.mail.outbox"),
+        running_worker(app),
+    ):
         wait_for(lambda: _keys(app).get("test:1") == "sent", 10, "the message to be sent")
     assert "OUTBOX_RETENTION_DAYS is 0, under 1: sent messages are not pruned" in caplog.text
     assert _keys(app) == {"old": "sent", "test:1": "sent"}

@@ -13,7 +13,8 @@ import brotli
 import pytest
 
 from reporter import create_app
-from reporter.offline import ANSWER_WAIT_MS, IMMUTABLE
+from reporter.offline import ANSWER_WAIT_MS
+from reporter.static_files import IMMUTABLE
 from tests.pages import read
 
 STATIC = Path(__file__).parent.parent / "reporter" / "static"

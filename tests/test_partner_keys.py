@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db, limiter
 from reporter.models import PartnerKey, Report
-from reporter.services import partner_keys
+from reporter.services.partnerships import partner_keys
 from tests.conftest import TEST_REDIS_URL, missing_service
 from tests.factories import make_partner, make_user
 from tests.pages import shown_once
@@ -78,7 +78,7 @@ def test_a_wrong_key_gets_401_with_a_clear_message_and_nothing_is_stored(client,
 
 
 def test_a_revoked_key_and_a_retired_partners_key_get_401(client):
-    from reporter.services import partners
+    from reporter.services.partnerships import partners
 
     first, second = make_partner(), make_partner()
     row, revoked = partner_keys.create_key(first, "Old app")

@@ -8,8 +8,8 @@ from sqlalchemy.exc import OperationalError
 
 from reporter.extensions import db
 from reporter.models import URGENCY, Report, ReportSearchToken, ReportSign
-from reporter.services import reports
-from reporter.services.search import tokens_for
+from reporter.services.casework.search import tokens_for
+from reporter.services.reporting import reports
 from tests.pages import read
 
 VALID = {

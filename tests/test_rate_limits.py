@@ -179,21 +179,21 @@ def test_the_report_limit_reads_and_counts_as_flask_limiters_storage_does(limite
     scripts and keys: what it counts, the library reads, and the other way round."""
     from limits import parse_many
 
-    from reporter.services import report_limits
+    from reporter.services.reporting import report_limits
 
     app = limited(REPORT_RATE_LIMIT="3 per minute;5 per hour").application
     minute, hour = parse_many("3 per minute;5 per hour")
     address = "198.51.100.4"
-    with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
-        assert report_limits.seconds_until_allowed() is None
-        report_limits.count_stored_report()
-        report_limits.count_stored_report()
+    with app.app_context():
+        assert report_limits.seconds_until_allowed(address) is None
+        report_limits.count_stored_report(address)
+        report_limits.count_stored_report(address)
         stats = limiter.limiter.get_window_stats
         assert stats(minute, address, report_limits.SCOPE).remaining == 1
         assert stats(hour, address, report_limits.SCOPE).remaining == 3
-        assert report_limits.seconds_until_allowed() is None
+        assert report_limits.seconds_until_allowed(address) is None
         limiter.limiter.hit(minute, address, report_limits.SCOPE)  # the library counts one more
-        assert 0 < report_limits.seconds_until_allowed() <= 60
+        assert 0 < report_limits.seconds_until_allowed(address) <= 60
         if storage.startswith("redis"):
             limiter.limiter.storage.get_connection().script_flush()  # as after a Redis restart
         report_limits.count_stored_report(key="another")  # still counted, scripts loaded again

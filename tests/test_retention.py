@@ -16,8 +16,9 @@ from reporter.models import (
     ReportSearchToken,
     utcnow,
 )
-from reporter.services import outbox as outbox_service
-from reporter.services import retention, triage
+from reporter.services.casework import triage
+from reporter.services.data_protection import retention
+from reporter.services.mail import outbox as outbox_service
 from tests.factories import make_report, make_user
 
 

@@ -8,8 +8,9 @@ from sqlalchemy import func, select, update
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report, ReportEvent
-from reporter.services import holds, retention, triage
-from reporter.services.triage import WorkflowError
+from reporter.services.casework import triage
+from reporter.services.casework.triage import WorkflowError
+from reporter.services.data_protection import holds, retention
 from tests.factories import make_report, make_user
 
 DAYS = 730

@@ -12,7 +12,9 @@ from sqlalchemy import select, update
 
 from reporter.extensions import db
 from reporter.models import OfficerQuestion, OutboxMessage, Report, ReportEvent, Sighting, utcnow
-from reporter.services import questions, retention, sightings
+from reporter.services.casework import questions
+from reporter.services.data_protection import retention
+from reporter.services.reporting import sightings
 from tests.factories import data_context, make_report, make_user
 from tests.pages import read
 

@@ -1,8 +1,8 @@
 """Follow-up through the API, for partners' apps: with a report's reference and the follow-up
 code from its 201, where the report is now, and "I saw them again" (a sighting, with who to
 contact: 999 first when a child is in danger now). The same rules as the reporter's page
-(services/follow_up.py): one answer for a wrong code and an unknown reference, and limits on
-wrong attempts per address and per reference."""
+(services/reporting/follow_up.py): one answer for a wrong code and an unknown reference, and limits
+on wrong attempts per address and per reference."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from reporter.api.payload import PayloadErrors, read_json
 from reporter.campaign import campaign_data
 from reporter.codes import Status
 from reporter.routing import Facts
-from reporter.services import follow_up, idempotency, intake, sightings
-from reporter.services.guidance import guidance_for
-from reporter.services.sightings import NewSighting
+from reporter.services.reporting import follow_up, idempotency, intake, sightings
+from reporter.services.reporting.guidance import guidance_for
+from reporter.services.reporting.sightings import NewSighting
 
 FIELDS = ("reference", "code")
 MAX_LENGTH = 64  # of each field: a reference or a code with spaces and dashes fits easily

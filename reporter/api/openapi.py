@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 description of the JSON API. The report's rules are generated from the
-intake schema (`services/intake.py`: its fields, limits and cross-field rules) and the
+intake schema (`services/reporting/intake.py`: its fields, limits and cross-field rules) and the
 enumerations from the reference data, so the document cannot drift from what the API accepts.
 The schemas of the answers are in `openapi_answers.py`, the examples in `openapi_examples.py`.
 
@@ -19,7 +19,7 @@ from reporter.codes import Consent
 from reporter.i18n import offered as offered_languages
 from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
 from reporter.reference import Reference
-from reporter.services import idempotency, intake
+from reporter.services.reporting import idempotency, intake
 
 CLEANED = intake.CONTROL
 BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"

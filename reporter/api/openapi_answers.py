@@ -7,7 +7,7 @@ from __future__ import annotations
 from reporter.api import follow_up as follow_up_api
 from reporter.codes import Priority
 from reporter.reference import Reference
-from reporter.services.reports import REFERENCE_ALPHABET
+from reporter.services.reporting.reports import REFERENCE_ALPHABET
 
 
 def _described(description: str, schema: dict) -> dict:

@@ -20,9 +20,9 @@ from reporter.codes import Priority
 from reporter.i18n import offered, select_locale
 from reporter.reference.stations import StationMatch
 from reporter.routing import Decision, Facts
-from reporter.services import idempotency
-from reporter.services.guidance import guidance_for, local_to
-from reporter.services.submission import submit, through_partner
+from reporter.services.reporting import idempotency
+from reporter.services.reporting.guidance import guidance_for, local_to
+from reporter.services.reporting.submission import submit, through_partner
 
 
 def guidance_json(decision: Decision, facts: Facts) -> dict:

@@ -13,7 +13,7 @@ from flask import Response, abort, request, stream_with_context, url_for
 from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
-from reporter.services import export
+from reporter.services.casework import export
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import queue_filter, queue_form

@@ -19,15 +19,15 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from reporter.codes import Priority, Role, Status
 from reporter.reference import Reference
-from reporter.services.questions import QUESTION_MAX_LENGTH
-from reporter.services.queue import NO_PARTNER
-from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
-from reporter.services.triage import (
+from reporter.services.casework.questions import QUESTION_MAX_LENGTH
+from reporter.services.casework.queue import NO_PARTNER
+from reporter.services.casework.triage import (
     AGENCIES,
     AGENCY_REFERENCE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
 )
+from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
 
 
 def choices(pairs) -> list[Choice]:

@@ -9,9 +9,9 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from reporter.i18n import LOCALES, native_name
 from reporter.reference import Reference
-from reporter.services import entries
-from reporter.services import partners as service
-from reporter.services.partner_keys import NAME_MAX_LENGTH as KEY_NAME_MAX_LENGTH
+from reporter.services.partnerships import entries
+from reporter.services.partnerships import partners as service
+from reporter.services.partnerships.partner_keys import NAME_MAX_LENGTH as KEY_NAME_MAX_LENGTH
 from reporter.triage.forms import ChoiceField, choices
 
 

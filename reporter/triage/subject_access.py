@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Response, abort, stream_with_context
 
-from reporter.services import subject_access
+from reporter.services.data_protection import subject_access
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error, form_page

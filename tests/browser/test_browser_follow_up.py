@@ -14,8 +14,8 @@ from sqlalchemy import select
 from reporter.codes import Status
 from reporter.extensions import db
 from reporter.models import Report, Sighting
-from reporter.services import questions
-from reporter.services.follow_up import CODE_PATTERN, STATUS_WORDS
+from reporter.services.casework import questions
+from reporter.services.reporting.follow_up import CODE_PATTERN, STATUS_WORDS
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser

@@ -230,7 +230,7 @@ def test_the_zip_is_made_by_the_worker_and_the_page_offers_it_by_itself(new_page
     it; then the zip downloads."""
     import zipfile
 
-    from reporter.services import poster_bundles
+    from reporter.services.partnerships import poster_bundles
 
     with live_server.app.app_context():
         admin = make_user(role="admin").email

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import PartnerKey
-from reporter.services import partner_keys, staff
+from reporter.services.accounts import staff
+from reporter.services.partnerships import partner_keys
 from tests.factories import PASSWORD, make_partner, make_user
 
 pytestmark = pytest.mark.browser

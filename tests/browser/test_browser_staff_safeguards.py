@@ -17,7 +17,7 @@ from test_browser_triage import problems_on, sign_in
 from reporter.config import ProductionConfig
 from reporter.extensions import db
 from reporter.models import ReportEvent, utcnow
-from reporter.services import triage
+from reporter.services.casework import triage
 from tests.factories import make_report, make_user
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import AuditEvent
-from reporter.services.sessions import start_session
+from reporter.services.accounts.sessions import start_session
 from reporter.triage.auth import SESSION_KEY
 from tests.factories import PASSWORD
 

@@ -64,7 +64,7 @@ def report_routes(app):
 
 def partner_values(rule) -> dict:
     """Real ids for a partners route, so that it would succeed if it were allowed."""
-    from reporter.services import partner_keys
+    from reporter.services.partnerships import partner_keys
     from tests.factories import make_partner, make_poster_zip, make_site
 
     if "partner_id" not in rule.arguments:

@@ -7,7 +7,7 @@ import pytest
 
 from reporter.extensions import db
 from reporter.models import StaffSession, StaffUser, utcnow
-from reporter.services import enrolment, sessions, staff
+from reporter.services.accounts import enrolment, sessions, staff
 from reporter.triage import auth
 from tests.factories import PASSWORD, make_report, make_user
 from tests.pages import read

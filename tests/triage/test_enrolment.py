@@ -12,7 +12,7 @@ import pytest
 from reporter.config import Config, DevelopmentConfig, ProductionConfig, TestingConfig
 from reporter.extensions import db
 from reporter.models import StaffUser
-from reporter.services import enrolment, staff
+from reporter.services.accounts import enrolment, staff
 from reporter.triage import auth
 from tests.factories import make_user
 from tests.pages import read, shown_once

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from reporter.extensions import db
-from reporter.services import questions, sightings
+from reporter.services.casework import questions
+from reporter.services.reporting import sightings
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows

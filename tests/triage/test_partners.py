@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import Partner, ReportEvent, Site
-from reporter.services import entries, posters
+from reporter.services.partnerships import entries, posters
 from tests.factories import make_partner, make_report, make_site, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in

@@ -18,7 +18,8 @@ from sqlalchemy import select, update
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, PosterBundle, utcnow
-from reporter.services import outbox, poster_bundles, posters
+from reporter.services.mail import outbox
+from reporter.services.partnerships import poster_bundles, posters
 from tests.factories import make_partner, make_site, make_user
 from tests.fault_services import wait_for
 from tests.pages import read

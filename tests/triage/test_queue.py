@@ -8,9 +8,9 @@ from sqlalchemy import select, text
 
 from reporter.extensions import db
 from reporter.models import ReportSearchToken, utcnow
-from reporter.services import search
-from reporter.services.queue import Cursor
-from reporter.services.search import reindex_all, words
+from reporter.services.casework import search
+from reporter.services.casework.queue import Cursor
+from reporter.services.casework.search import reindex_all, words
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in

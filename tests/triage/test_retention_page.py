@@ -6,7 +6,8 @@ from sqlalchemy import update
 
 from reporter.extensions import db
 from reporter.models import Report, ReportEvent, utcnow
-from reporter.services import holds, retention, triage
+from reporter.services.casework import triage
+from reporter.services.data_protection import holds, retention
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, utcnow
-from reporter.services import throttle
+from reporter.services.accounts import throttle
 from tests.factories import PASSWORD, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, log_in

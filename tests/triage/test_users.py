@@ -8,7 +8,7 @@ from sqlalchemy import select
 from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
-from reporter.services.staff import find_user
+from reporter.services.accounts.staff import find_user
 from tests.factories import make_user
 from tests.pages import read, shown_once
 from tests.triage.conftest import audit_rows, log_in, sign_in

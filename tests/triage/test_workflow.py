@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from reporter.extensions import db
 from reporter.models import AuditEvent, Report, ReportEvent
-from reporter.services import audit
+from reporter.services.accounts import audit
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in
