@@ -21,6 +21,7 @@ from reporter.routing import Facts
 from reporter.services import holds, key_rotation, notify, outbox, poster_bundles, retention
 from reporter.services.guidance import guidance_for
 from reporter.services.reports import Contact, NewReport, store
+from reporter.triage.poster_pages import PosterZip
 
 DEMO_PLACES = [
     ("rail", None, "LEI", "Two boys on the platform, told what to do by an older man."),
@@ -57,14 +58,16 @@ def outbox_work_command(once: bool) -> None:
     Ctrl-C end it after the current email or slice of a zip)."""
     if once:
         click.echo(f"Sent {outbox.deliver_due()} messages.")
-        click.echo(f"Built {poster_bundles.build_due(outbox.worker_name())} poster zips.")
+        click.echo(
+            f"Built {poster_bundles.build_due(outbox.worker_name(), PosterZip)} poster zips."
+        )
         return
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    outbox.work(stop, slices=[poster_bundles.Builder(outbox.worker_name()).step])
+    outbox.work(stop, slices=[poster_bundles.Builder(outbox.worker_name(), PosterZip).step])
 
 
 @outbox_cli.command("retry-failed")

@@ -1,0 +1,135 @@
+"""Posters (A4) and cards (A6), drawn from a site's plain values (services/posters.py): the HTML
+page staff print at a desk, the PDF a print shop takes, and the partner's zip of PDFs that the
+outbox worker writes a site at a time. `render_sheet` is the one drawing of a sheet: the staff
+page shows it, and the PDF is that same page (standalone) laid out by WeasyPrint.
+
+WeasyPrint shapes every script through Pango and HarfBuzz with the fonts fontconfig finds
+(Debian's fonts-noto-core, `make browser-deps`; poster.css names the Noto face of each script),
+and fetches nothing: the stylesheet is inlined and the QR code is inline SVG, so a page can
+never make the server open an address or a file. WeasyPrint is imported when a PDF is first
+made: loading it (Pango through cffi) takes about a second, which no other page or command
+should pay.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+import zipfile
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import render_template
+from markupsafe import Markup, escape
+
+from reporter.models import Site
+from reporter.services import posters
+from reporter.services.posters import SIZES, SheetValues
+
+if TYPE_CHECKING:
+    from weasyprint import Document
+
+CSS_DIR = Path(__file__).parent.parent / "static" / "css"
+# Characters after which a line may break inside a word: hyphens, dashes, a slash.
+BREAKS_INSIDE_WORDS = re.compile("[-\u2010\u2012\u2013\u2014/]")
+LTR_ISOLATE = "\u2066"
+
+
+def unbroken(text: str) -> Markup:
+    """`text` escaped, each word that holds a hyphen, a dash or a slash kept on one line: a
+    poster's line breaks only between words (never "l-/ați"), in every language. An address
+    (isolated left to right, see services/posters.words) is also marked as English, so that it
+    is set in Latin letters in a sentence of any script."""
+    return Markup("").join(_word(part) for part in re.split(r"(\s+)", text))
+
+
+def _word(part: str) -> Markup:
+    if part.startswith(LTR_ISOLATE):
+        return Markup('<span class="word" lang="en">{}</span>').format(part)
+    if BREAKS_INSIDE_WORDS.search(part):
+        return Markup('<span class="word">{}</span>').format(part)
+    return escape(part)
+
+
+def _stylesheets(kind: str) -> tuple[str, str]:
+    return ("poster.css", f"page-{SIZES[kind].lower()}.css")
+
+
+@cache
+def _inline_css(kind: str) -> str:
+    return "\n".join((CSS_DIR / name).read_text("utf-8") for name in _stylesheets(kind))
+
+
+def render_sheet(sheet: SheetValues, kind: str, *, standalone: bool = False) -> str:
+    """The poster or card page. `standalone` inlines the stylesheet and leaves out the staff
+    tools: the page a PDF is made from, that prints alone."""
+    return render_template(
+        "posters/sheet.html",
+        sheet=sheet,
+        kind=kind,
+        size=SIZES[kind],
+        unbroken=unbroken,
+        standalone=standalone,
+        stylesheets=_stylesheets(kind),
+        inline_css=_inline_css(kind) if standalone else None,
+    )
+
+
+_kept = threading.local()
+
+
+def _weasyprint() -> tuple[Any, Any]:
+    """WeasyPrint's HTML class and, made once per thread and kept, the font configuration (which
+    holds the fonts it has loaded: a fifth of a sheet's cost when made anew) and a fetcher that
+    refuses every address."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    if not hasattr(_kept, "fonts"):
+        _kept.fonts = FontConfiguration()
+        _kept.fetcher = weasyprint.URLFetcher(allowed_protocols=())
+    return weasyprint.HTML, _kept
+
+
+def sheet_document(sheet: SheetValues, kind: str) -> Document:
+    """The sheet laid out by WeasyPrint: its pages and boxes (what tests measure), then its PDF."""
+    html, kept = _weasyprint()
+    page = html(string=render_sheet(sheet, kind, standalone=True), url_fetcher=kept.fetcher)
+    return page.render(font_config=kept.fonts)
+
+
+def sheet_pdf(sheet: SheetValues, kind: str) -> bytes:
+    """The sheet as a one-page PDF on its paper size (A4 or A6), fonts embedded."""
+    return sheet_document(sheet, kind).write_pdf()
+
+
+class PosterZip:
+    """The partner's zip: each live site's A4 poster and A6 card as PDF and its QR code as PNG
+    (for the partner's own designs), and a list of the links (for a rider app or a
+    newsletter), written a site at a time. The HTML pages stay on the staff side for printing
+    at a desk: the PDFs are the same sheets, and print the same from any computer."""
+
+    def __init__(self) -> None:
+        self._out = io.BytesIO()
+        self._archive = zipfile.ZipFile(self._out, "w", zipfile.ZIP_DEFLATED)
+        self._links = io.StringIO()
+        self._table = csv.writer(self._links)
+        self._table.writerow(["label", "code", "link"])
+
+    def add(self, site: Site) -> None:
+        """A site's PDFs and PNG: its QR code encoded once for the three."""
+        qr = posters.qr_code(site)
+        sheet = posters.sheet_values(site, qr)
+        stem = posters.file_stem(site)
+        for kind in SIZES:  # PDFs and PNGs are compressed already: stored as they are
+            self._archive.writestr(f"{stem}-{kind}.pdf", sheet_pdf(sheet, kind), zipfile.ZIP_STORED)
+        self._archive.writestr(f"{stem}-qr.png", posters.qr_png(site, qr=qr), zipfile.ZIP_STORED)
+        self._table.writerow(posters.link_row(site))
+
+    def finish(self) -> bytes:
+        self._archive.writestr("links.csv", self._links.getvalue())
+        self._archive.close()
+        return self._out.getvalue()
