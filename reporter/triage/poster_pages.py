@@ -7,7 +7,7 @@ WeasyPrint shapes every script through Pango and HarfBuzz with the fonts fontcon
 (Debian's fonts-noto-core, `make browser-deps`; poster.css names the Noto face of each script),
 and fetches nothing: the stylesheet is inlined and the QR code is inline SVG, so a page can
 never make the server open an address or a file. WeasyPrint is imported when a PDF is first
-made: loading it (Pango through cffi) takes about a second, which no other page or command
+made (`_Kept`): loading it (Pango through cffi) takes about a second, which no other page or command
 should pay.
 """
 
@@ -20,7 +20,7 @@ import threading
 import zipfile
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import render_template
 from markupsafe import Markup, escape
@@ -58,47 +58,53 @@ def _stylesheets(kind: str) -> tuple[str, str]:
     return ("poster.css", f"page-{SIZES[kind].lower()}.css")
 
 
-@cache
-def _inline_css(kind: str) -> str:
-    return "\n".join((CSS_DIR / name).read_text("utf-8") for name in _stylesheets(kind))
-
-
-def render_sheet(sheet: SheetValues, kind: str, *, standalone: bool = False) -> str:
-    """The poster or card page. `standalone` inlines the stylesheet and leaves out the staff
-    tools: the page a PDF is made from, that prints alone."""
+def render_sheet(sheet: SheetValues, kind: str, *, for_pdf: bool = False) -> str:
+    """The poster or card page: the staff page, or (`for_pdf`) the same page without the staff
+    tools and the links to its stylesheets, which WeasyPrint is given already parsed."""
     return render_template(
         "posters/sheet.html",
         sheet=sheet,
         kind=kind,
         size=SIZES[kind],
         unbroken=unbroken,
-        standalone=standalone,
+        for_pdf=for_pdf,
         stylesheets=_stylesheets(kind),
-        inline_css=_inline_css(kind) if standalone else None,
     )
 
 
-_kept = threading.local()
+class _Kept(threading.local):
+    """What WeasyPrint made once, kept per thread: the font configuration (which holds the fonts
+    it has loaded), a fetcher that refuses every address, and each size's stylesheets parsed
+    (together two fifths of a sheet's cost when made anew)."""
+
+    def __init__(self) -> None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.html = weasyprint.HTML
+        self.fonts = FontConfiguration()
+        self.fetcher = weasyprint.URLFetcher(allowed_protocols=())
+        self.css = {
+            kind: [
+                weasyprint.CSS(
+                    filename=CSS_DIR / name, font_config=self.fonts, url_fetcher=self.fetcher
+                )
+                for name in _stylesheets(kind)
+            ]
+            for kind in SIZES
+        }
 
 
-def _weasyprint() -> tuple[Any, Any]:
-    """WeasyPrint's HTML class and, made once per thread and kept, the font configuration (which
-    holds the fonts it has loaded: a fifth of a sheet's cost when made anew) and a fetcher that
-    refuses every address."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    if not hasattr(_kept, "fonts"):
-        _kept.fonts = FontConfiguration()
-        _kept.fetcher = weasyprint.URLFetcher(allowed_protocols=())
-    return weasyprint.HTML, _kept
+@cache
+def _kept() -> _Kept:
+    return _Kept()
 
 
 def sheet_document(sheet: SheetValues, kind: str) -> Document:
     """The sheet laid out by WeasyPrint: its pages and boxes (what tests measure), then its PDF."""
-    html, kept = _weasyprint()
-    page = html(string=render_sheet(sheet, kind, standalone=True), url_fetcher=kept.fetcher)
-    return page.render(font_config=kept.fonts)
+    kept = _kept()
+    page = kept.html(string=render_sheet(sheet, kind, for_pdf=True), url_fetcher=kept.fetcher)
+    return page.render(stylesheets=kept.css[kind], font_config=kept.fonts)
 
 
 def sheet_pdf(sheet: SheetValues, kind: str) -> bytes:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from reporter.bidi import FSI, PDI, bdi, isolated_text, text_problem
 from reporter.extensions import db
 from reporter.models import Partner, Site
-from reporter.services import posters
+from reporter.triage.poster_pages import PosterZip
 from tests.factories import make_partner, make_site, make_user
 from tests.pages import read
 from tests.triage.conftest import sign_in
@@ -118,8 +118,8 @@ def test_names_stored_before_are_isolated_on_every_page_title_poster_and_links_c
 
 
 def _zip_of(partner) -> bytes:
-    """The partner's poster zip, as the outbox worker makes it (services/posters.PosterZip)."""
-    made = posters.PosterZip()
+    """The partner's poster zip, as the outbox worker makes it (triage/poster_pages.PosterZip)."""
+    made = PosterZip()
     for site in partner.sites:
         if site.active:
             made.add(site)
