@@ -17,6 +17,7 @@ import pytest
 from reporter.i18n import LOCALES
 from reporter.models import Partner, Site
 from reporter.services import posters
+from reporter.services.partners import LABEL_MAX_LENGTH
 from reporter.services.posters import SIZES, SheetValues
 from reporter.triage import poster_pages
 from tests.factories import make_partner, make_site, make_user
@@ -40,9 +41,11 @@ def admin(client):
 
 
 def sheet_of(lang: str) -> SheetValues:
-    """A site's words and QR code, from a partner writing `lang` (plain objects, no database)."""
+    """A site's words and QR code, from a partner writing `lang` (plain objects, no database),
+    with the longest label a site may have."""
     partner = Partner(id=1, name="Partner", sector="delivery", language=lang)
-    return posters.sheet_values(Site(id=1, partner=partner, label="Depot 1", code="K3MQ9TD"))
+    label = ("Motorway services, lorry park and staff canteen " * 3)[:LABEL_MAX_LENGTH]
+    return posters.sheet_values(Site(id=1, partner=partner, label=label, code="K3MQ9TD"))
 
 
 @dataclasses.dataclass
