@@ -1,14 +1,14 @@
 """Posters (A4) and cards (A6), drawn from a site's plain values (services/posters.py): the HTML
 page staff print at a desk, the PDF a print shop takes, and the partner's zip of PDFs that the
 outbox worker writes a site at a time. `render_sheet` is the one drawing of a sheet: the staff
-page shows it, and the PDF is that same page (standalone) laid out by WeasyPrint.
+page shows it, and the PDF is that same page, without the staff tools, laid out by WeasyPrint.
 
 WeasyPrint shapes every script through Pango and HarfBuzz with the fonts fontconfig finds
-(Debian's fonts-noto-core, `make browser-deps`; poster.css names the Noto face of each script),
-and fetches nothing: the stylesheet is inlined and the QR code is inline SVG, so a page can
-never make the server open an address or a file. WeasyPrint is imported when a PDF is first
-made (`_Kept`): loading it (Pango through cffi) takes about a second, which no other page or command
-should pay.
+(Debian's fonts-noto-core, `make pdf-deps`; poster.css names the Noto face of each script), and
+fetches nothing: the stylesheets are read from the app's own files, the QR code is inline SVG,
+and its fetcher refuses every address, so a page can never make the server open one. WeasyPrint
+is imported when a PDF is first made (`_Kept`): loading it (Pango through cffi) takes about a
+second, which no other page or command should pay.
 """
 
 from __future__ import annotations
