@@ -112,6 +112,9 @@ def test_names_stored_before_are_isolated_on_every_page_title_poster_and_links_c
     sheet = read(client.get(f"/triage/partners/{partner.id}/sites/{site.id}/poster"))
     assert f"{FSI}{EVIL}{PDI}" in sheet.title
     assert f'<p class="site-label"><bdi>{EVIL}</bdi></p>' in sheet.html
+    zips = read(client.get(f"/triage/partners/{partner.id}/posters"))
+    assert f"{FSI}{EVIL}{PDI}" in zips.title
+    assert f"<h1>Every poster and card of <bdi>{EVIL}</bdi> as PDF (zip)</h1>" in zips.html
     with zipfile.ZipFile(io.BytesIO(_zip_of(partner))) as archive:
         rows = list(csv.reader(io.StringIO(archive.read("links.csv").decode())))
     assert rows[1][0] == f"{FSI}{EVIL}{PDI}"
