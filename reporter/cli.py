@@ -23,6 +23,7 @@ from reporter.services.mail import notify, outbox
 from reporter.services.partnerships import poster_bundles
 from reporter.services.reporting.guidance import guidance_for
 from reporter.services.reporting.reports import Contact, NewReport, store
+from reporter.triage.poster_pages import PosterZip
 
 DEMO_PLACES = [
     ("rail", None, "LEI", "Two boys on the platform, told what to do by an older man."),
@@ -59,14 +60,16 @@ def outbox_work_command(once: bool) -> None:
     Ctrl-C end it after the current email or slice of a zip)."""
     if once:
         click.echo(f"Sent {outbox.deliver_due()} messages.")
-        click.echo(f"Built {poster_bundles.build_due(outbox.worker_name())} poster zips.")
+        click.echo(
+            f"Built {poster_bundles.build_due(outbox.worker_name(), PosterZip)} poster zips."
+        )
         return
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    outbox.work(stop, slices=[poster_bundles.Builder(outbox.worker_name()).step])
+    outbox.work(stop, slices=[poster_bundles.Builder(outbox.worker_name(), PosterZip).step])
 
 
 @outbox_cli.command("retry-failed")

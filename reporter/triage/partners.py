@@ -21,7 +21,7 @@ from reporter.services.partnerships import (
 )
 from reporter.services.partnerships import partners as service
 from reporter.services.reference_admin import effective_reference
-from reporter.triage import bp
+from reporter.triage import bp, poster_pages
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error
 from reporter.triage.forms import EmptyForm
@@ -218,7 +218,20 @@ def import_sites(partner_id: int):
 @admin_only
 def site_sheet(partner_id: int, site_id: int, kind: str):
     site = _site_or_404(_partner_or_404(partner_id), site_id)
-    return posters.render_sheet(site, kind)
+    return poster_pages.render_sheet(posters.sheet_values(site), kind)
+
+
+@bp.get("/partners/<int:partner_id>/sites/<int:site_id>/<any(poster, card):kind>.pdf")
+@admin_only
+def site_sheet_pdf(partner_id: int, site_id: int, kind: str):
+    """The poster or card as a one-page PDF for a print shop (about 0.1 s to make)."""
+    site = _site_or_404(_partner_or_404(partner_id), site_id)
+    return send_file(
+        _bytes(poster_pages.sheet_pdf(posters.sheet_values(site), kind)),
+        mimetype="application/pdf",
+        download_name=f"{posters.file_stem(site)}-{kind}.pdf",
+        as_attachment=request.args.get("download") == "1",
+    )
 
 
 @bp.get("/partners/<int:partner_id>/sites/<int:site_id>/qr.png")

@@ -25,6 +25,7 @@ ANY_ACTION = {
 PARTNER_ADMIN = {
     "triage.partners", "triage.new_partner", "triage.partner", "triage.set_partner_active",
     "triage.add_site", "triage.set_site_active", "triage.import_sites", "triage.site_sheet",
+    "triage.site_sheet_pdf",
     "triage.site_qr", "triage.partner_posters", "triage.request_posters",
     "triage.download_posters", "triage.create_key", "triage.revoke_key",
 }  # fmt: skip

@@ -13,6 +13,7 @@ import zipfile
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pypdfium2
 import pytest
 from sqlalchemy import select, update
 
@@ -20,6 +21,7 @@ from reporter.extensions import db
 from reporter.models import OutboxMessage, PosterBundle, utcnow
 from reporter.services.mail import outbox
 from reporter.services.partnerships import poster_bundles, posters
+from reporter.triage.poster_pages import PosterZip
 from tests.factories import make_partner, make_site, make_user
 from tests.fault_services import wait_for
 from tests.pages import read
@@ -88,7 +90,7 @@ def test_the_worker_makes_the_zip_and_the_page_offers_it(client, admin):
     page = posters_page(client, partner)
     assert "No zip has been made yet." in page.text and not page.find_all("meta", content="3")
     ask_for_the_zip(client, partner)
-    assert poster_bundles.build_due("test-worker") == 1
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
 
     page = posters_page(client, partner)
     assert "Ready: 2 sites" in page.text
@@ -102,9 +104,11 @@ def test_the_worker_makes_the_zip_and_the_page_offers_it(client, admin):
         assert sum(n.startswith(site.code) for n in names) == 3
         png = archive.read(next(n for n in names if n.startswith(site.code) and n.endswith(".png")))
         assert decode_qr(png).endswith(f"/p/{site.code}")
-        poster = archive.read(next(n for n in names if n.startswith(site.code) and "poster" in n))
-        assert b"<style>" in poster and b"@page" in poster  # opens offline, prints alone
-        assert f'aria-label="QR code: {posters.entry_url(site)}"'.encode() in poster
+        for kind in ("poster", "card"):  # a one-page PDF each, for a print shop
+            [sheet] = [n for n in names if n.startswith(site.code) and n.endswith(f"-{kind}.pdf")]
+            pdf = pypdfium2.PdfDocument(archive.read(sheet))
+            assert len(pdf) == 1
+            pdf.close()
     assert len(names) == 3 * 2 + 1  # and links.csv
     assert audit_rows("posters_downloaded")[0].detail == {"partner_id": partner.id}
 
@@ -115,7 +119,7 @@ def test_links_csv_shows_labels_a_spreadsheet_would_run_as_text(client, admin):
     for label in labels:
         make_site(partner, label=label)
     ask_for_the_zip(client, partner)
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(download_link(posters_page(client, partner))).data)
     )
@@ -131,7 +135,7 @@ def test_two_clicks_make_the_zip_once(client, admin):
     ask_for_the_zip(client, partner)
     ask_for_the_zip(client, partner)
     assert len(bundles()) == 1
-    assert poster_bundles.build_due("test-worker") == 1
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
     assert len(audit_rows("posters_requested")) == 2  # each click is still audited
 
 
@@ -148,7 +152,7 @@ def test_an_urgent_alert_is_sent_between_slices_of_a_big_zip(make_app, tmp_path)
         client = app.test_client()
         sign_in(client, admin)
         ask_for_the_zip(client, partner)
-        builder = poster_bundles.Builder("test-worker")
+        builder = poster_bundles.Builder("test-worker", PosterZip)
         assert builder.step() and builder.step()  # two sites made
         page = read(client.get(f"/triage/partners/{partner.id}/posters"))
         assert "Being made: 2 of 5 sites done." in page.text  # recorded after each slice
@@ -167,15 +171,15 @@ def test_a_zip_left_by_a_worker_that_stopped_is_made_by_another(client, admin, c
     for n in range(3):
         make_site(partner, label=f"Depot {n}")
     ask_for_the_zip(client, partner)
-    gone = poster_bundles.Builder("worker-that-died")
+    gone = poster_bundles.Builder("worker-that-died", PosterZip)
     gone.claimed = poster_bundles.claim("worker-that-died")
     assert gone.claimed is not None
-    gone.steps = poster_bundles.build(gone.claimed, "worker-that-died")
+    gone.steps = poster_bundles.build(gone.claimed, "worker-that-died", PosterZip)
     next(gone.steps)  # one site made, then the worker is killed
-    assert poster_bundles.build_due("another-worker") == 0  # its lease still holds
+    assert poster_bundles.build_due("another-worker", PosterZip) == 0  # its lease still holds
     db.session.execute(update(PosterBundle).values(lease_until=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    assert poster_bundles.build_due("another-worker") == 1
+    assert poster_bundles.build_due("another-worker", PosterZip) == 1
     [bundle] = bundles()
     assert (bundle.status, bundle.attempts, bundle.sites) == ("ready", 2, 3)
     with caplog.at_level(logging.WARNING):
@@ -191,14 +195,14 @@ def test_a_zip_that_cannot_be_made_says_so_and_can_be_asked_for_again(client, ad
     def broken(self, site):
         raise ValueError("a secret label")
 
-    monkeypatch.setattr(posters.PosterZip, "add", broken)
-    assert poster_bundles.build_due("test-worker") == 1
+    monkeypatch.setattr(PosterZip, "add", broken)
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
     page = posters_page(client, partner)
     assert "The zip could not be made (ValueError)." in page.text and "secret" not in page.text
     assert page.find_all("form", action=f"/triage/partners/{partner.id}/posters")
     monkeypatch.undo()
     ask_for_the_zip(client, partner)
-    assert poster_bundles.build_due("test-worker") == 1
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
     assert [b.status for b in bundles()] == ["ready"]  # the failed one is gone with it
 
 
@@ -208,7 +212,7 @@ def test_a_build_that_keeps_stopping_its_worker_is_given_up(client, admin):
     ask_for_the_zip(client, partner)
     db.session.execute(update(PosterBundle).values(attempts=3))
     db.session.commit()
-    assert poster_bundles.build_due("test-worker") == 0
+    assert poster_bundles.build_due("test-worker", PosterZip) == 0
     assert [(b.status, b.last_error) for b in bundles()] == [("failed", "GaveUp")]
 
 
@@ -216,14 +220,14 @@ def test_a_new_zip_replaces_the_old_one_and_the_old_link_is_gone(client, admin):
     partner = make_partner()
     make_site(partner, label="First")
     ask_for_the_zip(client, partner)
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     old = download_link(posters_page(client, partner))
     make_site(partner, label="Second")
     page = posters_page(client, partner)
     assert "Make the zip again (after sites changed)" in page.text
     ask_for_the_zip(client, partner)
     assert "Ready: 1 sites" not in posters_page(client, partner).text  # being made again
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     assert client.get(old).status_code == 404
     page = posters_page(client, partner)
     assert "Ready: 2 sites" in page.text and client.get(download_link(page)).status_code == 200
@@ -234,7 +238,7 @@ def test_another_partners_zip_is_not_found_under_this_partner(client, admin):
     mine, theirs = make_partner(), make_partner()
     make_site(theirs)
     ask_for_the_zip(client, theirs)
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     [bundle] = bundles()
     assert client.get(f"/triage/partners/{mine.id}/posters/{bundle.id}.zip").status_code == 404
     assert client.get(f"/triage/partners/{theirs.id}/posters/{bundle.id}.zip").status_code == 200
@@ -259,7 +263,7 @@ def running_worker(app):
 
     def run():
         with app.app_context():
-            outbox.work(stop, slices=[poster_bundles.Builder("test-worker").step])
+            outbox.work(stop, slices=[poster_bundles.Builder("test-worker", PosterZip).step])
 
     worker = threading.Thread(target=run)
     worker.start()
@@ -279,7 +283,7 @@ def test_the_running_worker_sends_an_alert_before_it_finishes_a_zip_begun_earlie
     with app.app_context():
         make_user(role="officer", regions=("east-midlands",))
         partner = make_partner()
-        for n in range(100):
+        for n in range(20):  # two PDFs a site: seconds of work, far past the alert
             make_site(partner, label=f"Depot {n:03}")
         client = app.test_client()
         sign_in(client, make_user(role="admin"))

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
@@ -29,9 +30,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from reporter.extensions import db, rows_changed
 from reporter.models import BundleStatus, Partner, PosterBundle, Site, StaffUser, utcnow
 from reporter.services.accounts import audit
-from reporter.services.partnerships.posters import PosterZip
 
 log = logging.getLogger(__name__)
+
+
+class Archive(Protocol):
+    """What a zip is written with, a site at a time: drawing the sheets is the staff side's
+    (triage/poster_pages.PosterZip), handed in by whoever runs the worker."""
+
+    def add(self, site: Site) -> None: ...
+
+    def finish(self) -> bytes: ...
+
+
+MakeArchive = Callable[[], Archive]
 
 
 # --- what the web side does: one short statement each ---------------------------------------
@@ -162,13 +174,13 @@ def _live_sites(partner_id: int) -> list[Site]:
     return sites
 
 
-def build(claimed: Claimed, owner: str) -> Iterator[int]:
+def build(claimed: Claimed, owner: str, make_archive: MakeArchive) -> Iterator[int]:
     """Build a claimed bundle, yielding the number of sites done after each one; store it ready
     at the end and drop the partner's older finished bundles."""
     sites = _live_sites(claimed.partner_id)
     if not _record(claimed, owner, sites=len(sites)):
         return
-    archive = PosterZip()
+    archive = make_archive()
     base = current_app.config["REPORTER_BASE_URL"]
     for done, site in enumerate(sites, start=1):
         # Posters are drawn with the page templates, which read the request's locale.
@@ -204,8 +216,9 @@ class Builder:
     none is in hand, builds for up to POSTER_BUNDLE_SLICE_SECONDS, records the progress and
     renews the lease. True while there is more to build at once."""
 
-    def __init__(self, owner: str) -> None:
+    def __init__(self, owner: str, make_archive: MakeArchive) -> None:
         self.owner = owner
+        self.make_archive = make_archive
         self.claimed: Claimed | None = None
         self.steps: Iterator[int] | None = None
 
@@ -237,7 +250,7 @@ class Builder:
         while (claimed := claim(self.owner)) is not None:
             self.claimed = claimed
             if claimed.attempts <= max_attempts:
-                self.steps = build(claimed, self.owner)
+                self.steps = build(claimed, self.owner, self.make_archive)
                 return True
             log.error("poster bundle %s given up: its build kept stopping", claimed.id)
             self._fail("GaveUp")
@@ -260,10 +273,10 @@ class Builder:
         self.claimed, self.steps = None, None
 
 
-def build_due(owner: str) -> int:
+def build_due(owner: str, make_archive: MakeArchive) -> int:
     """Build every bundle waiting now, to the end (tests, and `outbox work --once`). Returns
     how many were finished: stored ready, or failed."""
-    builder = Builder(owner)
+    builder = Builder(owner, make_archive)
     claimed = 0
     while builder.step():
         claimed += builder.claimed is None  # a bundle just finished (or failed)

@@ -5,22 +5,19 @@ The QR code uses error correction level H (a third of it may be worn, torn or wr
 still scans) and a quiet zone of four modules, the standard's minimum, white even on a coloured
 page.
 
-A partner's zip is written a site at a time by `PosterZip`: the outbox worker builds it between
-sends (poster_bundles.py), because a site costs 12 to 18 ms (encoding the QR code and
-drawing its PNG are most of it), minutes for 5,000 sites: far too long for a web request.
+This module gives plain values (`sheet_values`); the pages and PDFs are drawn from them by
+triage/poster_pages.py, for the staff pages and for the partner's zip, which the outbox worker
+builds a site at a time (services/partnerships/poster_bundles.py): minutes for 5,000 sites.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import segno
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -32,7 +29,6 @@ from reporter.services.casework.export import guard_cell
 QR_ERROR = "h"
 QR_BORDER = 4  # modules of quiet zone around the code
 PNG_SCALE = 12  # pixels a module: about 4 cm across at 300 dpi for a short link
-CSS_DIR = Path(__file__).parents[2] / "static" / "css"
 SIZES = {"poster": "A4", "card": "A6"}
 
 
@@ -103,64 +99,55 @@ def words(lang: str, site: Site) -> Words:
         )
 
 
-def render_sheet(
-    site: Site, kind: str, *, standalone: bool = False, qr: segno.QRCode | None = None
-) -> str:
-    """The poster or card page. `standalone` inlines the stylesheet, for the zip; `qr` is the
-    site's QR code when the caller has encoded it already."""
+@dataclass(frozen=True)
+class SheetValues:
+    """What a site's poster and card show, as plain values: the rendering (HTML and PDF) is the
+    staff side's (triage/poster_pages.py), never a service's."""
+
+    partner_id: int
+    partner_name: str
+    site_id: int
+    label: str
+    code: str
+    url: str
+    texts: tuple[Words, ...]  # the partner's language first, then English when it differs
+    svg: str
+
+    @property
+    def first(self) -> Words:
+        return self.texts[0]
+
+
+def sheet_values(site: Site, qr: segno.QRCode | None = None) -> SheetValues:
+    """The words and QR code of a site's sheets. `qr` is the site's QR code when the caller has
+    encoded it already (a zip encodes it once for the poster, the card and the PNG)."""
     partner = site.partner
     languages = [partner.language]
     if partner.language != DEFAULT_LOCALE:
         languages.append(DEFAULT_LOCALE)
-    texts = [words(lang, site) for lang in languages]
-    first = texts[0]
-    stylesheets = ("poster.css", f"page-{SIZES[kind].lower()}.css")
-    return render_template(
-        "posters/sheet.html",
-        site=site,
-        partner=partner,
-        kind=kind,
-        size=SIZES[kind],
-        texts=texts,
-        first=first,
-        svg=qr_svg(site, f"QR code: {entry_url(site)}", qr),
-        url=entry_url(site),
-        standalone=standalone,
-        stylesheets=stylesheets,
-        inline_css="\n".join((CSS_DIR / name).read_text("utf-8") for name in stylesheets)
-        if standalone
-        else None,
+    url = entry_url(site)
+    return SheetValues(
+        partner_id=partner.id,
+        partner_name=partner.name,
+        site_id=site.id,
+        label=site.label,
+        code=site.code,
+        url=url,
+        texts=tuple(words(lang, site) for lang in languages),
+        svg=qr_svg(site, f"QR code: {url}", qr),
     )
+
+
+def file_stem(site: Site) -> str:
+    """The start of a site's file names in the zip and in downloads: its code, then its label."""
+    return f"{site.code}-{_slug(site.label)}"
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "site"
 
 
-class PosterZip:
-    """Every poster and card of a partner's live sites, each site's QR code as PNG, and a list of
-    the links (for a rider app or a newsletter), as one zip, written a site at a time."""
-
-    def __init__(self) -> None:
-        self._out = io.BytesIO()
-        self._archive = zipfile.ZipFile(self._out, "w", zipfile.ZIP_DEFLATED)
-        self._links = io.StringIO()
-        self._table = csv.writer(self._links)
-        self._table.writerow(["label", "code", "link"])
-
-    def add(self, site: Site) -> None:
-        """A site's A4 poster and A6 card (standalone HTML) and its QR code as PNG: the code
-        encoded once for the three, which is most of a site's cost."""
-        qr = qr_code(site)
-        name = f"{site.code}-{_slug(site.label)}"
-        for kind in SIZES:
-            sheet = render_sheet(site, kind, standalone=True, qr=qr)
-            self._archive.writestr(f"{name}-{kind}.html", sheet)
-        self._archive.writestr(f"{name}-qr.png", qr_png(site, qr=qr))
-        # A label is the partner's words: a spreadsheet must show it, never run it.
-        self._table.writerow([guard_cell(isolated_text(site.label)), site.code, entry_url(site)])
-
-    def finish(self) -> bytes:
-        self._archive.writestr("links.csv", self._links.getvalue())
-        self._archive.close()
-        return self._out.getvalue()
+def link_row(site: Site) -> list[str]:
+    """A site's row in links.csv: a label is the partner's words, so a spreadsheet must show it,
+    never run it."""
+    return [guard_cell(isolated_text(site.label)), site.code, entry_url(site)]
