@@ -1,6 +1,7 @@
 """Posters (A4) and cards (A6), drawn from a site's plain values
 (services/partnerships/posters.py): the HTML page staff print at a desk, the PDF a print shop
-takes, and the partner's zip of PDFs that the outbox worker writes a site at a time. `render_sheet` is the one drawing of a sheet: the staff
+takes, and the partner's zip of PDFs that the outbox worker writes a site at a time.
+`render_sheet` is the one drawing of a sheet: the staff
 page shows it, and the PDF is that same page, without the staff tools, laid out by WeasyPrint.
 
 WeasyPrint shapes every script through Pango and HarfBuzz with the fonts fontconfig finds
