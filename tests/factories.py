@@ -34,14 +34,49 @@ from reporter.services.subject_access import contact_hashes
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}
 
-# A delivery courier's report as the form sends it: valid, no child in danger now.
-DELIVERY_ANSWERS = {
-    "sector": "delivery",
+# One valid report, as the form sends it: a railway report with no child in danger now. Every
+# test that sends a report starts from it and changes only what its promise is about.
+_ANSWERS = {
+    "sector": "rail",
     "danger": "no",
-    "signs": ["controlled"],
-    "postcode": "LE1 6RN",
+    "signs": ["controlled", "hiding"],
+    "station": "Leicester",
+    "description": "Two boys, about 14, told where to go by an older man.",
     "consent": "anonymous",
 }
+_CONTACT_FIELDS = ("consent", "name", "phone", "email")
+
+
+def report_answers(**changes) -> dict:
+    """The form's answers for a valid report, with `changes` made to them (None leaves a field
+    out, as a form that does not send it)."""
+    answers = {**_ANSWERS, **changes}
+    return {name: value for name, value in answers.items() if value is not None}
+
+
+def report_payload(**changes) -> dict:
+    """The same report as the API's JSON body: `danger` a boolean, contact details nested under
+    `contact`. `changes` are made to the form's answers first (`danger="yes"`, `consent="share"`,
+    `name=...`), so both shapes come from one report."""
+    return as_api_body(report_answers(**changes))
+
+
+def as_api_body(answers: dict) -> dict:
+    """A form's answers as the API's JSON body: yes/no as booleans, contact details nested."""
+    given = {k: v for k, v in answers.items() if v is not None}
+    body = {k: v for k, v in given.items() if k not in _CONTACT_FIELDS and k != "danger"}
+    if given.get("danger") in ("yes", "no"):
+        body["danger"] = given["danger"] == "yes"
+    contact = {k: given[k] for k in _CONTACT_FIELDS if k in given}
+    if contact:
+        body["contact"] = contact
+    return body
+
+
+# A delivery courier's report as the form sends it: valid, no child in danger now.
+DELIVERY_ANSWERS = report_answers(
+    sector="delivery", signs=["controlled"], station=None, postcode="LE1 6RN", description=None
+)
 
 
 @contextmanager

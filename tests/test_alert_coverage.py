@@ -15,7 +15,7 @@ from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
 from reporter.services import notify
-from tests.factories import data_context, make_user
+from tests.factories import data_context, make_user, report_answers
 
 REGIONS_FILE = Path(__file__).parent.parent / "reporter" / "reference" / "regions.toml"
 REGIONS = [row["id"] for row in tomllib.loads(REGIONS_FILE.read_text("utf-8"))["region"]]
@@ -30,8 +30,7 @@ def urgent_report_at_a_station_in(region_id: str) -> dict:
         for s in ref.stations.values()
         if getattr(ref.region_of_force(s.force), "id", None) == region_id
     )
-    return {"sector": "rail", "danger": "yes", "signs": ["controlled"], "station": station.crs,
-            "consent": "anonymous"}  # fmt: skip
+    return report_answers(danger="yes", signs=["controlled"], station=station.crs, description=None)
 
 
 def stored_alert() -> tuple[Report, OutboxMessage | None]:

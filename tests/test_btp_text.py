@@ -13,6 +13,7 @@ import pytest
 
 from reporter.i18n import DEFAULT_LOCALE, LOCALES
 from reporter.reference import get_reference
+from tests.factories import report_answers
 from tests.pages import read
 
 # Earlier today, in the form's own format (UK local time): never in the future.
@@ -22,16 +23,9 @@ SEEN = (datetime.now() - timedelta(days=1)).replace(hour=8, minute=52)
 def text_to_btp(app, lang: str, **answers) -> str:
     client = app.test_client()
     client.get(f"/report?lang={lang}")
-    data = {
-        "sector": "rail",
-        "danger": "no",
-        "consent": "anonymous",
-        "station": "LEI",
-        "signs": ["hiding", "controlled"],
-        "description": "Seen twice this week.",
-        "seen_at": SEEN.strftime("%d/%m/%Y %H:%M"),
-        **answers,
-    }
+    seen_at = SEEN.strftime("%d/%m/%Y %H:%M")
+    usual = {"station": "LEI", "signs": ["hiding", "controlled"], "seen_at": seen_at}
+    data = report_answers(**{**usual, "description": "Seen twice this week.", **answers})
     response = client.post(f"/report?lang={lang}", data=data)  # the form's own address
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     page = read(client.get(response.location))

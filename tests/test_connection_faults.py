@@ -21,17 +21,24 @@ import pytest
 from bench import _servers
 from bench._visitor import REFERENCE, Visitor
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, missing_service
+from tests.factories import report_answers, report_payload
 from tests.test_instances import _migrate
 
-URGENT_FORM = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["controlled"],
-    "station": "Euston",
-    "description": "Girl of about 13 led onto a train by two men.",
-    "consent": "anonymous",
-}
-URGENT_API = {"sector": "delivery", "danger": True, "signs": ["controlled"], "postcode": "LE1 6RN"}
+URGENT_FORM = report_answers(
+    danger="yes",
+    signs=["controlled"],
+    station="Euston",
+    description="Girl of about 13 led onto a train by two men.",
+)
+URGENT_API = report_payload(
+    sector="delivery",
+    danger="yes",
+    signs=["controlled"],
+    station=None,
+    postcode="LE1 6RN",
+    description=None,
+    consent=None,
+)
 REPORTS = 60  # each of the form and the API
 KILL_EVERY = 0.05  # seconds between rounds of pg_terminate_backend
 GUNICORN_ERROR = re.compile(r"<h1><p>Internal Server Error</p></h1>|^Internal Server Error$")

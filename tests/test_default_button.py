@@ -10,16 +10,10 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.exc import OperationalError
 
 from reporter.services import reports
+from tests.factories import report_answers
 from tests.pages import read
 
-RAIL = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["hiding"],
-    "station": "LEI",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+RAIL = report_answers(signs=["hiding"], station="LEI")
 
 
 def send_report(app, lang: str) -> str:

@@ -10,15 +10,16 @@ from reporter.extensions import db
 from reporter.models import EntryScan, Report
 from reporter.services import entries, partners, site_import
 from reporter.services.reports import REFERENCE_ALPHABET
-from tests.factories import data_context, make_partner, make_site
+from tests.factories import data_context, make_partner, make_site, report_answers
 from tests.pages import read
 
-REPORT = {
-    "danger": "no",
-    "signs": ["travelling-alone"],
-    "description": "A girl of about 13 waiting alone for hours, an older man brings her food.",
-    "consent": "anonymous",
-}
+# The setting and the place come from each test (and the entry link).
+REPORT = report_answers(
+    sector=None,
+    station=None,
+    signs=["travelling-alone"],
+    description="A girl of about 13 waiting alone for hours, an older man brings her food.",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ from reporter.models import OutboxMessage, Report
 from reporter.reference import REGION_IDS
 from reporter.services import outbox
 from tests.conftest import _empty_tables, missing_service
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, as_api_body, make_user, report_answers
 from tests.fault_services import (
     PostgresServer,
     RedisServer,
@@ -41,22 +41,16 @@ from tests.fault_services import (
 from tests.pages import read
 
 ROOT = Path(__file__).parent.parent
-FORM = {
-    "sector": "taxi",
-    "danger": "no",
-    "signs": ["many-calls"],
-    "postcode": "LE1 6RN",
-    "consent": "anonymous",
-}
-API = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
-URGENT_FORM = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["controlled"],
-    "station": "LEI",
-    "description": "SECRET-DETAIL boy pushed onto the 10:15",
-    "consent": "anonymous",
-}
+FORM = report_answers(
+    sector="taxi", signs=["many-calls"], station=None, postcode="LE1 6RN", description=None
+)
+API = as_api_body(FORM)
+URGENT_FORM = report_answers(
+    danger="yes",
+    signs=["controlled"],
+    station="LEI",
+    description="SECRET-DETAIL boy pushed onto the 10:15",
+)
 LEASE = 2.0  # seconds a worker holds a claimed message in these tests
 
 

@@ -15,7 +15,7 @@ from reporter.models import AuditEvent, OutboxMessage, Report, ReportEvent
 from reporter.services import follow_up
 from reporter.services.follow_up import LOCKED_ALERT, LOCKED_EVENT
 from tests.conftest import TEST_REDIS_URL, missing_service
-from tests.factories import DELIVERY_ANSWERS, data_context, make_report, make_user
+from tests.factories import DELIVERY_ANSWERS, data_context, make_report, make_user, report_payload
 from tests.pages import read
 
 CODE = re.compile(follow_up.CODE_PATTERN.strip("^$"))
@@ -197,8 +197,7 @@ def test_an_address_trying_many_references_is_stopped(limited):
 
 def test_the_api_gives_the_code_and_answers_follow_up_in_json(app):
     client = app.test_client()
-    body = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
-    created = client.post("/api/v1/reports", json=body)
+    created = client.post("/api/v1/reports", json=report_payload())
     assert created.status_code == 201
     answer = created.get_json()
     assert re.fullmatch(follow_up.CODE_PATTERN, answer["follow_up_code"])
@@ -220,7 +219,7 @@ def test_the_api_gives_the_code_and_answers_follow_up_in_json(app):
 
 def test_a_report_sent_again_gets_a_new_code_and_only_the_newest_works(app):
     client = app.test_client()
-    body = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
+    body = report_payload()
     headers = {"Idempotency-Key": "a-key-from-a-partner-app-0001"}
     first = client.post("/api/v1/reports", json=body, headers=headers).get_json()
     second = client.post("/api/v1/reports", json=body, headers=headers).get_json()

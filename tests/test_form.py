@@ -11,16 +11,11 @@ from reporter.extensions import db
 from reporter.models import Report
 from reporter.reference import get_reference
 from reporter.services.reports import decrypt_field
+from tests.factories import report_answers
 from tests.pages import read
 
 REF = get_reference()
-RAIL = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["hiding"],
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+RAIL = report_answers(signs=["hiding"], station=None)
 
 
 @pytest.fixture

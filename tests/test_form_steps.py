@@ -12,18 +12,16 @@ from sqlalchemy import func, select
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.public import routes, steps
+from tests.factories import report_answers
 from tests.pages import read
 
-RAIL = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["hiding", "travelling-alone"],
-    "postcode": "LE1 6RN",
-    "station": "LEI",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-    "idempotency_key": "k" * 24,
-}
+RAIL = report_answers(
+    danger="yes",
+    signs=["hiding", "travelling-alone"],
+    postcode="LE1 6RN",
+    station="LEI",
+    idempotency_key="k" * 24,
+)
 
 
 def stored_count(app) -> int:

@@ -14,27 +14,21 @@ from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
 from reporter.services import reports
 from tests.conftest import TEST_DATABASE_URL, missing_service
-from tests.factories import make_user
+from tests.factories import make_user, report_answers, report_payload
 from tests.pages import read
 
 REFERENCE = re.compile(r"LC-[A-Z0-9]{4}-[A-Z0-9]{4}")
 KEY_FIELD = re.compile(r'name="idempotency_key" value="([^"]*)"')
 KEY = "k7Rz0-phone-made-key_0001"
-FORM = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled", "hiding"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
-API = {
-    "sector": "hotel",
-    "signs": ["room-paid-cash"],
-    "danger": False,
-    "description": "Girl of about 13 checked in by a man paying cash.",
-    "postcode": "m1 1ae",
-}
+FORM = report_answers()
+API = report_payload(
+    sector="hotel",
+    signs=["room-paid-cash"],
+    station=None,
+    description="Girl of about 13 checked in by a man paying cash.",
+    postcode="m1 1ae",
+    consent=None,
+)
 
 
 def count_reports(app) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
 from reporter.services import partner_keys
-from tests.factories import make_partner, make_user
+from tests.factories import make_partner, make_user, report_answers, report_payload
 from tests.pages import read
 from tests.test_idempotency import without_code
 
@@ -20,21 +20,15 @@ KEY = "order-20261206-0042"  # guessable, like an order number
 COURIER = {"REMOTE_ADDR": "198.51.100.10"}
 STRANGER = {"REMOTE_ADDR": "203.0.113.77"}
 REFERENCE = re.compile(r"LC-[A-Z0-9]{4}-[A-Z0-9]{4}")
-API = {
-    "sector": "delivery",
-    "signs": ["controlled"],
-    "danger": False,
-    "description": "A boy of about 12 opened the door; an older man answered for him.",
-    "postcode": "LE1 6RN",
-}
-FORM = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+API = report_payload(
+    sector="delivery",
+    signs=["controlled"],
+    station=None,
+    description="A boy of about 12 opened the door; an older man answered for him.",
+    postcode="LE1 6RN",
+    consent=None,
+)
+FORM = report_answers(signs=["controlled"])
 
 
 def send_api(client, body, environ, key=KEY, headers=None):

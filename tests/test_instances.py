@@ -23,12 +23,12 @@ from reporter import create_app
 from reporter.config import Config, database_url
 from reporter.extensions import db
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, missing_service
-from tests.factories import DELIVERY_ANSWERS
+from tests.factories import DELIVERY_ANSWERS, as_api_body
 
 ROOT = Path(__file__).parent.parent
 FORM = "/report?sector=delivery"
 ANSWERS = DELIVERY_ANSWERS
-API = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
+API = as_api_body(DELIVERY_ANSWERS)
 PER_ADDRESS = int(Config.REPORT_RATE_LIMIT.split()[0])  # production's own limit
 
 

@@ -11,28 +11,9 @@ from reporter.extensions import db
 from reporter.models import Report
 from reporter.services import intake
 from reporter.services.reports import decrypt_field
+from tests.factories import as_api_body, report_answers
 
-FORM = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled", "hiding"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
-API_NAMES = {"consent": "consent", "name": "name", "phone": "phone", "email": "email"}
-
-
-def as_api_body(form: dict) -> dict:
-    """The same answers as a JSON body: booleans for yes/no, contact details nested."""
-    body = {k: v for k, v in form.items() if k not in API_NAMES and v is not None}
-    body["danger"] = {"yes": True, "no": False}.get(form.get("danger"))
-    if body["danger"] is None:
-        del body["danger"]
-    contact = {k: form[k] for k in API_NAMES if form.get(k) is not None}
-    if contact:
-        body["contact"] = contact
-    return body
+FORM = report_answers()
 
 
 def form_errors(response) -> dict[str, str]:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.test import EnvironBuilder
 
 from reporter import create_app
-from tests.factories import make_user
+from tests.factories import make_user, report_answers, report_payload
 from tests.triage.conftest import sign_in
 
 SENTINELS = {
@@ -66,29 +66,30 @@ def _leaks(lines: list[str]) -> list[str]:
 
 
 def _form(danger: str = "no") -> dict:
-    return {
-        "sector": "rail",
-        "danger": danger,
-        "signs": ["controlled"],
-        "station": "Leicester",
-        "place": SENTINELS["place"],
-        "description": SENTINELS["description"],
-        "consent": "share",
-        "name": SENTINELS["name"],
-        "phone": SENTINELS["phone"],
-        "email": SENTINELS["email"],
-    }
+    return report_answers(
+        danger=danger,
+        signs=["controlled"],
+        place=SENTINELS["place"],
+        description=SENTINELS["description"],
+        consent="share",
+        name=SENTINELS["name"],
+        phone=SENTINELS["phone"],
+        email=SENTINELS["email"],
+    )
 
 
 def _api_body() -> dict:
-    return {
-        "sector": "hotel",
-        "signs": ["room-paid-cash"],
-        "danger": True,
-        "description": SENTINELS["description"],
-        "place": SENTINELS["place"],
-        "contact": {"consent": "share", "name": SENTINELS["name"], "phone": SENTINELS["phone"]},
-    }
+    return report_payload(
+        sector="hotel",
+        signs=["room-paid-cash"],
+        danger="yes",
+        station=None,
+        description=SENTINELS["description"],
+        place=SENTINELS["place"],
+        consent="share",
+        name=SENTINELS["name"],
+        phone=SENTINELS["phone"],
+    )
 
 
 def test_the_request_path_logs_no_report_content_and_no_search_word(make_app, captured):

@@ -23,17 +23,16 @@ from reporter.models import (
 )
 from reporter.services import outbox as outbox_service
 from reporter.services import retention
+from tests.factories import report_answers
 from tests.fault_services import wait_for
 
-URGENT_FORM = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["controlled"],
-    "station": "LEI",
-    "description": "SECRET-DETAIL boy pushed onto the 10:15",
-    "place": "SECRET-PLACE platform 4",
-    "consent": "anonymous",
-}
+URGENT_FORM = report_answers(
+    danger="yes",
+    signs=["controlled"],
+    station="LEI",
+    description="SECRET-DETAIL boy pushed onto the 10:15",
+    place="SECRET-PLACE platform 4",
+)
 
 
 @pytest.fixture

@@ -12,15 +12,17 @@ from reporter.extensions import db, limiter
 from reporter.models import PartnerKey, Report
 from reporter.services import partner_keys
 from tests.conftest import TEST_REDIS_URL, missing_service
-from tests.factories import make_partner, make_user
+from tests.factories import make_partner, make_user, report_payload
 from tests.triage.conftest import audit_rows, sign_in
 
-API = {
-    "sector": "delivery",
-    "danger": False,
-    "signs": ["guarded"],
-    "place": "a flat above the shop on the corner",
-}
+API = report_payload(
+    sector="delivery",
+    signs=["guarded"],
+    station=None,
+    place="a flat above the shop on the corner",
+    description=None,
+    consent=None,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -10,16 +10,10 @@ from reporter.extensions import db
 from reporter.models import URGENCY, Report, ReportSearchToken, ReportSign
 from reporter.services import reports
 from reporter.services.search import tokens_for
+from tests.factories import report_answers
 from tests.pages import read
 
-VALID = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled", "hiding"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+VALID = report_answers()
 
 
 @pytest.fixture(autouse=True)

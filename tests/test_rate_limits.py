@@ -10,17 +10,17 @@ import pytest
 from reporter.api.openapi import openapi_document
 from reporter.extensions import limiter
 from tests.conftest import TEST_REDIS_URL, missing_service
+from tests.factories import report_answers, report_payload
 from tests.pages import read
 
-FORM = {
-    "sector": "taxi",
-    "danger": "no",
-    "signs": ["many-calls"],
-    "postcode": "LE1 6RN",
-    "description": "A girl of about 14 in the back seat, told where to sit by the man with her",
-    "consent": "anonymous",
-}
-API = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
+FORM = report_answers(
+    sector="taxi",
+    signs=["many-calls"],
+    station=None,
+    postcode="LE1 6RN",
+    description="A girl of about 14 in the back seat, told where to sit by the man with her",
+)
+API = report_payload(sector="taxi", signs=["many-calls"], station=None, postcode="LE1 6RN")
 
 
 def sent_by_a_phone(answers: dict) -> dict:

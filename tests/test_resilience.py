@@ -11,16 +11,12 @@ from reporter.models import utcnow
 from reporter.reference import REGION_IDS
 from reporter.resilience import rate_limiter_on_fallback, storage_options
 from reporter.services import outbox
-from tests.factories import make_user
+from tests.factories import make_user, report_answers
 from tests.fault_services import free_port, fresh_fallback
 
-FORM = {
-    "sector": "taxi",
-    "danger": "no",
-    "signs": ["many-calls"],
-    "postcode": "LE1 6RN",
-    "consent": "anonymous",
-}
+FORM = report_answers(
+    sector="taxi", signs=["many-calls"], station=None, postcode="LE1 6RN", description=None
+)
 
 
 def sent_by_a_phone(answers: dict) -> dict:

@@ -19,15 +19,14 @@ from sqlalchemy import select, update
 from reporter.extensions import db
 from reporter.models import OutboxMessage, PosterBundle, utcnow
 from reporter.services import outbox, poster_bundles, posters
-from tests.factories import make_partner, make_site, make_user
+from tests.factories import make_partner, make_site, make_user, report_answers
 from tests.fault_services import wait_for
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in
 from tests.triage.test_pages import check_page
 from tests.triage.test_partners import decode_qr
 
-URGENT = {"sector": "rail", "danger": "yes", "signs": ["controlled"], "station": "LEI",
-          "consent": "anonymous"}  # fmt: skip
+URGENT = report_answers(danger="yes", signs=["controlled"], station="LEI", description=None)
 
 
 @pytest.fixture

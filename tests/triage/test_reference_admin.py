@@ -12,7 +12,7 @@ from reporter import create_app
 from reporter.extensions import db
 from reporter.models import AuditEvent, ForceRegion, Report
 from reporter.services import reference_admin
-from tests.factories import make_report, make_user
+from tests.factories import make_report, make_user, report_answers
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in
 
@@ -51,15 +51,14 @@ def guidance_region(client, postcode: str = KENT_POSTCODE) -> str | None:
 
 
 def send_report(client, postcode: str = KENT_POSTCODE) -> Report:
-    data = {
-        "sector": "delivery",
-        "danger": "no",
-        "signs": ["controlled"],
-        "postcode": postcode,
-        "description": "A girl, about 13, dropped off at the depot by an older man.",
-        "consent": "anonymous",
-        "idempotency_key": secrets.token_urlsafe(18),  # as the phone's script makes it
-    }
+    data = report_answers(
+        sector="delivery",
+        signs=["controlled"],
+        station=None,
+        postcode=postcode,
+        description="A girl, about 13, dropped off at the depot by an older man.",
+        idempotency_key=secrets.token_urlsafe(18),  # as the phone's script makes it
+    )
     response = client.post("/report", data=data)
     assert response.status_code == 303
     db.session.expire_all()
