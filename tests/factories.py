@@ -81,14 +81,16 @@ DELIVERY_ANSWERS = report_answers(
 
 @contextmanager
 def data_context(app) -> Iterator[None]:
-    """An app context around a test, for the factories and queries. Requests made inside it
-    share its `g` (in production each request has its own), so each request starts without the
-    language a previous one chose (Flask-Babel keeps it in `g`)."""
+    """An app context around a test, for the factories and queries: the one way tests reset `g`.
+    Requests made inside it reuse this context, and so its `g`; each starts with `g` empty, as
+    on a server, so that nothing (the language Flask-Babel chose, a cached CSRF token, a failed
+    sign-in flag) leaks from one request or client to the next."""
 
-    def forget_language(_sender, **_extra) -> None:
-        g.pop("_flask_babel", None)
+    def fresh_g(_sender, **_extra) -> None:
+        for name in list(g):
+            g.pop(name)
 
-    with app.app_context(), request_started.connected_to(forget_language, app):
+    with app.app_context(), request_started.connected_to(fresh_g, app):
         yield
 
 

@@ -12,6 +12,7 @@ from reporter.models import Report
 from reporter.services import intake
 from reporter.services.reports import decrypt_field
 from tests.factories import as_api_body, report_answers
+from tests.pages import assert_redirects
 
 FORM = report_answers()
 
@@ -79,7 +80,7 @@ def test_a_station_that_settles_on_none_stops_neither_channel(app, client, stati
     ("Leicesterr") or fitting stations in two regions ("Newport": Essex and South Wales), the
     name is kept as the place on both channels, and the API says so with the candidates."""
     answers = {**FORM, "station": station}
-    assert client.post("/report", data=answers).status_code == 303
+    assert_redirects(client.post("/report", data=answers), "/report/done")
     response = client.post("/api/v1/reports", json=as_api_body(answers))
     assert response.status_code == 201, response.get_json()
     unclear = response.get_json()["place_unclear"]
@@ -113,7 +114,7 @@ def test_good_answers_are_stored_by_both(client, changes, monkeypatch):
     answers = {**FORM, **changes}
     posted = {k: v for k, v in answers.items() if v is not None}
     form = client.post("/report", data=posted)
-    assert form.status_code == 303, form_errors(form)
+    assert_redirects(form, "/report/done")
     api = client.post("/api/v1/reports", json=as_api_body(answers))
     assert api.status_code == 201, api.get_json()
 

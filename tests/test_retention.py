@@ -18,12 +18,12 @@ from reporter.models import (
 )
 from reporter.services import outbox as outbox_service
 from reporter.services import retention, triage
-from tests.factories import make_report, make_user
+from tests.factories import data_context, make_report, make_user
 
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 

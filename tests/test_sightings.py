@@ -6,7 +6,6 @@ reaches the assigned officer. What the reporter wrote is purged with the report.
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 
@@ -14,7 +13,7 @@ from reporter.extensions import db
 from reporter.models import OfficerQuestion, OutboxMessage, Report, ReportEvent, Sighting, utcnow
 from reporter.services import questions, retention, sightings
 from tests.factories import data_context, make_report, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 
 CODE = "7KQD-M3XT-9PRA-CWHN"
 KEY = "a-sighting-key-from-a-phone-01"
@@ -39,8 +38,7 @@ def send(client, path: str, data: dict, status: int = 200):
 def send_sighting(client, data: dict):
     """A sighting that is stored: 303 to the thanks page, which is read."""
     response = client.post("/follow-up/seen-again", data=data)
-    assert response.status_code == 303
-    assert urlsplit(response.headers["Location"]).path == "/follow-up/thanks"
+    assert_redirects(response, "/follow-up/thanks?lang=en")
     return read(client.get("/follow-up/thanks"))
 
 
@@ -197,8 +195,7 @@ def test_the_api_refuses_a_sighting_that_says_nowhere_and_one_with_a_wrong_code(
 
 def test_the_thanks_page_without_a_sighting_sent_goes_to_follow_up(client):
     response = client.get("/follow-up/thanks")
-    assert response.status_code == 302
-    assert urlsplit(response.headers["Location"]).path == "/follow-up"
+    assert_redirects(response, "/follow-up?lang=en", 302)
 
 
 def test_what_a_sighting_or_an_answer_says_never_reaches_the_log(app, caplog):
