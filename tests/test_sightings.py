@@ -212,3 +212,24 @@ def test_what_a_sighting_or_an_answer_says_never_reaches_the_log(app, caplog):
     assert caplog.records, "the journey logs something: the check below is not empty"
     assert "Quokkaplinth" not in caplog.text and "Wombatferrule" not in caplog.text
     assert CODE not in caplog.text
+
+
+def test_the_follow_up_forms_carry_no_token_and_a_cross_site_post_is_refused(make_app):
+    """As the report form: with CSRF protection on, as in production, a sighting kept on the
+    phone is sent later with no session and no token and is stored; a post that a browser says
+    came from another site's page is refused by its headers, with who to call."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with data_context(app):
+        reference = make_report(follow_up_code=CODE).reference
+    page = send(app.test_client(), "/follow-up", {"reference": reference, "code": CODE})
+    assert not page.find_all("input", name="csrf_token")
+    cross_site = {"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"}
+    refused = app.test_client().post(
+        "/follow-up/seen-again", data=sighting(reference), headers=cross_site
+    )
+    assert refused.status_code == 403 and "tel:999" in refused.get_data(as_text=True)
+    own = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
+    sent = app.test_client().post("/follow-up/seen-again", data=sighting(reference), headers=own)
+    assert_redirects(sent, "/follow-up/thanks?lang=en")
+    with data_context(app):
+        assert len(db.session.scalars(select(Sighting)).all()) == 1
