@@ -3,6 +3,7 @@ in batches, with progress, and picks up where a stopped run left off."""
 
 import json
 import time
+from dataclasses import replace
 
 import pyotp
 import pytest
@@ -105,23 +106,34 @@ def test_rotation_re_encrypts_everything_with_progress_and_keeps_search_working(
 
 def test_a_stopped_rotation_picks_up_where_it_left_off(apps, monkeypatch):
     stored_data(apps)
-    real = key_rotation._rotate_reports
+    real_steps = key_rotation.steps
     calls = []
 
-    def fails_on_the_third_batch(after, batch):
-        calls.append(after)
-        if len(calls) == 3:
-            raise RuntimeError("the connection went away")
-        return real(after, batch)
+    def fails_on_the_third_batch(run):
+        def run_until_the_third(after, batch):
+            calls.append(after)
+            if len(calls) == 3:
+                raise RuntimeError("the connection went away")
+            return run(after, batch)
+
+        return run_until_the_third
+
+    def steps_that_stop():
+        return [
+            replace(step, run=fails_on_the_third_batch(step.run))
+            if step.what == "reports"
+            else step
+            for step in real_steps()
+        ]
 
     with apps.new.app_context():
-        monkeypatch.setattr(key_rotation, "_rotate_reports", fails_on_the_third_batch)
+        monkeypatch.setattr(key_rotation, "steps", steps_that_stop)
         runner = apps.new.test_cli_runner()
         stopped = runner.invoke(args=["keys", "rotate", "--batch-size", "2"])
         assert stopped.exit_code != 0 and "reports: 4 of 5" in stopped.output
         assert key_rotation.pending()["reports"] == 1
         first_four = {r.id: r.description_enc for r in db.session.scalars(select(Report))}
-        monkeypatch.setattr(key_rotation, "_rotate_reports", real)
+        monkeypatch.setattr(key_rotation, "steps", real_steps)
         again = runner.invoke(args=["keys", "rotate", "--batch-size", "2"])
         assert again.exit_code == 0, again.output
         assert "reports: 1 of 1" in again.output

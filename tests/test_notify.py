@@ -23,17 +23,17 @@ from reporter.models import (
 )
 from reporter.services.data_protection import retention
 from reporter.services.mail import outbox as outbox_service
+from tests.factories import report_answers
 from tests.fault_services import wait_for
+from tests.pages import assert_redirects
 
-URGENT_FORM = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["controlled"],
-    "station": "LEI",
-    "description": "SECRET-DETAIL boy pushed onto the 10:15",
-    "place": "SECRET-PLACE platform 4",
-    "consent": "anonymous",
-}
+URGENT_FORM = report_answers(
+    danger="yes",
+    signs=["controlled"],
+    station="LEI",
+    description="SECRET-DETAIL boy pushed onto the 10:15",
+    place="SECRET-PLACE platform 4",
+)
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_a_mail_failure_never_loses_the_report_or_its_alert(mail_app, outbox, mo
 
     monkeypatch.setattr(outbox_service, "send_email", refuse)
     response = mail_app.test_client().post("/report", data=URGENT_FORM)
-    assert response.status_code == 303
+    assert_redirects(response, "/report/done")
     assert deliver(mail_app) == 0
     [row] = outbox_rows(mail_app)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "ConnectionRefusedError")
@@ -185,7 +185,7 @@ def test_the_alert_is_stored_with_the_report_or_not_at_all(mail_app, monkeypatch
         db.session.execute(delete(OutboxMessage))
         db.session.commit()
     monkeypatch.undo()
-    assert mail_app.test_client().post("/report", data=URGENT_FORM).status_code == 303
+    assert_redirects(mail_app.test_client().post("/report", data=URGENT_FORM), "/report/done")
     [row] = outbox_rows(mail_app)
     with mail_app.app_context():
         reference = db.session.scalar(select(Report.reference))

@@ -12,21 +12,23 @@ from reporter.extensions import db, limiter
 from reporter.models import PartnerKey, Report
 from reporter.services.partnerships import partner_keys
 from tests.conftest import TEST_REDIS_URL, missing_service
-from tests.factories import make_partner, make_user
-from tests.pages import shown_once
+from tests.factories import data_context, make_partner, make_user, report_payload
+from tests.pages import assert_redirects, shown_once
 from tests.triage.conftest import audit_rows, sign_in
 
-API = {
-    "sector": "delivery",
-    "danger": False,
-    "signs": ["guarded"],
-    "place": "a flat above the shop on the corner",
-}
+API = report_payload(
+    sector="delivery",
+    signs=["guarded"],
+    station=None,
+    place="a flat above the shop on the corner",
+    description=None,
+    consent=None,
+)
 
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 
@@ -185,7 +187,7 @@ def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(client):
     assert client.post("/api/v1/reports", json=API, headers=bearer(key)).status_code == 201
 
     response = client.post(f"/triage/partners/{partner.id}/keys/{row.id}/revoke")
-    assert response.status_code == 303
+    assert_redirects(response, f"/triage/partners/{partner.id}")
     assert client.post("/api/v1/reports", json=API, headers=bearer(key)).status_code == 401
     actions = [e.action for e in audit_rows() if e.action.startswith("partner_key")]
     assert actions == ["partner_key_created", "partner_key_revoked"]

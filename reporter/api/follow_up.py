@@ -41,6 +41,12 @@ def _read(body, fields: tuple[str, ...] = FIELDS) -> dict[str, str]:
     return {name: body[name] for name in FIELDS}
 
 
+def _opened(proved: dict):
+    """The report that the reference and code open, or the answer that says they do not."""
+    found = follow_up.look_up(proved["reference"], proved["code"], get_remote_address())
+    return found.report, _refused(found)
+
+
 def _refused(found: follow_up.LookUp):
     """The answer when the reference and code do not open a report."""
     if found.retry_after:
@@ -68,10 +74,9 @@ def follow_up_status():
         sent = _read(read_json(request))
     except PayloadErrors as invalid:
         return jsonify({"errors": invalid.errors}), invalid.status
-    found = follow_up.look_up(sent["reference"], sent["code"], get_remote_address())
-    if found.report is None:
-        return _refused(found)
-    report = found.report
+    report, refused = _opened(sent)
+    if report is None:
+        return refused
     return jsonify(
         {
             "reference": report.reference,
@@ -137,10 +142,9 @@ def add_sighting():
         return jsonify({"errors": {idempotency.HEADER: str(invalid.message)}}), 400
     except PayloadErrors as invalid:
         return jsonify({"errors": invalid.errors}), invalid.status
-    found = follow_up.look_up(proved["reference"], proved["code"], get_remote_address())
-    if found.report is None:
-        return _refused(found)
-    report = found.report
+    report, refused = _opened(proved)
+    if report is None:
+        return refused
     sighting, again = sightings.record(report, replace(new, idempotency_key=key))
     station = new.station.station.crs if new.station and new.station.station else None
     facts = Facts(

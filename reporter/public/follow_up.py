@@ -32,6 +32,9 @@ NOT_FOUND = _l(
 
 
 class FollowUpForm(FlaskForm):
+    class Meta:
+        csrf = False  # as every public form: public/cross_origin.py
+
     reference = StringField(
         _l("Your reference"), validators=[InputRequired(_l("Enter the reference of your report."))]
     )

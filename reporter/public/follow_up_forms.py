@@ -20,6 +20,12 @@ from reporter.services.reporting.sightings import NewSighting
 
 
 class ProvedForm(FlaskForm):
+    class Meta:
+        # No token, as on the report form: cross-site posts to the public side are refused by
+        # their headers (public/cross_origin.py), and a sighting kept on the phone is sent later
+        # by the service worker with no page, and so no session, to take a token from.
+        csrf = False
+
     reference = HiddenField()
     code = HiddenField()
 

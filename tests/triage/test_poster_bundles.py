@@ -22,15 +22,14 @@ from reporter.models import OutboxMessage, PosterBundle, utcnow
 from reporter.services.mail import outbox
 from reporter.services.partnerships import poster_bundles, posters
 from reporter.triage.poster_pages import PosterZip
-from tests.factories import make_partner, make_site, make_user
+from tests.factories import make_partner, make_site, make_user, report_answers
 from tests.fault_services import wait_for
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, sign_in
 from tests.triage.test_pages import check_page
 from tests.triage.test_partners import decode_qr
 
-URGENT = {"sector": "rail", "danger": "yes", "signs": ["controlled"], "station": "LEI",
-          "consent": "anonymous"}  # fmt: skip
+URGENT = report_answers(danger="yes", signs=["controlled"], station="LEI", description=None)
 
 
 @pytest.fixture
@@ -47,8 +46,7 @@ def bundles() -> list[PosterBundle]:
 
 def ask_for_the_zip(client, partner) -> None:
     response = client.post(f"/triage/partners/{partner.id}/posters")
-    assert response.status_code == 303
-    assert response.headers["Location"] == f"/triage/partners/{partner.id}/posters"
+    assert_redirects(response, f"/triage/partners/{partner.id}/posters")
 
 
 def posters_page(client, partner):
@@ -157,7 +155,7 @@ def test_an_urgent_alert_is_sent_between_slices_of_a_big_zip(make_app, tmp_path)
         page = read(client.get(f"/triage/partners/{partner.id}/posters"))
         assert "Being made: 2 of 5 sites done." in page.text  # recorded after each slice
 
-        assert client.post("/report", data=URGENT).status_code == 303  # answered meanwhile
+        assert_redirects(client.post("/report", data=URGENT), "/report/done")  # answered meanwhile
         assert outbox.deliver_due("test-worker") == 1
         [alert] = db.session.scalars(select(OutboxMessage)).all()
         assert alert.status == "sent" and bundles()[0].status == "pending"
@@ -290,7 +288,7 @@ def test_the_running_worker_sends_an_alert_before_it_finishes_a_zip_begun_earlie
         ask_for_the_zip(client, partner)
         with running_worker(app):
             wait_for(lambda: bundles()[0].done > 0, 30, "the worker to begin the zip")
-            assert client.post("/report", data=URGENT).status_code == 303
+            assert_redirects(client.post("/report", data=URGENT), "/report/done")
             wait_for(lambda: bundles()[0].status == "ready", 120, "the zip to be made")
         db.session.expire_all()
         [alert] = db.session.scalars(select(OutboxMessage)).all()

@@ -12,7 +12,7 @@ from reporter.models import Report
 from reporter.services.casework import triage
 from reporter.services.data_protection import retention, subject_access
 from tests.factories import DELIVERY_ANSWERS, make_report, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, sign_in
 
 SAM = {"name": "Sam", "phone": "+44 7700 900123", "email": "Sam.Reporter@Example.org"}
@@ -58,7 +58,7 @@ def test_the_database_holds_no_contact_detail_in_clear(app):
 def test_a_report_sent_through_the_form_is_found_by_its_email(client, admin):
     """The hashes are written with the report on the one submission path."""
     answers = {**DELIVERY_ANSWERS, "consent": "share", "email": "courier@example.org"}
-    assert client.post("/report", data=answers).status_code == 303
+    assert_redirects(client.post("/report", data=answers), "/report/done")
     [reference] = found(client, email="Courier@example.org")
     assert db.session.scalar(select(Report.reference)) == reference
 

@@ -13,6 +13,7 @@ from reporter.extensions import db
 from reporter.models import Report, ReportLink, StaffUser, utcnow
 from reporter.services.accounts import audit
 from reporter.services.accounts.access import can_act, report_scope
+from reporter.services.casework.queue import same_place_nearby
 
 WINDOW_DAYS = (3, 7, 14, 28)  # the windows an officer may choose, in days either side
 DEFAULT_WINDOW_DAYS = 14
@@ -50,30 +51,12 @@ def _decided_with(report: Report):
 def offers(user: StaffUser, report: Report, days: int = DEFAULT_WINDOW_DAYS) -> list[Report]:
     """Other reports from the same station, site or postcode district within `days` either
     side, that the user may see and no one has decided on yet; newest first."""
-    same_place = []
-    if report.station_crs:
-        same_place.append(Report.station_crs == report.station_crs)
-    if report.site_id:
-        same_place.append(Report.site_id == report.site_id)
-    if report.postcode_district:
-        same_place.append(Report.postcode_district == report.postcode_district)
-    if not same_place:
+    query = same_place_nearby(user, report, timedelta(days=days), by_site=True)
+    if query is None:
         return []
     decided = _decided_with(report)
-    window = timedelta(days=days)
-    query = (
-        select(Report)
-        .where(
-            or_(*same_place),
-            Report.id != report.id,
-            Report.created_at >= report.created_at - window,
-            Report.created_at <= report.created_at + window,
-            report_scope(user),
-        )
-        .order_by(Report.created_at.desc())
-        .limit(OFFER_LIMIT + len(decided))
-    )
-    return [r for r in db.session.scalars(query) if r.id not in decided][:OFFER_LIMIT]
+    found = db.session.scalars(query.limit(OFFER_LIMIT + len(decided)))
+    return [r for r in found if r.id not in decided][:OFFER_LIMIT]
 
 
 def decided(user: StaffUser, report: Report, state: LinkState) -> list[Report]:

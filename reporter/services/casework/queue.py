@@ -212,26 +212,36 @@ def queue_places(rows: list[QueueRow], ref: Reference) -> dict[int, Where]:
     return {report.id: where(report, ref) for report in rows}
 
 
-def related_reports(user: StaffUser, report: Report) -> list[Report]:
-    """Reports from the same station or postcode district within 14 days either side, among
-    those the user may see."""
+def same_place_nearby(
+    user: StaffUser, report: Report, window: timedelta, *, by_site: bool = False
+) -> Select | None:
+    """Other reports from the same station or postcode district (or partner site, `by_site`)
+    within `window` either side, among those the user may see, newest first; None when the
+    report names no such place."""
     same_place = []
     if report.station_crs:
         same_place.append(Report.station_crs == report.station_crs)
+    if by_site and report.site_id:
+        same_place.append(Report.site_id == report.site_id)
     if report.postcode_district:
         same_place.append(Report.postcode_district == report.postcode_district)
     if not same_place:
-        return []
-    query = (
+        return None
+    return (
         select(Report)
         .where(
             or_(*same_place),
             Report.id != report.id,
-            Report.created_at >= report.created_at - RELATED_WINDOW,
-            Report.created_at <= report.created_at + RELATED_WINDOW,
+            Report.created_at >= report.created_at - window,
+            Report.created_at <= report.created_at + window,
             report_scope(user),
         )
         .order_by(Report.created_at.desc())
-        .limit(RELATED_LIMIT)
     )
-    return list(db.session.scalars(query))
+
+
+def related_reports(user: StaffUser, report: Report) -> list[Report]:
+    """Reports from the same station or postcode district within 14 days either side, among
+    those the user may see."""
+    query = same_place_nearby(user, report, RELATED_WINDOW)
+    return [] if query is None else list(db.session.scalars(query.limit(RELATED_LIMIT)))
