@@ -36,6 +36,10 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
         config_module.check_production(app.config)
     if not app.config["REPORTER_DATA_KEY"]:
         app.config["REPORTER_DATA_KEY"] = development_key(Path(app.instance_path))
+    from reporter.public.static_pages import KeptResponses
+
+    # Inside ProxyFix: a kept response is looked up by the scheme and host the phone asked for.
+    app.wsgi_app = KeptResponses(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         # Flask types wsgi_app as a method; wrapping it is Flask's documented way to add
