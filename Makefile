@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
 .PHONY: help run test quick lint format compile extract update check-translations postcodes bench \
-        db-upgrade demo-data browser-deps fault-deps bench-deps qr-deps proxy-deps clean
+        db-upgrade demo-data browser-deps fault-deps bench-deps qr-deps pdf-deps proxy-deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -57,7 +57,7 @@ demo-data: db-upgrade ## Add demo staff accounts and reports (development only, 
 	@REPORTER_ENV=development $(FLASK) demo-data show
 
 # --debug: development runs with Flask's debugger and reloader, as README says.
-run: compile demo-data ## Set everything up and serve on http://127.0.0.1:$(PORT), with the outbox worker
+run: compile demo-data pdf-deps ## Set everything up and serve on http://127.0.0.1:$(PORT), with the outbox worker
 	@REPORTER_ENV=development $(FLASK) outbox work & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  REPORTER_ENV=development $(FLASK) run --debug --port $(PORT)
@@ -96,12 +96,25 @@ proxy-deps: ## Debian's nginx: the tests run deploy/nginx-cache.conf in front of
 	  { (apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light >/dev/null) || \
 	    echo "!!! could not install nginx: the proxy cache test will say NOT TESTED"; }
 
+# WeasyPrint (the poster PDFs) lays text out with Pango, which shapes through HarfBuzz; both come
+# from Debian, with the Noto fonts of every script the posters are printed in.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 $(BROWSER_FONTS)
+
+pdf-deps: ## Debian's Pango, HarfBuzz and Noto fonts: WeasyPrint draws the poster PDFs with them
+	@missing=$$(for p in $(PDF_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing from Debian: $$missing"; \
+	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } || \
+	    echo "!!! could not install $$missing: poster PDFs cannot be made, or show boxes for letters"; \
+	fi
+
 qr-deps: ## Debian's zbar-tools: the tests read posters' QR codes with zbarimg, as a phone would
 	@command -v zbarimg >/dev/null || \
 	  { (apt-get update -qq && apt-get install -y -qq zbar-tools >/dev/null) || \
 	    echo "!!! could not install zbar-tools: the QR code tests will fail"; }
 
-test: lint check-translations compile browser-deps fault-deps qr-deps proxy-deps ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+test: lint check-translations compile browser-deps fault-deps qr-deps pdf-deps proxy-deps ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "=== again on PostgreSQL ($$TEST_DATABASE_URL)"; \

@@ -196,3 +196,56 @@ def _wait_ready(server: Server, path: str, timeout: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise NotMeasured(f"gunicorn did not answer {path} within {timeout:.0f} s")
+
+
+NGINX_CONFIG = ROOT / "deploy" / "nginx-cache.conf"
+
+
+@contextmanager
+def nginx(upstream: Server, worker_processes: int = 1) -> Iterator[str]:
+    """Debian's nginx running the repo's deploy/nginx-cache.conf in front of `upstream` (as
+    production does, and tests/test_proxy_cache.py), with an access log to a file as production
+    keeps one; its http:// base URL, until the block ends."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise NotMeasured("nginx is not installed: run `make proxy-deps` (Debian's nginx)")
+    work = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    port = free_port()
+    site = (
+        NGINX_CONFIG.read_text()
+        .replace("@CACHE_DIR@", str(work / "cache"))
+        .replace("@LISTEN@", f"127.0.0.1:{port} backlog=4096")
+        .replace("@UPSTREAM@", f"127.0.0.1:{upstream.port}")
+    )
+    (work / "nginx.conf").write_text(
+        f"user root; worker_processes {worker_processes}; daemon off; pid {work}/nginx.pid;\n"
+        f"error_log {work}/error.log;\n"
+        "events { worker_connections 4096; }\n"
+        f"http {{ access_log {work}/access.log;\n"
+        f"client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;\n"
+        f"fastcgi_temp_path {work}/f; uwsgi_temp_path {work}/u; scgi_temp_path {work}/s;\n"
+        f"{site}\n}}\n"
+    )
+    process = subprocess.Popen(
+        [binary, "-c", str(work / "nginx.conf"), "-p", str(work)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                log = (work / "error.log").read_text(errors="replace")[-2000:]
+                raise NotMeasured(f"nginx did not start:\n{log}")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGQUIT)  # graceful: finishes what it has in hand
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(work, ignore_errors=True)

@@ -28,7 +28,7 @@ import psycopg
 
 from bench import _servers
 from bench._servers import NotMeasured, gunicorn, loud
-from bench._visitor import REFERENCE, Visitor
+from bench._visitor import Visitor
 
 RATE = float(os.environ.get("BENCH_COURIERS_PER_SECOND", "2"))
 SECONDS = float(os.environ.get("BENCH_CAMPAIGN_SECONDS", "60"))
@@ -88,10 +88,10 @@ def _courier(base: str, n: int, tally: Tally, signs: list[str]) -> None:
     if sent is None:
         return
     done = tally.step("outcome: GET /report/done", lambda: phone.get(base, "/report/done"), 200)
-    found = REFERENCE.search(done.body) if done else None
+    found = done.reference if done else None
     if found:
         with tally.lock:
-            tally.references.append(found.group(0))
+            tally.references.append(found)
     elif done:
         tally.errors.append("outcome: no reference on the page")
 

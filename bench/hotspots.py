@@ -34,8 +34,8 @@ from bench.triage_queue import (
 )
 from reporter import create_app
 from reporter.extensions import db
-from reporter.services.hotspots import PERIOD, HotspotFilter, hotspots
-from reporter.services.sessions import start_session
+from reporter.services.accounts.sessions import start_session
+from reporter.services.casework.hotspots import PERIOD, HotspotFilter, hotspots
 from reporter.triage.auth import SESSION_KEY
 
 POSTGRES_URL = os.environ.get(

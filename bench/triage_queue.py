@@ -35,9 +35,9 @@ from reporter import create_app
 from reporter.codes import NATIONAL_QUEUE
 from reporter.extensions import db
 from reporter.models import OPEN_REPORTS, URGENCY, Report, StaffRegion, StaffUser
-from reporter.services.queue import PAGE_SIZE, QueueFilter, queue_page
-from reporter.services.sessions import start_session
-from reporter.services.staff import hash_password
+from reporter.services.accounts.sessions import start_session
+from reporter.services.accounts.staff import hash_password
+from reporter.services.casework.queue import PAGE_SIZE, QueueFilter, queue_page
 from reporter.triage.auth import SESSION_KEY
 
 REPORTS = int(os.environ.get("BENCH_REPORTS", "1000000"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from reporter import campaign, resilience
+from reporter import campaign, crypto, resilience
 from reporter import config as config_module
 from reporter.crypto import DataCipher, development_key
 from reporter.extensions import babel, csrf, db, limiter, migrate
@@ -36,6 +36,10 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
         config_module.check_production(app.config)
     if not app.config["REPORTER_DATA_KEY"]:
         app.config["REPORTER_DATA_KEY"] = development_key(Path(app.instance_path))
+    from reporter.public.static_pages import KeptResponses
+
+    # Inside ProxyFix: a kept response is looked up by the scheme and host the phone asked for.
+    app.wsgi_app = KeptResponses(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         # Flask types wsgi_app as a method; wrapping it is Flask's documented way to add
@@ -47,15 +51,16 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 
     # Reference data is checked here: the app does not start on inconsistent data.
     app.extensions[campaign.EXTENSION] = get_reference()
-    app.extensions["reporter_postcodes"] = PostcodeIndex.from_file()
-    app.extensions["reporter_cipher"] = DataCipher(app.config["REPORTER_DATA_KEY"])
+    app.extensions[campaign.POSTCODES] = PostcodeIndex.from_file()
+    app.extensions[crypto.EXTENSION] = DataCipher(app.config["REPORTER_DATA_KEY"])
 
     db.init_app(app)
     resilience.init_app(app)  # after db: releases the session without raising
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
-    from reporter.triage.partners import allow_large_import
+    from reporter import body_limits, client
 
-    app.before_request(allow_large_import)  # before CSRF reads the body
+    client.init_app(app)
+    body_limits.init_app(app)  # before CSRF reads the body
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=request_locale)
@@ -73,9 +78,10 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     csrf.exempt(public_bp)
     for module in (errors, favicon, security, templating):
         module.init_app(app)
-    from reporter import offline
+    from reporter import compression, offline, static_files
 
-    offline.init_app(app)
+    for module in (compression, static_files, offline):  # compression runs after the others
+        module.init_app(app)
 
     from reporter import cli, triage
 

@@ -18,10 +18,13 @@ from reporter.crypto import new_key
 from reporter.extensions import db
 from reporter.models import Report, utcnow
 from reporter.routing import Facts
-from reporter.services import holds, key_rotation, notify, outbox, poster_bundles, retention
-from reporter.services.guidance import guidance_for
-from reporter.services.reports import Contact, NewReport, store
+from reporter.services.data_protection import holds, key_rotation, retention
+from reporter.services.mail import notify, outbox
+from reporter.services.partnerships import poster_bundles
+from reporter.services.reporting.guidance import guidance_for
+from reporter.services.reporting.reports import Contact, NewReport, store
 from reporter.triage.cli import development_only, echo_demo_accounts
+from reporter.triage.poster_pages import PosterZip
 
 DEMO_PLACES = [
     ("rail", None, "LEI", "Two boys on the platform, told what to do by an older man."),
@@ -58,14 +61,16 @@ def outbox_work_command(once: bool) -> None:
     Ctrl-C end it after the current email or slice of a zip)."""
     if once:
         click.echo(f"Sent {outbox.deliver_due()} messages.")
-        click.echo(f"Built {poster_bundles.build_due(outbox.worker_name())} poster zips.")
+        click.echo(
+            f"Built {poster_bundles.build_due(outbox.worker_name(), PosterZip)} poster zips."
+        )
         return
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    outbox.work(stop, slices=[poster_bundles.Builder(outbox.worker_name()).step])
+    outbox.work(stop, slices=[poster_bundles.Builder(outbox.worker_name(), PosterZip).step])
 
 
 @outbox_cli.command("retry-failed")
@@ -205,7 +210,7 @@ DEMO_PARTNERS: list[tuple[str, str, str, str | None, list[tuple[str, str | None,
 
 def _demo_partners() -> None:
     """A few partners with sites, so that entry links and posters can be tried at once."""
-    from reporter.services import partners
+    from reporter.services.partnerships import partners
 
     for name, sector, language, region, sites in DEMO_PARTNERS:
         if partners.find_partner(name):
@@ -220,7 +225,7 @@ def _demo_partners() -> None:
 
 def _echo_entry_links() -> None:
     """The live sites of the demo partners there are: open a link to see the form preset."""
-    from reporter.services import partners, posters
+    from reporter.services.partnerships import partners, posters
 
     found = [(name, partners.find_partner(name)) for name, *_rest in DEMO_PARTNERS]
     links = [

@@ -29,7 +29,8 @@ class LabelledCode(StrEnum):
 
 
 class Status(LabelledCode):
-    """Where a report is in the workflow (services/triage.py has the moves between them)."""
+    """Where a report is in the workflow (services/casework/triage.py has the moves between
+    them)."""
 
     NEW = "new", "New"
     TRIAGED = "triaged", "Triaged"
@@ -54,7 +55,7 @@ class Priority(LabelledCode):
 
 
 class Role(LabelledCode):
-    """What a member of staff may see and do (services/access.py)."""
+    """What a member of staff may see and do (services/accounts/access.py)."""
 
     ADMIN = "admin", "Admin: everything, and manages staff accounts"
     NATIONAL = "national", "National team: every region and the national queue"

@@ -68,7 +68,7 @@ class Config:
         "PARTNER_KEY_RATE_LIMIT", "300 per 10 minutes;5000 per day"
     )
     # Entry links (/p/<code>) asked for with a code that does not exist, per client address:
-    # past this, no code is looked up for that address (services/entry_limits.py).
+    # past this, no code is looked up for that address (services/partnerships/entry_limits.py).
     ENTRY_MISS_LIMIT = os.environ.get("ENTRY_MISS_LIMIT", "20 per 10 minutes;100 per day")
     # Every POST per client address (form, API, staff), against floods: generous, for a depot's
     # or a mobile network's shared address.
@@ -120,12 +120,12 @@ class Config:
     POSTER_BUNDLE_MAX_ATTEMPTS = int(os.environ.get("POSTER_BUNDLE_MAX_ATTEMPTS", "3"))
     REPORTER_BASE_URL = os.environ.get("REPORTER_BASE_URL", "http://127.0.0.1:5000")
     # Staff sign-in: failures are counted per address and per account, and past
-    # STAFF_SIGN_IN_FREE_FAILURES each one doubles the wait (services/throttle.py).
+    # STAFF_SIGN_IN_FREE_FAILURES each one doubles the wait (services/accounts/throttle.py).
     STAFF_SIGN_IN_FREE_FAILURES = int(os.environ.get("STAFF_SIGN_IN_FREE_FAILURES", "5"))
     # Roles that must sign in with a second factor (comma-separated). Admins and national staff
     # see every report; production adds officers unless told otherwise.
     STAFF_SECOND_FACTOR_ROLES = _env_roles("admin,national")
-    # A new account's one-time set-up link works this long (services/enrolment.py).
+    # A new account's one-time set-up link works this long (services/accounts/enrolment.py).
     STAFF_SETUP_LINK_HOURS = int(os.environ.get("STAFF_SETUP_LINK_HOURS", "72"))
     # Follow-up (/follow-up, the API's /follow-up): wrong attempts allowed per address and per
     # reference; a reference over its allowance is locked for follow-up until the window frees.

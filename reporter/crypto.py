@@ -14,8 +14,10 @@ import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
 
 VERSION = b"\x01"
+EXTENSION = "reporter_cipher"  # where create_app() keeps the app's DataCipher
 NONCE_SIZE = 12
 
 
@@ -80,3 +82,8 @@ def development_key(instance_dir: Path) -> str:
         path.write_text(new_key())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def runtime_cipher() -> DataCipher:
+    """The running app's cipher, made once from REPORTER_DATA_KEY by create_app()."""
+    return current_app.extensions[EXTENSION]

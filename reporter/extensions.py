@@ -52,7 +52,7 @@ def _only_reads() -> bool:
 
 
 # Every POST from one address counts towards a generous limit against floods. Reports have their
-# own limit, which counts only reports that were stored (services/report_limits.py).
+# own limit, which counts only reports that were stored (services/reporting/report_limits.py).
 limiter = Limiter(
     key_func=get_remote_address,
     application_limits=[post_flood_limit],

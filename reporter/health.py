@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db, limiter
 from reporter.resilience import rate_limit_store_state, states
-from reporter.services import coverage, outbox
+from reporter.services.mail import coverage, outbox
 
 bp = Blueprint("health", __name__)
 

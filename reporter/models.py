@@ -88,26 +88,28 @@ class Report(Model):
     contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Keyed hashes (HMAC) of the contact's normalised email and phone, beside the encrypted
     # contact: an admin answering a subject access request finds every report holding one
-    # (services/subject_access.py) without either being stored in clear.
+    # (services/data_protection/subject_access.py) without either being stored in clear.
     contact_email_hash: Mapped[str | None] = mapped_column(String(32), index=True)
     contact_phone_hash: Mapped[str | None] = mapped_column(String(32), index=True)
     urgency: Mapped[int] = mapped_column(SmallInteger, default=_urgency_of_row)
     # Set when retention removed what the reporter and staff wrote; the codes stay for trends.
     content_purged_at: Mapped[datetime | None]
-    # A legal hold (services/holds.py): while set, retention keeps the content, however long
-    # ago the report was closed. Who placed it and why are on its timeline and in the audit log.
+    # A legal hold (services/data_protection/holds.py): while set, retention keeps the content,
+    # however long ago the report was closed. Who placed it and why are on its timeline and in the
+    # audit log.
     legal_hold_since: Mapped[datetime | None]
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
     )
     # Chosen by the sender (the phone for the form, the partner's app for the API): a report
-    # sent again with the same key, even at the same moment, is stored once (services/reports).
-    # Scoped to its sender and source (services/idempotency.py), with a keyed hash of the
-    # answers it was sent with: the same key with other answers is refused, never answered.
+    # sent again with the same key, even at the same moment, is stored once
+    # (services/reporting/reports). Scoped to its sender and source
+    # (services/reporting/idempotency.py), with a keyed hash of the answers it was sent with: the
+    # same key with other answers is refused, never answered.
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
-    # The argon2id hash of the follow-up code the reporter was given (services/follow_up.py):
-    # the code itself is shown once and never stored.
+    # The argon2id hash of the follow-up code the reporter was given
+    # (services/reporting/follow_up.py): the code itself is shown once and never stored.
     follow_up_hash: Mapped[str | None] = mapped_column(String(128))
 
     assigned_to: Mapped[StaffUser | None] = relationship()
@@ -187,8 +189,8 @@ class StaffUser(Model):
     totp_last_step: Mapped[int | None]  # a code is accepted once: never a step at or before this
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    # A one-time set-up link that an admin hands over (services/enrolment.py): only the SHA-256
-    # of its token is stored, and it works once, until it expires.
+    # A one-time set-up link that an admin hands over (services/accounts/enrolment.py): only the
+    # SHA-256 of its token is stored, and it works once, until it expires.
     setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     setup_expires_at: Mapped[datetime | None]
 
@@ -322,7 +324,7 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(Model):
     """An email to staff, written in the same transaction as what it is about (an urgent report,
-    the daily summary) and sent by the outbox worker (services/outbox.py). A worker claims a
+    the daily summary) and sent by the outbox worker (services/mail/outbox.py). A worker claims a
     message by setting the lease; the result is kept: when it was sent, how many attempts, and
     the type of the last error (never its text, which may quote the message)."""
 
@@ -451,8 +453,8 @@ class BundleStatus(StrEnum):
 
 class PosterBundle(Model):
     """The zip of every poster and card of a partner's live sites, built by the outbox worker
-    (services/poster_bundles.py), not in a web request: 5,000 sites take minutes. It holds
-    what the posters show (labels, codes, links), never report content. A partner keeps its
+    (services/partnerships/poster_bundles.py), not in a web request: 5,000 sites take minutes. It
+    holds what the posters show (labels, codes, links), never report content. A partner keeps its
     newest finished bundle only."""
 
     __tablename__ = "poster_bundles"

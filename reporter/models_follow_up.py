@@ -1,7 +1,8 @@
-"""The reporter's way back to a report (services/follow_up.py, sightings.py, questions.py):
-sightings of the same young people, and the officer's questions with the reporter's answers.
-What the reporter or the officer wrote is encrypted (crypto.py), bound to the report's
-reference and the row's id, and removed with the report's content (services/retention.py)."""
+"""The reporter's way back to a report (services/reporting/follow_up.py, sightings.py,
+questions.py): sightings of the same young people, and the officer's questions with the reporter's
+answers. What the reporter or the officer wrote is encrypted (crypto.py), bound to the report's
+reference and the row's id, and removed with the report's content
+(services/data_protection/retention.py)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ class OfficerQuestion(Model):
 class ReportLink(Model):
     """An officer's decision about two reports offered as possibly the same young people: linked,
     or dismissed (not the same). One row per pair, the lower id first; undone by deleting it,
-    and every change is audited (services/links.py)."""
+    and every change is audited (services/casework/links.py)."""
 
     __tablename__ = "report_links"
 

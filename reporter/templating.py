@@ -17,7 +17,7 @@ from reporter.campaign import campaign_data
 from reporter.codes import CODES
 from reporter.i18n import DEFAULT_LOCALE, english_name, native_name, offered, text_direction
 from reporter.plurals import counted, plural
-from reporter.services.guidance import emergency_first
+from reporter.services.reporting.guidance import emergency_first
 
 
 def switch_language_url(code: str) -> str:

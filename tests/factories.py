@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 
-from flask import current_app, g, request_started
+from flask import g, request_started
 
 from reporter.codes import NATIONAL_QUEUE
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import (
     BundleStatus,
@@ -25,35 +26,72 @@ from reporter.models import (
     StaffUser,
     utcnow,
 )
-from reporter.services.follow_up import hash_code
-from reporter.services.partners import new_code
-from reporter.services.reports import new_reference
-from reporter.services.staff import hash_password, normalise_email
-from reporter.services.subject_access import contact_hashes
+from reporter.services.accounts.staff import hash_password, normalise_email
+from reporter.services.data_protection.subject_access import contact_hashes
+from reporter.services.partnerships.partners import new_code
+from reporter.services.reporting.follow_up import hash_code
+from reporter.services.reporting.reports import new_reference
 
 PASSWORD = "a long staff password"  # every factory account's, unless given
 _count = {"user": 0}
 
-# A delivery courier's report as the form sends it: valid, no child in danger now.
-DELIVERY_ANSWERS = {
-    "sector": "delivery",
+# One valid report, as the form sends it: a railway report with no child in danger now. Every
+# test that sends a report starts from it and changes only what its promise is about.
+_ANSWERS = {
+    "sector": "rail",
     "danger": "no",
-    "signs": ["controlled"],
-    "postcode": "LE1 6RN",
+    "signs": ["controlled", "hiding"],
+    "station": "Leicester",
+    "description": "Two boys, about 14, told where to go by an older man.",
     "consent": "anonymous",
 }
+_CONTACT_FIELDS = ("consent", "name", "phone", "email")
+
+
+def report_answers(**changes) -> dict:
+    """The form's answers for a valid report, with `changes` made to them (None leaves a field
+    out, as a form that does not send it)."""
+    answers = {**_ANSWERS, **changes}
+    return {name: value for name, value in answers.items() if value is not None}
+
+
+def report_payload(**changes) -> dict:
+    """The same report as the API's JSON body: `danger` a boolean, contact details nested under
+    `contact`. `changes` are made to the form's answers first (`danger="yes"`, `consent="share"`,
+    `name=...`), so both shapes come from one report."""
+    return as_api_body(report_answers(**changes))
+
+
+def as_api_body(answers: dict) -> dict:
+    """A form's answers as the API's JSON body: yes/no as booleans, contact details nested."""
+    given = {k: v for k, v in answers.items() if v is not None}
+    body = {k: v for k, v in given.items() if k not in _CONTACT_FIELDS and k != "danger"}
+    if given.get("danger") in ("yes", "no"):
+        body["danger"] = given["danger"] == "yes"
+    contact = {k: given[k] for k in _CONTACT_FIELDS if k in given}
+    if contact:
+        body["contact"] = contact
+    return body
+
+
+# A delivery courier's report as the form sends it: valid, no child in danger now.
+DELIVERY_ANSWERS = report_answers(
+    sector="delivery", signs=["controlled"], station=None, postcode="LE1 6RN", description=None
+)
 
 
 @contextmanager
 def data_context(app) -> Iterator[None]:
-    """An app context around a test, for the factories and queries. Requests made inside it
-    share its `g` (in production each request has its own), so each request starts without the
-    language a previous one chose (Flask-Babel keeps it in `g`)."""
+    """An app context around a test, for the factories and queries: the one way tests reset `g`.
+    Requests made inside it reuse this context, and so its `g`; each starts with `g` empty, as
+    on a server, so that nothing (the language Flask-Babel chose, a cached CSRF token, a failed
+    sign-in flag) leaks from one request or client to the next."""
 
-    def forget_language(_sender, **_extra) -> None:
-        g.pop("_flask_babel", None)
+    def fresh_g(_sender, **_extra) -> None:
+        for name in list(g):
+            g.pop(name)
 
-    with app.app_context(), request_started.connected_to(forget_language, app):
+    with app.app_context(), request_started.connected_to(fresh_g, app):
         yield
 
 
@@ -90,7 +128,7 @@ def make_user(
     db.session.add(user)
     db.session.flush()
     if totp_secret:
-        cipher = current_app.extensions["reporter_cipher"]
+        cipher = runtime_cipher()
         user.totp_secret_enc = cipher.encrypt(totp_secret, f"staff:{user.id}:totp")
         user.totp_enabled = True
     db.session.commit()
@@ -123,7 +161,7 @@ def make_report(
     """A report in `region`'s queue (None: the national queue), with the hash of
     `follow_up_code` when given."""
     reference = reference or new_reference()
-    cipher = current_app.extensions["reporter_cipher"]
+    cipher = runtime_cipher()
 
     def seal(value: str | None, field: str) -> bytes | None:
         return cipher.encrypt(value, f"{reference}:{field}")

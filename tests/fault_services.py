@@ -19,8 +19,9 @@ from pathlib import Path
 
 import redis
 from aiosmtpd.controller import Controller
+from sqlalchemy import text
 
-from reporter.extensions import limiter
+from reporter.extensions import db, limiter
 from reporter.resilience import states
 
 
@@ -38,6 +39,36 @@ def fresh_fallback() -> None:
     limiter._Limiter__check_backend_count = 0
     limiter._Limiter__last_check_backend = time.time()
     states.reset()
+
+
+@contextlib.contextmanager
+def inserts_refused(table: str):
+    """The database refuses every row inserted into `table` (a trigger raises), as a write that
+    fails part-way does: for what the app does then, on SQLite and PostgreSQL alike. Call it in
+    an app context."""
+    with db.engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.execute(
+                text(
+                    "CREATE FUNCTION refused_by_the_test() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+                )
+            )
+            action = "FOR EACH ROW EXECUTE FUNCTION refused_by_the_test()"
+        else:
+            action = "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        conn.execute(text(f"CREATE TRIGGER refused_by_the_test BEFORE INSERT ON {table} {action}"))
+    try:
+        yield
+    finally:
+        db.session.rollback()  # dropping a trigger waits for the transactions that read the table
+        with db.engine.begin() as conn:
+            if postgres:
+                conn.execute(text(f"DROP TRIGGER refused_by_the_test ON {table}"))
+                conn.execute(text("DROP FUNCTION refused_by_the_test()"))
+            else:
+                conn.execute(text("DROP TRIGGER refused_by_the_test"))
 
 
 def wait_for(check, timeout: float, what: str, interval: float = 0.05):

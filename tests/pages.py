@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from html import unescape
+from urllib.parse import urlsplit, urlunsplit
 
 import html5lib
 
@@ -55,3 +57,23 @@ def read(response, status: int = 200) -> Page:
     html = page.find_all("html")[0]
     assert html.get("lang") and html.get("dir") in ("ltr", "rtl")
     return page
+
+
+def shown_once(html: str, field_id: str) -> str:
+    """The secret a shown-once page holds (triage/_macros.html shown_once): its read-only field's
+    whole text."""
+    found = re.search(rf'<textarea id="{field_id}"[^>]*\breadonly\b[^>]*>([^<]*)</textarea>', html)
+    assert found, f"no read-only field {field_id}"
+    return unescape(found.group(1))
+
+
+def assert_redirects(response, location: str, status: int = 303):
+    """A redirect names where it goes: the status the test expects and the address in its
+    `Location` (path and query; a host, if any, is not the point). Takes a test client's response
+    or a real server's answer (`bench._visitor.Answer`)."""
+    got = getattr(response, "status_code", None) or response.status
+    where = urlsplit(response.headers.get("Location", ""))
+    went = urlunsplit(("", "", where.path, where.query, where.fragment))
+    body = response.get_data(as_text=True) if hasattr(response, "get_data") else response.body
+    assert (got, went) == (status, location), body[:500]
+    return response

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
-from reporter.services import notify
-from tests.factories import data_context, make_user
+from reporter.services.mail import notify
+from tests.factories import data_context, make_user, report_answers
+from tests.pages import assert_redirects
 
 REGIONS_FILE = Path(__file__).parent.parent / "reporter" / "reference" / "regions.toml"
 REGIONS = [row["id"] for row in tomllib.loads(REGIONS_FILE.read_text("utf-8"))["region"]]
@@ -30,8 +31,7 @@ def urgent_report_at_a_station_in(region_id: str) -> dict:
         for s in ref.stations.values()
         if getattr(ref.region_of_force(s.force), "id", None) == region_id
     )
-    return {"sector": "rail", "danger": "yes", "signs": ["controlled"], "station": station.crs,
-            "consent": "anonymous"}  # fmt: skip
+    return report_answers(danger="yes", signs=["controlled"], station=station.crs, description=None)
 
 
 def stored_alert() -> tuple[Report, OutboxMessage | None]:
@@ -64,7 +64,7 @@ def test_an_urgent_report_in_every_region_alerts_someone(app, client, region_id,
             expected = make_user(role="admin").email
             make_user(role="national", active=False)
         response = client.post("/report", data=urgent_report_at_a_station_in(region_id))
-        assert response.status_code == 303
+        assert_redirects(response, "/report/done")
         report, alert = stored_alert()
         assert (report.region_id, report.priority) == (region_id, "urgent")
         assert alert is not None, "an urgent report must queue an alert"
@@ -79,7 +79,7 @@ def test_an_urgent_report_in_the_national_queue_alerts_admins_when_no_national_s
         admin = make_user(role="admin")
         make_user(role="officer", regions=("london",))
         answers = {**urgent_report_at_a_station_in("london"), "station": "", "place": "a car park"}
-        assert client.post("/report", data=answers).status_code == 303
+        assert_redirects(client.post("/report", data=answers), "/report/done")
         report, alert = stored_alert()
         assert report.queue == "national" and alert.recipients == [admin.email]
         assert "No active member of the national team works the national queue" in alert.body
@@ -91,7 +91,7 @@ def test_with_no_active_account_at_all_the_report_is_still_stored_and_the_gap_lo
     with data_context(app):
         make_user(role="admin", active=False)
         answers = urgent_report_at_a_station_in("wales")
-        assert client.post("/report", data=answers).status_code == 303
+        assert_redirects(client.post("/report", data=answers), "/report/done")
         report, alert = stored_alert()
         assert report.priority == "urgent" and alert is None
     assert [r.levelname for r in caplog.records if "no active staff" in r.getMessage()] == ["ERROR"]
@@ -101,7 +101,7 @@ def test_a_report_that_is_not_urgent_alerts_nobody_at_once(app, client):
     with data_context(app):
         make_user(role="national")
         answers = {**urgent_report_at_a_station_in("wales"), "danger": "no"}
-        assert client.post("/report", data=answers).status_code == 303
+        assert_redirects(client.post("/report", data=answers), "/report/done")
         assert stored_alert()[1] is None
         assert notify.report_alert(stored_alert()[0]) is None
 

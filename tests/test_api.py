@@ -11,15 +11,17 @@ from sqlalchemy import select
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.uktime import UK_TIME
+from tests.factories import report_payload
 
-VALID = {
-    "sector": "hotel",
-    "signs": ["room-paid-cash", "older-companion"],
-    "danger": False,
-    "description": "Girl of about 13 checked in by a man in his 40s paying cash.",
-    "postcode": "m1 1ae",
-    "contact": {"consent": "confidential", "phone": "07700 900123"},
-}
+VALID = report_payload(
+    sector="hotel",
+    signs=["room-paid-cash", "older-companion"],
+    station=None,
+    description="Girl of about 13 checked in by a man in his 40s paying cash.",
+    postcode="m1 1ae",
+    consent="confidential",
+    phone="07700 900123",
+)
 
 
 @pytest.fixture
@@ -203,7 +205,7 @@ def test_nul_and_control_characters_are_removed_from_text_before_storing(app, cl
     body = {**VALID, "description": "Girl\x00 of about 13\x07,\r\nwith a man.\x1b"}
     assert client.post("/api/v1/reports", json=body).status_code == 201
     with app.app_context():
-        from reporter.services.reports import decrypt_field
+        from reporter.services.reporting.reports import decrypt_field
 
         report = db.session.scalars(select(Report)).one()
         assert decrypt_field(report, "description") == "Girl of about 13,\nwith a man."
@@ -267,8 +269,7 @@ def test_null_for_an_optional_flag_is_not_given_as_the_document_says(client):
     document = client.get("/api/v1/openapi.json").get_json()
     young = document["components"]["schemas"]["NewReport"]["properties"]["young"]
     assert young["type"] == ["boolean", "null"]
-    body = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
-    assert client.post("/api/v1/reports", json={**body, "young": None}).status_code == 201
+    assert client.post("/api/v1/reports", json=report_payload(young=None)).status_code == 201
 
 
 def test_seen_at_states_the_shapes_it_reads_as_a_pattern(client):
@@ -280,10 +281,8 @@ def test_seen_at_states_the_shapes_it_reads_as_a_pattern(client):
     for shape in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d"):
         written = yesterday.strftime(shape)
         assert pattern.match(written), written
-        body = {"sector": "taxi", "danger": False, "postcode": "LE1 6RN", "seen_at": written}
         assert (
-            client.post("/api/v1/reports", json={**body, "signs": ["many-calls"]}).status_code
-            == 201
+            client.post("/api/v1/reports", json=report_payload(seen_at=written)).status_code == 201
         )
     for wrong in ("last tuesday", "2026-13-01", "32/01/2026", "2026-11-23T25:00"):
         assert not pattern.match(wrong), wrong

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from reporter.services import intake
+from reporter.services.reporting import intake
+from tests.factories import report_payload
 
 EXAMPLES = 60
 SETTINGS = settings(
@@ -21,13 +22,9 @@ SETTINGS = settings(
     suppress_health_check=list(HealthCheck),
 )
 FIELD_NAMES = [f.key.split(".")[-1] for f in intake.FIELDS] + ["contact", "language"]
-VALID = {
-    "sector": "hotel",
-    "signs": ["room-paid-cash"],
-    "danger": False,
-    "postcode": "M1 1AE",
-    "contact": {"consent": "anonymous"},
-}
+VALID = report_payload(
+    sector="hotel", signs=["room-paid-cash"], station=None, postcode="M1 1AE", description=None
+)
 
 # Text as JSON can carry it, lone surrogates and control characters included.
 texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=40) | st.sampled_from(

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from reporter import create_app
 from reporter.config import EXAMPLE_PRIVACY_CONTACTS, ConfigError, database_url
 from reporter.extensions import db
+from tests.factories import report_answers
 
 SAFE_PRODUCTION = {
     "SECRET_KEY": "s" * 40,
@@ -71,9 +72,8 @@ def test_when_the_database_is_down_the_form_still_opens_and_sending_gives_503(tm
     assert client.get("/report?sector=rail").status_code == 200
     response = client.post(
         "/report",
-        data={"sector": "rail", "danger": "yes", "station": "LEI", "consent": "anonymous",
-              "description": "Boy being pushed onto a train"},
-    )  # fmt: skip
+        data=report_answers(danger="yes", description="Boy being pushed onto a train"),
+    )
     assert response.status_code == 503
     body = response.get_data(as_text=True)
     assert 'href="tel:999"' in body and "Boy being pushed onto a train" in body

@@ -13,7 +13,8 @@ import pytest
 
 from reporter.i18n import DEFAULT_LOCALE, LOCALES
 from reporter.reference import get_reference
-from tests.pages import read
+from tests.factories import report_answers
+from tests.pages import assert_redirects, read
 
 # Earlier today, in the form's own format (UK local time): never in the future.
 SEEN = (datetime.now() - timedelta(days=1)).replace(hour=8, minute=52)
@@ -22,18 +23,11 @@ SEEN = (datetime.now() - timedelta(days=1)).replace(hour=8, minute=52)
 def text_to_btp(app, lang: str, **answers) -> str:
     client = app.test_client()
     client.get(f"/report?lang={lang}")
-    data = {
-        "sector": "rail",
-        "danger": "no",
-        "consent": "anonymous",
-        "station": "LEI",
-        "signs": ["hiding", "controlled"],
-        "description": "Seen twice this week.",
-        "seen_at": SEEN.strftime("%d/%m/%Y %H:%M"),
-        **answers,
-    }
+    seen_at = SEEN.strftime("%d/%m/%Y %H:%M")
+    usual = {"station": "LEI", "signs": ["hiding", "controlled"], "seen_at": seen_at}
+    data = report_answers(**{**usual, "description": "Seen twice this week.", **answers})
     response = client.post(f"/report?lang={lang}", data=data)  # the form's own address
-    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert_redirects(response, "/report/done")
     page = read(client.get(response.location))
     [sms] = [link for link in page.links() if link.startswith("sms:61016")]
     return unquote(sms.split("body=", 1)[1])

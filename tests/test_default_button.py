@@ -7,19 +7,12 @@ from __future__ import annotations
 import html5lib
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy.exc import OperationalError
 
-from reporter.services import reports
+from reporter import create_app
+from tests.factories import report_answers
 from tests.pages import read
 
-RAIL = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["hiding"],
-    "station": "LEI",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+RAIL = report_answers(signs=["hiding"], station="LEI")
 
 
 def send_report(app, lang: str) -> str:
@@ -56,11 +49,9 @@ def test_the_form_back_with_errors_sends_on_enter_too(client):
     assert "name" not in default_button(page.html)
 
 
-def test_the_page_of_a_report_not_stored_sends_on_enter_too(app, client, monkeypatch):
-    def fail(_rows):
-        raise OperationalError("INSERT", {}, Exception("database is down"))
-
-    monkeypatch.setattr(reports, "_insert", fail)
-    page = read(client.post("/report", data=RAIL, headers={"Accept-Language": "cy"}), 503)
+def test_the_page_of_a_report_not_stored_sends_on_enter_too(app, tmp_path):
+    down = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/x.db"})
+    sent = down.test_client().post("/report", data=RAIL, headers={"Accept-Language": "cy"})
+    page = read(sent, 503)
     button = default_button(page.html)
     assert "name" not in button and button["text"] == send_report(app, "cy")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from reporter.cli import DEMO_PARTNERS
 from reporter.extensions import db
 from reporter.models import Report
-from reporter.services import staff
+from reporter.services.accounts import staff
 from tests.factories import _hashed
 
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from reporter.extensions import db, limiter
 from reporter.models import EntryScan
-from reporter.services import entry_limits
+from reporter.services.partnerships import entry_limits
 from tests.factories import data_context, make_partner, make_site
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.test_rate_limits import storage  # noqa: F401 (memory, and Redis with TEST_REDIS_URL)
 
 LIMITED = {"RATELIMIT_ENABLED": True, "ENTRY_MISS_LIMIT": "3 per hour", "PROXY_COUNT": 1}
@@ -49,12 +49,15 @@ def test_after_too_many_unknown_codes_no_code_is_looked_up_for_that_address(limi
     assert "could not be checked" in page.text
     assert scans_of(site) == 0
     # Another address is not held back by this one's guesses.
-    assert client.get(f"/p/{site.code}", **from_address("203.0.113.5")).status_code == 303
+    assert_redirects(
+        client.get(f"/p/{site.code}", **from_address("203.0.113.5")),
+        f"/report?sector=rail&entry={site.code}&lang=pl",
+    )
 
 
 def test_a_retired_code_is_not_a_miss(limited):
     client = limited.test_client()
-    from reporter.services import partners
+    from reporter.services.partnerships import partners
 
     site = make_site(make_partner(), station="LDS")
     partners.set_site_active(site, False)
@@ -67,7 +70,10 @@ def test_a_scan_counts_once_per_client_per_code_per_day(limited):
     leeds = make_site(make_partner(), station="LDS")
     york = make_site(make_partner(), station="YRK")
     for _ in range(4):
-        assert client.get(f"/p/{leeds.code}", **from_address("198.51.100.9")).status_code == 303
+        assert_redirects(
+            client.get(f"/p/{leeds.code}", **from_address("198.51.100.9")),
+            f"/report?sector=rail&entry={leeds.code}&lang=pl",
+        )
     client.get(f"/p/{york.code}", **from_address("198.51.100.9"))
     client.get(f"/p/{leeds.code}", **from_address("203.0.113.10"))
     assert (scans_of(leeds), scans_of(york)) == (2, 1)

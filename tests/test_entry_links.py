@@ -8,17 +8,18 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import EntryScan, Report
-from reporter.services import entries, partners, site_import
-from reporter.services.reports import REFERENCE_ALPHABET
-from tests.factories import data_context, make_partner, make_site
-from tests.pages import read
+from reporter.services.partnerships import entries, partners, site_import
+from reporter.services.reporting.reports import REFERENCE_ALPHABET
+from tests.factories import data_context, make_partner, make_site, report_answers
+from tests.pages import assert_redirects, read
 
-REPORT = {
-    "danger": "no",
-    "signs": ["travelling-alone"],
-    "description": "A girl of about 13 waiting alone for hours, an older man brings her food.",
-    "consent": "anonymous",
-}
+# The setting and the place come from each test (and the entry link).
+REPORT = report_answers(
+    sector=None,
+    station=None,
+    signs=["travelling-alone"],
+    description="A girl of about 13 waiting alone for hours, an older man brings her food.",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +42,7 @@ def only_report() -> Report:
 def test_a_station_site_opens_the_form_preset_in_the_partners_language(client):
     site = make_site(make_partner(sector="rail", language="pl"), station="LDS")
     response = client.get(f"/p/{site.code}")
-    assert response.status_code == 303
-    assert response.location == f"/report?sector=rail&entry={site.code}&lang=pl"
+    assert_redirects(response, f"/report?sector=rail&entry={site.code}&lang=pl")
     page = read(client.get(response.location))
     assert page.find_all("html")[0]["lang"] == "pl"
     (station,) = page.find_all("input", name="station")
@@ -62,7 +62,7 @@ def test_the_reporter_can_still_switch_language_and_keep_the_entry(client):
 def test_codes_are_case_insensitive_and_forgive_spaces_and_dashes(client):
     site = make_site(make_partner(), station="LDS")
     typed = f"{site.code[:3].lower()}-{site.code[3:].lower()}"
-    assert client.get(f"/p/{typed}").status_code == 303
+    assert_redirects(client.get(f"/p/{typed}"), f"/report?sector=rail&entry={site.code}&lang=pl")
     assert scans_of(site) == 1
 
 
@@ -73,7 +73,7 @@ def test_a_report_through_a_site_records_the_partner_and_the_site(client):
     response = client.post(
         "/report", data={**REPORT, "sector": "rail", "station": "Leeds", "entry": site.code}
     )
-    assert response.status_code == 303
+    assert_redirects(response, "/report/done")
     report = only_report()
     assert (report.partner_id, report.site_id, report.partner) == (
         partner.id,

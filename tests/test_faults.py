@@ -27,9 +27,9 @@ from reporter import create_app
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
 from reporter.reference import REGION_IDS
-from reporter.services import outbox
+from reporter.services.mail import outbox
 from tests.conftest import _empty_tables, missing_service
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, as_api_body, make_user, report_answers
 from tests.fault_services import (
     PostgresServer,
     RedisServer,
@@ -38,25 +38,19 @@ from tests.fault_services import (
     postgres_bin,
     wait_for,
 )
-from tests.pages import read
+from tests.pages import assert_redirects, read
 
 ROOT = Path(__file__).parent.parent
-FORM = {
-    "sector": "taxi",
-    "danger": "no",
-    "signs": ["many-calls"],
-    "postcode": "LE1 6RN",
-    "consent": "anonymous",
-}
-API = {"sector": "taxi", "danger": False, "signs": ["many-calls"], "postcode": "LE1 6RN"}
-URGENT_FORM = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["controlled"],
-    "station": "LEI",
-    "description": "SECRET-DETAIL boy pushed onto the 10:15",
-    "consent": "anonymous",
-}
+FORM = report_answers(
+    sector="taxi", signs=["many-calls"], station=None, postcode="LE1 6RN", description=None
+)
+API = as_api_body(FORM)
+URGENT_FORM = report_answers(
+    danger="yes",
+    signs=["controlled"],
+    station="LEI",
+    description="SECRET-DETAIL boy pushed onto the 10:15",
+)
 LEASE = 2.0  # seconds a worker holds a claimed message in these tests
 
 
@@ -132,12 +126,12 @@ def test_reports_are_accepted_and_still_limited_while_redis_is_down(
         make_user(role="officer", regions=REGION_IDS)  # no region uncovered: only Redis
     client = limited_app.test_client()
     store = redis.Redis.from_url(redis_server.url)
-    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
     assert store.keys("LIMITS*"), "while Redis runs, reports are counted there"
 
     redis_server.stop()
     caplog.set_level(logging.INFO)
-    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
     api = client.post("/api/v1/reports", json=API)
     assert api.status_code == 201 and api.get_json()["reference"].startswith("LC-")
     health = client.get("/healthz")
@@ -146,7 +140,7 @@ def test_reports_are_accepted_and_still_limited_while_redis_is_down(
     assert health.get_json()["rate_limit_store"] == "down"
     assert "rate-limit store unreachable" in health.get_json()["reasons"][0]
     # Still limited, per process: this process has counted two since Redis went.
-    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
     refused = client.post("/report", data=sent_by_a_phone(FORM))
     assert refused.status_code == 429 and "tel:999" in refused.get_data(as_text=True)
     client.get("/healthz")
@@ -158,7 +152,7 @@ def test_reports_are_accepted_and_still_limited_while_redis_is_down(
 
     redis_server.start()
     wait_for(lambda: client.get("/healthz").get_json()["status"] == "ok", 20, "healthz to say ok")
-    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
     assert store.keys("LIMITS*"), "after Redis returns, reports are counted there again"
 
 
@@ -181,7 +175,7 @@ def test_staff_sign_in_is_refused_with_a_styled_503_while_redis_is_down(limited_
     redis_server.start()
     wait_for(lambda: client.get("/triage/login").status_code == 200, 20, "sign-in to open again")
     signed_in = client.post("/triage/login", data={"email": email, "password": PASSWORD})
-    assert signed_in.status_code == 303
+    assert_redirects(signed_in, "/triage/")
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
@@ -208,7 +202,7 @@ def pg_app(postgres_server, tmp_path):
 
 def test_the_app_and_the_worker_recover_when_postgresql_restarts(pg_app, postgres_server, tmp_path):
     client = pg_app.test_client()
-    assert client.post("/report", data=sent_by_a_phone(FORM)).status_code == 303
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
 
     postgres_server.stop()
     assert client.get("/healthz").status_code == 503
@@ -234,7 +228,7 @@ def test_the_app_and_the_worker_recover_when_postgresql_restarts(pg_app, postgre
         time.sleep(0.3)
         postgres_server.start()
         wait_for(lambda: client.get("/healthz").status_code == 200, 20, "healthz to be 200")
-        assert client.post("/report", data=URGENT_FORM).status_code == 303
+        assert_redirects(client.post("/report", data=URGENT_FORM), "/report/done")
         wait_for(lambda: list((tmp_path / "mail").glob("*.eml")), 20, "the alert to be sent")
     finally:
         stop.set()
@@ -334,7 +328,7 @@ def test_an_alert_queued_while_mail_is_down_is_delivered_exactly_once_when_it_re
 ):
     smtp_server.stop()  # mail is down: connections are refused
     client = mail_app.test_client()
-    assert client.post("/report", data=URGENT_FORM).status_code == 303
+    assert_redirects(client.post("/report", data=URGENT_FORM), "/report/done")
     workers.start()
     wait_for(
         lambda: outbox_row(mail_app)["last_error"] == "ConnectionRefusedError",
@@ -362,7 +356,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
 ):
     smtp_server.handler.mode = "stall"  # the server keeps the sender waiting
     client = mail_app.test_client()
-    assert client.post("/report", data=URGENT_FORM).status_code == 303
+    assert_redirects(client.post("/report", data=URGENT_FORM), "/report/done")
     [crashed] = workers.start()
     wait_for(lambda: smtp_server.handler.stalled == 1, 20, "the worker to be mid-send")
     claimed = outbox_row(mail_app)
@@ -392,7 +386,7 @@ def test_two_live_workers_send_every_alert_exactly_once(mail_app, smtp_server, w
     workers.start(2)
     client = mail_app.test_client()
     for _ in range(8):
-        assert client.post("/report", data=URGENT_FORM).status_code == 303
+        assert_redirects(client.post("/report", data=URGENT_FORM), "/report/done")
 
     def all_sent():
         with mail_app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reporter.services.feedback import SUPPRESS_UNDER, shown, total_shown
+from reporter.services.partnerships.feedback import SUPPRESS_UNDER, shown, total_shown
 
 
 @pytest.mark.parametrize(("count", "expected"), [(0, None), (1, None), (4, None), (5, 5), (12, 12)])

@@ -10,17 +10,12 @@ from sqlalchemy import select
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.reference import get_reference
-from reporter.services.reports import decrypt_field
-from tests.pages import read
+from reporter.services.reporting.reports import decrypt_field
+from tests.factories import report_answers
+from tests.pages import assert_redirects, read
 
 REF = get_reference()
-RAIL = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["hiding"],
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+RAIL = report_answers(signs=["hiding"], station=None)
 
 
 @pytest.fixture
@@ -52,7 +47,7 @@ def test_each_settings_where_hint_and_error_name_only_the_fields_it_shows(client
 
 def test_an_unrecognised_station_never_stops_a_report_and_is_kept_as_the_place(client, stored):
     response = client.post("/report", data={**RAIL, "station": "Leicster"})
-    assert response.status_code == 303
+    assert_redirects(response, "/report/done")
     [(report, place)] = stored()
     assert report.station_crs is None
     assert place == "Leicster"
@@ -73,7 +68,7 @@ def test_with_another_mistake_the_station_suggestions_are_choices_to_tap(client,
     kept = [c for c in choices if "checked" in c]
     assert [c["value"] for c in kept] == [""]  # "keep what I wrote" until one is tapped
     response = client.post("/report", data={**RAIL, "station": "Leicster", "station_choice": "LEI"})
-    assert response.status_code == 303
+    assert_redirects(response, "/report/done")
     [(report, place)] = stored()
     assert report.station_crs == "LEI"
     assert place is None

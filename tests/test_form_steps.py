@@ -12,18 +12,16 @@ from sqlalchemy import func, select
 from reporter.extensions import db
 from reporter.models import Report
 from reporter.public import routes, steps
-from tests.pages import read
+from tests.factories import report_answers
+from tests.pages import assert_redirects, read
 
-RAIL = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["hiding", "travelling-alone"],
-    "postcode": "LE1 6RN",
-    "station": "LEI",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-    "idempotency_key": "k" * 24,
-}
+RAIL = report_answers(
+    danger="yes",
+    signs=["hiding", "travelling-alone"],
+    postcode="LE1 6RN",
+    station="LEI",
+    idempotency_key="k" * 24,
+)
 
 
 def stored_count(app) -> int:
@@ -87,13 +85,13 @@ def test_a_body_far_over_the_limit_gets_the_plain_page_with_the_numbers(client, 
 
 def test_the_outcome_is_shown_right_after_sending_and_not_later(client, monkeypatch):
     response = client.post("/report", data={**RAIL, "danger": "no"})
-    assert response.status_code == 303 and response.location == "/report/done"
+    assert_redirects(response, "/report/done")
     reference = re.search(r"LC-[0-9A-Z]{4}-[0-9A-Z]{4}", client.get("/report/done").text)
     assert reference and reference.group(0) in read(client.get("/report/done")).text  # reload
     later = time.time() + routes.OUTCOME_SHOWN_SECONDS + 1
     monkeypatch.setattr(routes.time, "time", lambda: later)
     response = client.get("/report/done")
-    assert response.status_code == 302 and response.location == "/report"
+    assert_redirects(response, "/report", 302)
     assert reference.group(0) not in client.get("/report/done", follow_redirects=True).text
 
 

@@ -12,29 +12,23 @@ from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
-from reporter.services import reports
+from reporter.services.reporting import reports
 from tests.conftest import TEST_DATABASE_URL, missing_service
-from tests.factories import make_user
-from tests.pages import read
+from tests.factories import make_user, report_answers, report_payload
+from tests.pages import assert_redirects, read
 
 REFERENCE = re.compile(r"LC-[A-Z0-9]{4}-[A-Z0-9]{4}")
 KEY_FIELD = re.compile(r'name="idempotency_key" value="([^"]*)"')
 KEY = "k7Rz0-phone-made-key_0001"
-FORM = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled", "hiding"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
-API = {
-    "sector": "hotel",
-    "signs": ["room-paid-cash"],
-    "danger": False,
-    "description": "Girl of about 13 checked in by a man paying cash.",
-    "postcode": "m1 1ae",
-}
+FORM = report_answers()
+API = report_payload(
+    sector="hotel",
+    signs=["room-paid-cash"],
+    station=None,
+    description="Girl of about 13 checked in by a man paying cash.",
+    postcode="m1 1ae",
+    consent=None,
+)
 
 
 def count_reports(app) -> int:
@@ -77,9 +71,9 @@ def test_without_a_script_a_double_tap_is_one_report_and_other_answers_are_anoth
     report, and the second tap shows the same reference; other answers are a report."""
     client = app.test_client()
     first = send_form(client, key="")
-    assert first.status_code == 303
+    assert_redirects(first, "/report/done")
     shown = reference_shown(client)
-    assert send_form(client, key="").status_code == 303  # the double tap
+    assert_redirects(send_form(client, key=""), "/report/done")  # the double tap
     assert reference_shown(client) == shown
     assert count_reports(app) == 1
     send_form(client, key="", description="Seen again, an hour later.")
@@ -87,7 +81,10 @@ def test_without_a_script_a_double_tap_is_one_report_and_other_answers_are_anoth
 
 
 def test_the_window_without_a_script_is_ten_minutes_on_the_clock():
-    from reporter.services.idempotency import WITHOUT_SCRIPT_WINDOW_SECONDS, without_script
+    from reporter.services.reporting.idempotency import (
+        WITHOUT_SCRIPT_WINDOW_SECONDS,
+        without_script,
+    )
 
     assert WITHOUT_SCRIPT_WINDOW_SECONDS == 600
     assert without_script(1200.0) == without_script(1799.9) != without_script(1800.0)
@@ -95,8 +92,8 @@ def test_the_window_without_a_script_is_ten_minutes_on_the_clock():
 
 def test_a_form_sent_twice_with_its_key_is_stored_once_and_shows_one_reference(app):
     first, second = app.test_client(), app.test_client()  # two sessions, as after a crash
-    assert send_form(first).status_code == 303
-    assert send_form(second).status_code == 303
+    assert_redirects(send_form(first), "/report/done")
+    assert_redirects(send_form(second), "/report/done")
     assert count_reports(app) == 1
     assert reference_shown(first) == reference_shown(second)
 
@@ -172,25 +169,14 @@ def test_staff_are_alerted_once_for_a_report_sent_twice(app):
     assert alerts == [f"alert:{first.get_json()['reference']}"]
 
 
-def test_when_the_other_copy_wins_the_race_the_unique_key_answers_with_it(app, monkeypatch):
-    """Both copies looked before either was stored: the database's unique index refuses the
-    second insert, and the second request answers with the first report."""
+def test_the_unique_key_answers_a_copy_with_the_report_stored_first(app):
+    """A copy is not looked for before it is stored: the database's unique index refuses its
+    insert, and the request answers with the report stored first."""
     client = app.test_client()
     first = send_api(client).get_json()
-    monkeypatch.setattr(reports, "_stored_under_key", _blind_once(reports._stored_under_key))
     second = send_api(client).get_json()
     assert without_code(second) == without_code(first)
     assert count_reports(app) == 1
-
-
-def _blind_once(lookup):
-    calls = {"n": 0}
-
-    def lookup_that_misses_first(new):
-        calls["n"] += 1
-        return None if calls["n"] == 1 else lookup(new)
-
-    return lookup_that_misses_first
 
 
 THREADS = 12  # within the pool (5 + 10 overflow)
@@ -204,13 +190,13 @@ def test_many_copies_at_the_same_moment_on_postgresql_store_one_report(app, monk
     if not TEST_DATABASE_URL:
         missing_service("TEST_DATABASE_URL is not set: concurrent idempotency NOT tested")
     barrier = threading.Barrier(THREADS, timeout=20)
-    build = reports._build
+    draw = reports.new_reference
 
-    def build_after_everyone_looked(*args):
-        barrier.wait()
-        return build(*args)
+    def draw_when_everyone_has_one():
+        barrier.wait()  # every worker is about to insert: none has yet
+        return draw()
 
-    monkeypatch.setattr(reports, "_build", build_after_everyone_looked)
+    monkeypatch.setattr(reports, "new_reference", draw_when_everyone_has_one)
 
     def send(_):
         client = app.test_client()

@@ -11,30 +11,24 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report
-from reporter.services import partner_keys
-from tests.factories import make_partner, make_user
-from tests.pages import read
+from reporter.services.partnerships import partner_keys
+from tests.factories import make_partner, make_user, report_answers, report_payload
+from tests.pages import assert_redirects, read
 from tests.test_idempotency import without_code
 
 KEY = "order-20261206-0042"  # guessable, like an order number
 COURIER = {"REMOTE_ADDR": "198.51.100.10"}
 STRANGER = {"REMOTE_ADDR": "203.0.113.77"}
 REFERENCE = re.compile(r"LC-[A-Z0-9]{4}-[A-Z0-9]{4}")
-API = {
-    "sector": "delivery",
-    "signs": ["controlled"],
-    "danger": False,
-    "description": "A boy of about 12 opened the door; an older man answered for him.",
-    "postcode": "LE1 6RN",
-}
-FORM = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+API = report_payload(
+    sector="delivery",
+    signs=["controlled"],
+    station=None,
+    description="A boy of about 12 opened the door; an older man answered for him.",
+    postcode="LE1 6RN",
+    consent=None,
+)
+FORM = report_answers(signs=["controlled"])
 
 
 def send_api(client, body, environ, key=KEY, headers=None):
@@ -113,9 +107,9 @@ def test_another_phone_posting_someones_key_never_sees_their_report(app):
     """On the form, a second client posting the first reporter's key gets its own report and
     its own reference, never the first reporter's reference, station or answers."""
     courier, stranger = app.test_client(), app.test_client()
-    assert send_form(courier, FORM, COURIER).status_code == 303
+    assert_redirects(send_form(courier, FORM, COURIER), "/report/done")
     mine = REFERENCE.search(read(courier.get("/report/done")).text).group(0)
-    assert send_form(stranger, {**FORM, "station": "Derby"}, STRANGER).status_code == 303
+    assert_redirects(send_form(stranger, {**FORM, "station": "Derby"}, STRANGER), "/report/done")
     page = read(stranger.get("/report/done"))
     theirs = REFERENCE.search(page.text).group(0)
     assert theirs != mine

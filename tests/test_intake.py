@@ -9,30 +9,12 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import Report
-from reporter.services import intake
-from reporter.services.reports import decrypt_field
+from reporter.services.reporting import intake
+from reporter.services.reporting.reports import decrypt_field
+from tests.factories import as_api_body, report_answers
+from tests.pages import assert_redirects
 
-FORM = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled", "hiding"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
-API_NAMES = {"consent": "consent", "name": "name", "phone": "phone", "email": "email"}
-
-
-def as_api_body(form: dict) -> dict:
-    """The same answers as a JSON body: booleans for yes/no, contact details nested."""
-    body = {k: v for k, v in form.items() if k not in API_NAMES and v is not None}
-    body["danger"] = {"yes": True, "no": False}.get(form.get("danger"))
-    if body["danger"] is None:
-        del body["danger"]
-    contact = {k: form[k] for k in API_NAMES if form.get(k) is not None}
-    if contact:
-        body["contact"] = contact
-    return body
+FORM = report_answers()
 
 
 def form_errors(response) -> dict[str, str]:
@@ -98,7 +80,7 @@ def test_a_station_that_settles_on_none_stops_neither_channel(app, client, stati
     ("Leicesterr") or fitting stations in two regions ("Newport": Essex and South Wales), the
     name is kept as the place on both channels, and the API says so with the candidates."""
     answers = {**FORM, "station": station}
-    assert client.post("/report", data=answers).status_code == 303
+    assert_redirects(client.post("/report", data=answers), "/report/done")
     response = client.post("/api/v1/reports", json=as_api_body(answers))
     assert response.status_code == 201, response.get_json()
     unclear = response.get_json()["place_unclear"]
@@ -132,7 +114,7 @@ def test_good_answers_are_stored_by_both(client, changes, monkeypatch):
     answers = {**FORM, **changes}
     posted = {k: v for k, v in answers.items() if v is not None}
     form = client.post("/report", data=posted)
-    assert form.status_code == 303, form_errors(form)
+    assert_redirects(form, "/report/done")
     api = client.post("/api/v1/reports", json=as_api_body(answers))
     assert api.status_code == 201, api.get_json()
 

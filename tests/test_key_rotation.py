@@ -3,17 +3,21 @@ in batches, with progress, and picks up where a stopped run left off."""
 
 import json
 import time
+from dataclasses import replace
 
 import pyotp
 import pytest
 from sqlalchemy import func, insert, select
 
-from reporter.crypto import DataCipher, new_key
+from reporter.crypto import DataCipher, new_key, runtime_cipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, Report, ReportEvent, ReportSearchToken, StaffUser
-from reporter.services import key_rotation, reference_admin, staff, subject_access, triage
-from reporter.services.reports import new_reference
-from reporter.services.search import derive_index_key, tokens_for
+from reporter.services import reference_admin
+from reporter.services.accounts import staff
+from reporter.services.casework import triage
+from reporter.services.casework.search import derive_index_key, tokens_for
+from reporter.services.data_protection import key_rotation, subject_access
+from reporter.services.reporting.reports import new_reference
 from tests.conftest import TEST_DATABASE_URL, missing_service
 from tests.factories import make_report, make_user
 
@@ -81,7 +85,7 @@ def test_rotation_re_encrypts_everything_with_progress_and_keeps_search_working(
     # Everything reads with the new key alone: the old one can go.
     with apps.new_only.app_context():
         report = db.session.scalars(select(Report).where(Report.place_enc.is_not(None))).first()
-        cipher = apps.new_only.extensions["reporter_cipher"]
+        cipher = runtime_cipher()
         place = cipher.decrypt(report.place_enc, f"{report.reference}:place")
         assert place.startswith("Platform ")
         assert json.loads(cipher.decrypt(report.contact_enc, f"{report.reference}:contact")) == (
@@ -102,23 +106,34 @@ def test_rotation_re_encrypts_everything_with_progress_and_keeps_search_working(
 
 def test_a_stopped_rotation_picks_up_where_it_left_off(apps, monkeypatch):
     stored_data(apps)
-    real = key_rotation._rotate_reports
+    real_steps = key_rotation.steps
     calls = []
 
-    def fails_on_the_third_batch(after, batch):
-        calls.append(after)
-        if len(calls) == 3:
-            raise RuntimeError("the connection went away")
-        return real(after, batch)
+    def fails_on_the_third_batch(run):
+        def run_until_the_third(after, batch):
+            calls.append(after)
+            if len(calls) == 3:
+                raise RuntimeError("the connection went away")
+            return run(after, batch)
+
+        return run_until_the_third
+
+    def steps_that_stop():
+        return [
+            replace(step, run=fails_on_the_third_batch(step.run))
+            if step.what == "reports"
+            else step
+            for step in real_steps()
+        ]
 
     with apps.new.app_context():
-        monkeypatch.setattr(key_rotation, "_rotate_reports", fails_on_the_third_batch)
+        monkeypatch.setattr(key_rotation, "steps", steps_that_stop)
         runner = apps.new.test_cli_runner()
         stopped = runner.invoke(args=["keys", "rotate", "--batch-size", "2"])
         assert stopped.exit_code != 0 and "reports: 4 of 5" in stopped.output
         assert key_rotation.pending()["reports"] == 1
         first_four = {r.id: r.description_enc for r in db.session.scalars(select(Report))}
-        monkeypatch.setattr(key_rotation, "_rotate_reports", real)
+        monkeypatch.setattr(key_rotation, "steps", real_steps)
         again = runner.invoke(args=["keys", "rotate", "--batch-size", "2"])
         assert again.exit_code == 0, again.output
         assert "reports: 1 of 1" in again.output
@@ -144,7 +159,7 @@ def test_ten_thousand_reports_rotate_on_postgresql(make_app, capsys):
         missing_service("TEST_DATABASE_URL is not set: rotating 10,000 reports NOT tested")
     old = make_app()
     with old.app_context():
-        cipher = old.extensions["reporter_cipher"]
+        cipher = runtime_cipher()
         rows = []
         for n in range(ROTATE_COUNT):
             reference = new_reference()
@@ -197,7 +212,8 @@ def test_rotation_re_encrypts_sightings_questions_and_answers_too(apps):
     """Issue 20's words (what was seen again, the officer's question, the reporter's answer)
     are sealed like a report's: rotation moves them to the newest key, and they still read."""
     from reporter.models_follow_up import OfficerQuestion, Sighting
-    from reporter.services import questions, sightings
+    from reporter.services.casework import questions
+    from reporter.services.reporting import sightings
 
     with apps.old.app_context():
         officer = make_user(role="national")

@@ -23,7 +23,8 @@ from sqlalchemy.exc import DataError
 from werkzeug.test import EnvironBuilder
 
 from reporter import create_app
-from tests.factories import make_user
+from tests.factories import make_user, report_answers, report_payload
+from tests.pages import assert_redirects
 from tests.triage.conftest import sign_in
 
 SENTINELS = {
@@ -66,29 +67,30 @@ def _leaks(lines: list[str]) -> list[str]:
 
 
 def _form(danger: str = "no") -> dict:
-    return {
-        "sector": "rail",
-        "danger": danger,
-        "signs": ["controlled"],
-        "station": "Leicester",
-        "place": SENTINELS["place"],
-        "description": SENTINELS["description"],
-        "consent": "share",
-        "name": SENTINELS["name"],
-        "phone": SENTINELS["phone"],
-        "email": SENTINELS["email"],
-    }
+    return report_answers(
+        danger=danger,
+        signs=["controlled"],
+        place=SENTINELS["place"],
+        description=SENTINELS["description"],
+        consent="share",
+        name=SENTINELS["name"],
+        phone=SENTINELS["phone"],
+        email=SENTINELS["email"],
+    )
 
 
 def _api_body() -> dict:
-    return {
-        "sector": "hotel",
-        "signs": ["room-paid-cash"],
-        "danger": True,
-        "description": SENTINELS["description"],
-        "place": SENTINELS["place"],
-        "contact": {"consent": "share", "name": SENTINELS["name"], "phone": SENTINELS["phone"]},
-    }
+    return report_payload(
+        sector="hotel",
+        signs=["room-paid-cash"],
+        danger="yes",
+        station=None,
+        description=SENTINELS["description"],
+        place=SENTINELS["place"],
+        consent="share",
+        name=SENTINELS["name"],
+        phone=SENTINELS["phone"],
+    )
 
 
 def test_the_request_path_logs_no_report_content_and_no_search_word(make_app, captured):
@@ -100,8 +102,8 @@ def test_the_request_path_logs_no_report_content_and_no_search_word(make_app, ca
         sign_in(client, officer)
     query = SENTINELS["query"]
     assert client.get(f"/report?sector=rail&description={query}").status_code == 200
-    assert client.post("/report", data=_form()).status_code == 303
-    assert client.post("/report", data=_form(danger="yes")).status_code == 303
+    assert_redirects(client.post("/report", data=_form()), "/report/done")
+    assert_redirects(client.post("/report", data=_form(danger="yes")), "/report/done")
     bad = {**_form(), "email": "not an email " + SENTINELS["email"]}
     assert client.post("/report", data=bad).status_code == 200  # explained, not stored
     assert client.post("/api/v1/reports", json=_api_body()).status_code == 201
@@ -113,7 +115,7 @@ def test_the_request_path_logs_no_report_content_and_no_search_word(make_app, ca
     shown = client.get(f"/triage/reports/{reference}").get_data(as_text=True)
     assert SENTINELS["description"] in shown  # the content is there to be leaked, on the page
     note = client.post(f"/triage/reports/{reference}/notes", data={"note": SENTINELS["search"]})
-    assert note.status_code == 303
+    assert_redirects(note, f"/triage/reports/{reference}")
     export = client.post("/triage/export.csv", data={"q": SENTINELS["search"], "status": "any"})
     assert export.status_code == 200 and export.get_data()
     assert any("report stored" in line for line in captured)  # the log lines were caught

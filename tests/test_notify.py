@@ -21,19 +21,19 @@ from reporter.models import (
     StaffUser,
     utcnow,
 )
-from reporter.services import outbox as outbox_service
-from reporter.services import retention
+from reporter.services.data_protection import retention
+from reporter.services.mail import outbox as outbox_service
+from tests.factories import report_answers
 from tests.fault_services import wait_for
+from tests.pages import assert_redirects
 
-URGENT_FORM = {
-    "sector": "rail",
-    "danger": "yes",
-    "signs": ["controlled"],
-    "station": "LEI",
-    "description": "SECRET-DETAIL boy pushed onto the 10:15",
-    "place": "SECRET-PLACE platform 4",
-    "consent": "anonymous",
-}
+URGENT_FORM = report_answers(
+    danger="yes",
+    signs=["controlled"],
+    station="LEI",
+    description="SECRET-DETAIL boy pushed onto the 10:15",
+    place="SECRET-PLACE platform 4",
+)
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_a_mail_failure_never_loses_the_report_or_its_alert(mail_app, outbox, mo
 
     monkeypatch.setattr(outbox_service, "send_email", refuse)
     response = mail_app.test_client().post("/report", data=URGENT_FORM)
-    assert response.status_code == 303
+    assert_redirects(response, "/report/done")
     assert deliver(mail_app) == 0
     [row] = outbox_rows(mail_app)
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "ConnectionRefusedError")
@@ -170,7 +170,7 @@ def _refuse(*args, **kwargs):
 def test_the_alert_is_stored_with_the_report_or_not_at_all(mail_app, monkeypatch):
     """One statement or transaction: if the alert cannot be stored, the report is not stored
     either, and the reporter gets the page that keeps their answers and shows who to call."""
-    from reporter.services import reports
+    from reporter.services.reporting import reports
 
     taken = "alert:LC-2222-3333"  # an alert row already holds the key the new alert needs
     with mail_app.app_context():
@@ -185,7 +185,7 @@ def test_the_alert_is_stored_with_the_report_or_not_at_all(mail_app, monkeypatch
         db.session.execute(delete(OutboxMessage))
         db.session.commit()
     monkeypatch.undo()
-    assert mail_app.test_client().post("/report", data=URGENT_FORM).status_code == 303
+    assert_redirects(mail_app.test_client().post("/report", data=URGENT_FORM), "/report/done")
     [row] = outbox_rows(mail_app)
     with mail_app.app_context():
         reference = db.session.scalar(select(Report.reference))
@@ -265,7 +265,10 @@ def test_a_worker_told_to_keep_sent_emails_under_a_day_says_so_and_still_sends(
         _sent_long_ago("old")
         outbox_service.enqueue("test:1", "test", ["a@example.org"], "Subject", "Body")
         db.session.commit()
-    with caplog.at_level(logging.ERROR, logger="reporter.services.outbox"), running_worker(app):
+    with (
+        caplog.at_level(logging.ERROR, logger="reporter.services.mail.outbox"),
+        running_worker(app),
+    ):
         wait_for(lambda: _keys(app).get("test:1") == "sent", 10, "the message to be sent")
     assert "OUTBOX_RETENTION_DAYS is 0, under 1: sent messages are not pruned" in caplog.text
     assert _keys(app) == {"old": "sent", "test:1": "sent"}

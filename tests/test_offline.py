@@ -13,7 +13,9 @@ import brotli
 import pytest
 
 from reporter import create_app
-from reporter.offline import ANSWER_WAIT_MS, IMMUTABLE
+from reporter.offline import ANSWER_WAIT_MS
+from reporter.static_files import IMMUTABLE
+from tests.factories import report_answers
 from tests.pages import read
 
 STATIC = Path(__file__).parent.parent / "reporter" / "static"
@@ -135,8 +137,7 @@ def test_the_page_of_a_report_not_stored_can_say_a_resend_is_not_sent_yet(tmp_pa
     """Sending again from "Your report was not sent" may meet lie-fi too: that page carries
     the notice and its numbers as well."""
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/x.db"})
-    data = {"sector": "rail", "danger": "no", "station": "LEI", "consent": "anonymous",
-            "description": "Two boys on platform 2"}  # fmt: skip
+    data = report_answers(description="Two boys on platform 2")
     page = read(app.test_client().post("/report", data=data), 503)
     notice = re.search(r'<div class="notice" id="saved-notice".*?</div>', page.html, re.S).group(0)
     assert "Not sent yet." in notice and "tel:101" in notice

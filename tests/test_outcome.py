@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from reporter.reference import get_reference
 from reporter.templating import uk_datetime
-from tests.pages import read
+from tests.pages import assert_redirects, read
 
 REF = get_reference()
 # Sentences that cannot be true when a child is in danger right now, and one that only is.
@@ -22,7 +22,7 @@ def report(client, **answers):
     data = {"danger": "no", "consent": "anonymous", "description": "Seen twice this week."}
     data.update(answers)
     response = client.post("/report", data=data)
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    assert_redirects(response, "/report/done")
     return read(client.get("/report/done"))
 
 

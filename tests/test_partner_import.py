@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import AuditEvent, Partner, Site
-from reporter.services import partners, site_import
+from reporter.services.partnerships import partners, site_import
 from tests.factories import data_context, make_partner, make_site
 
 GOOD = (

@@ -10,22 +10,25 @@ from sqlalchemy import select
 
 from reporter.extensions import db, limiter
 from reporter.models import PartnerKey, Report
-from reporter.services import partner_keys
+from reporter.services.partnerships import partner_keys
 from tests.conftest import TEST_REDIS_URL, missing_service
-from tests.factories import make_partner, make_user
+from tests.factories import data_context, make_partner, make_user, report_payload
+from tests.pages import assert_redirects, shown_once
 from tests.triage.conftest import audit_rows, sign_in
 
-API = {
-    "sector": "delivery",
-    "danger": False,
-    "signs": ["guarded"],
-    "place": "a flat above the shop on the corner",
-}
+API = report_payload(
+    sector="delivery",
+    signs=["guarded"],
+    station=None,
+    place="a flat above the shop on the corner",
+    description=None,
+    consent=None,
+)
 
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 
@@ -77,7 +80,7 @@ def test_a_wrong_key_gets_401_with_a_clear_message_and_nothing_is_stored(client,
 
 
 def test_a_revoked_key_and_a_retired_partners_key_get_401(client):
-    from reporter.services import partners
+    from reporter.services.partnerships import partners
 
     first, second = make_partner(), make_partner()
     row, revoked = partner_keys.create_key(first, "Old app")
@@ -177,14 +180,14 @@ def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(client):
     assert response.status_code == 200
     row = db.session.scalar(select(PartnerKey))
     html = response.get_data(as_text=True)
-    key = html.split('id="api-key">', 1)[1].split("<", 1)[0]
+    key = shown_once(html, "api-key")
     assert partner_keys.key_hash(key) == row.key_hash
     page = client.get(f"/triage/partners/{partner.id}").get_data(as_text=True)
     assert key not in page and row.prefix in page  # never shown again
     assert client.post("/api/v1/reports", json=API, headers=bearer(key)).status_code == 201
 
     response = client.post(f"/triage/partners/{partner.id}/keys/{row.id}/revoke")
-    assert response.status_code == 303
+    assert_redirects(response, f"/triage/partners/{partner.id}")
     assert client.post("/api/v1/reports", json=API, headers=bearer(key)).status_code == 401
     actions = [e.action for e in audit_rows() if e.action.startswith("partner_key")]
     assert actions == ["partner_key_created", "partner_key_revoked"]

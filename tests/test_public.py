@@ -4,27 +4,22 @@ import re
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.exc import OperationalError
 
+from reporter import create_app
 from reporter.extensions import db
 from reporter.models import URGENCY, Report, ReportSearchToken, ReportSign
-from reporter.services import reports
-from reporter.services.search import tokens_for
-from tests.pages import read
+from reporter.services.casework.search import tokens_for
+from reporter.services.reporting import reports
+from tests.factories import data_context, report_answers
+from tests.fault_services import inserts_refused
+from tests.pages import assert_redirects, read
 
-VALID = {
-    "sector": "rail",
-    "danger": "no",
-    "signs": ["controlled", "hiding"],
-    "station": "Leicester",
-    "description": "Two boys, about 14, told where to go by an older man.",
-    "consent": "anonymous",
-}
+VALID = report_answers()
 
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 
@@ -64,7 +59,7 @@ def test_only_railway_and_bus_settings_ask_for_a_station(client):
 
 def test_a_valid_report_is_stored_and_the_outcome_shows_reference_and_guidance(client):
     response = post_report(client)
-    assert response.status_code == 303
+    assert_redirects(response, "/report/done")
     page = read(client.get(response.headers["Location"]))
     reference = re.search(r"LC-[2-9A-Z]{4}-[2-9A-Z]{4}", page.text).group(0)
     assert not set(reference[3:]) & set("01IOL58BS")  # no characters that are easy to misread
@@ -89,7 +84,7 @@ def test_danger_puts_999_first_on_the_outcome(client):
 
 
 def test_outcome_without_a_report_goes_back_to_the_form(client):
-    assert client.get("/report/done").status_code == 302
+    assert_redirects(client.get("/report/done"), "/report", 302)
 
 
 def test_errors_are_summarised_linked_and_keep_everything_typed(client):
@@ -155,24 +150,19 @@ def test_the_honeypot_shows_an_outcome_but_stores_nothing(client, caplog):
     assert "Two boys" not in caplog.text
 
 
-def test_a_report_and_its_signs_are_one_transaction(client, monkeypatch):
+def test_a_report_and_its_signs_are_one_transaction(client):
     """A failure while storing the signs leaves no report behind."""
-    build = reports._build
-
-    def build_with_a_duplicate_sign(*args):
-        report = build(*args)
-        report.signs.append(ReportSign(sign_id=report.signs[0].sign_id))  # breaks the primary key
-        return report
-
-    monkeypatch.setattr(reports, "_build", build_with_a_duplicate_sign)
-    assert post_report(client).status_code == 503
+    with inserts_refused("report_signs"):
+        assert post_report(client).status_code == 503
     assert not stored_reports()
     assert not db.session.scalars(select(ReportSign)).all()
 
 
 def test_a_stored_report_has_its_signs_and_its_search_tokens_once(client, app):
     place = "Waiting room by platform 4, near the cafe"
-    assert post_report(client, station=None, postcode="LE1 6RN", place=place).status_code == 303
+    assert_redirects(
+        post_report(client, station=None, postcode="LE1 6RN", place=place), "/report/done"
+    )
     [report] = stored_reports()
     assert sorted(s.sign_id for s in report.signs) == ["controlled", "hiding"]
     tokens = db.session.scalars(
@@ -193,16 +183,13 @@ def test_a_reference_collision_is_retried_with_a_new_reference(client, monkeypat
     taken = stored_reports()[0].reference
     fresh = iter([taken, "LC-2222-3333"])
     monkeypatch.setattr(reports, "new_reference", lambda: next(fresh))
-    assert post_report(client, description="Another report").status_code == 303
+    assert_redirects(post_report(client, description="Another report"), "/report/done")
     assert sorted(r.reference for r in stored_reports()) == sorted([taken, "LC-2222-3333"])
 
 
-def test_when_the_database_fails_the_reporter_still_sees_who_to_call(client, monkeypatch, caplog):
-    def fail(_rows):
-        raise OperationalError("INSERT", {}, Exception("database is down"))
-
-    monkeypatch.setattr(reports, "_insert", fail)
-    response = post_report(client, danger="yes")
+def test_when_the_database_fails_the_reporter_still_sees_who_to_call(tmp_path, caplog):
+    down = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/x.db"})
+    response = post_report(down.test_client(), danger="yes")
     page = read(response, 503)
     assert page.links().count("tel:999") >= 2
     main = page.html.split('id="main"', 1)[1]
@@ -231,7 +218,7 @@ def test_a_post_from_our_own_page_needs_no_token(make_app):
     page = read(client.get("/report?sector=rail"))
     assert not page.find_all("input", name="csrf_token")
     own = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
-    assert client.post("/report", data=VALID, headers=own).status_code == 303
+    assert_redirects(client.post("/report", data=VALID, headers=own), "/report/done")
     assert len(stored_reports()) == 1
 
 

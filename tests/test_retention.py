@@ -16,14 +16,15 @@ from reporter.models import (
     ReportSearchToken,
     utcnow,
 )
-from reporter.services import outbox as outbox_service
-from reporter.services import retention, triage
-from tests.factories import make_report, make_user
+from reporter.services.casework import triage
+from reporter.services.data_protection import retention
+from reporter.services.mail import outbox as outbox_service
+from tests.factories import data_context, make_report, make_user
 
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 

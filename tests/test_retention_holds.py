@@ -8,9 +8,10 @@ from sqlalchemy import func, select, update
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, Report, ReportEvent
-from reporter.services import holds, retention, triage
-from reporter.services.triage import WorkflowError
-from tests.factories import make_report, make_user
+from reporter.services.casework import triage
+from reporter.services.casework.triage import WorkflowError
+from reporter.services.data_protection import holds, retention
+from tests.factories import data_context, make_report, make_user
 
 DAYS = 730
 # UK clocks went forward at 01:00 UTC on Sunday 28 March 2027 (GMT to BST).
@@ -21,7 +22,7 @@ FALL_BACK = datetime(2027, 10, 31, 1, 0)
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    with app.app_context():
+    with data_context(app):
         yield
 
 

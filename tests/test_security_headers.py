@@ -8,6 +8,7 @@ from werkzeug.exceptions import InternalServerError
 
 from reporter import create_app
 from reporter.security import HEADERS, STRICT_TRANSPORT_SECURITY
+from tests.factories import report_answers
 from tests.test_app import SAFE_PRODUCTION
 
 # (method, path, what it is): every kind of response a client can meet without signing in.
@@ -82,9 +83,8 @@ def test_a_database_error_and_a_csrf_refusal_carry_the_headers_too(make_app, tmp
     down = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/x.db"})
     sent = down.test_client().post(
         "/report",
-        data={"sector": "rail", "danger": "yes", "station": "LEI", "consent": "anonymous",
-              "description": "Boy being pushed onto a train"},
-    )  # fmt: skip
+        data=report_answers(danger="yes", description="Boy being pushed onto a train"),
+    )
     assert sent.status_code == 503 and not _missing(sent)
     csrf = make_app(WTF_CSRF_ENABLED=True).test_client().post("/triage/login", data={})
     assert csrf.status_code == 400 and not _missing(csrf)
@@ -92,8 +92,7 @@ def test_a_database_error_and_a_csrf_refusal_carry_the_headers_too(make_app, tmp
 
 def test_a_rate_limited_response_carries_the_headers(make_app):
     client = make_app(RATELIMIT_ENABLED=True, REPORT_RATE_LIMIT="1 per hour").test_client()
-    answers = {"sector": "rail", "danger": "no", "station": "LEI", "consent": "anonymous",
-               "description": "Boy on his own, late"}  # fmt: skip
+    answers = report_answers()
     client.post("/report", data=answers)
     limited = client.post("/report", data=answers)
     assert limited.status_code == 429 and not _missing(limited)

@@ -6,15 +6,16 @@ reaches the assigned officer. What the reporter wrote is purged with the report.
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 
 from reporter.extensions import db
 from reporter.models import OfficerQuestion, OutboxMessage, Report, ReportEvent, Sighting, utcnow
-from reporter.services import questions, retention, sightings
+from reporter.services.casework import questions
+from reporter.services.data_protection import retention
+from reporter.services.reporting import sightings
 from tests.factories import data_context, make_report, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 
 CODE = "7KQD-M3XT-9PRA-CWHN"
 KEY = "a-sighting-key-from-a-phone-01"
@@ -39,8 +40,7 @@ def send(client, path: str, data: dict, status: int = 200):
 def send_sighting(client, data: dict):
     """A sighting that is stored: 303 to the thanks page, which is read."""
     response = client.post("/follow-up/seen-again", data=data)
-    assert response.status_code == 303
-    assert urlsplit(response.headers["Location"]).path == "/follow-up/thanks"
+    assert_redirects(response, "/follow-up/thanks?lang=en")
     return read(client.get("/follow-up/thanks"))
 
 
@@ -197,8 +197,7 @@ def test_the_api_refuses_a_sighting_that_says_nowhere_and_one_with_a_wrong_code(
 
 def test_the_thanks_page_without_a_sighting_sent_goes_to_follow_up(client):
     response = client.get("/follow-up/thanks")
-    assert response.status_code == 302
-    assert urlsplit(response.headers["Location"]).path == "/follow-up"
+    assert_redirects(response, "/follow-up?lang=en", 302)
 
 
 def test_what_a_sighting_or_an_answer_says_never_reaches_the_log(app, caplog):
@@ -215,3 +214,24 @@ def test_what_a_sighting_or_an_answer_says_never_reaches_the_log(app, caplog):
     assert caplog.records, "the journey logs something: the check below is not empty"
     assert "Quokkaplinth" not in caplog.text and "Wombatferrule" not in caplog.text
     assert CODE not in caplog.text
+
+
+def test_the_follow_up_forms_carry_no_token_and_a_cross_site_post_is_refused(make_app):
+    """As the report form: with CSRF protection on, as in production, a sighting kept on the
+    phone is sent later with no session and no token and is stored; a post that a browser says
+    came from another site's page is refused by its headers, with who to call."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with data_context(app):
+        reference = make_report(follow_up_code=CODE).reference
+    page = send(app.test_client(), "/follow-up", {"reference": reference, "code": CODE})
+    assert not page.find_all("input", name="csrf_token")
+    cross_site = {"Sec-Fetch-Site": "cross-site", "Origin": "https://elsewhere.example"}
+    refused = app.test_client().post(
+        "/follow-up/seen-again", data=sighting(reference), headers=cross_site
+    )
+    assert refused.status_code == 403 and "tel:999" in refused.get_data(as_text=True)
+    own = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
+    sent = app.test_client().post("/follow-up/seen-again", data=sighting(reference), headers=own)
+    assert_redirects(sent, "/follow-up/thanks?lang=en")
+    with data_context(app):
+        assert len(db.session.scalars(select(Sighting)).all()) == 1

@@ -4,8 +4,10 @@ Cache-Control a proxy may keep (reporter/public/static_pages.py)."""
 
 from __future__ import annotations
 
+import brotli
 import pytest
 
+from reporter.public.static_pages import forget_pages
 from tests.factories import make_partner, make_site
 
 PAGES = ["/", "/report?lang=cy", "/report?sector=rail", "/report?sector=delivery&lang=ar"]
@@ -65,3 +67,89 @@ def test_a_query_the_page_does_not_take_is_still_served_and_never_kept(app, clie
 
     assert client.get("/report?sector=rail&utm_source=poster").status_code == 200
     assert not any("utm_source" in str(key) for key in app.extensions.get(_PAGES, {}))
+
+
+@pytest.fixture
+def flask_answers(app, monkeypatch):
+    """The requests that reached Flask's dispatch (its hooks and views), by address."""
+    from flask import request
+
+    seen: list[str] = []
+    dispatch = app.full_dispatch_request
+
+    def counted():
+        seen.append(request.full_path)
+        return dispatch()
+
+    monkeypatch.setattr(app, "full_dispatch_request", counted)
+    return seen
+
+
+def test_a_page_flask_answered_is_answered_again_with_the_same_response(app, flask_answers):
+    phone = {"Accept-Language": "pl", "Accept-Encoding": "gzip, deflate, br"}
+    first = app.test_client().get("/report?sector=rail&lang=pl", headers=phone)
+    again = app.test_client().get("/report?sector=rail&lang=pl", headers=phone)
+    assert len(flask_answers) == 1
+    assert again.status_code == 200 and again.data == first.data
+    assert again.headers["Content-Encoding"] == "br"
+    assert sorted(again.headers.items()) == sorted(first.headers.items())
+    assert again.headers["Content-Security-Policy"] and again.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"Accept-Language": "cy"},  # without ?lang= the language may come from here
+        {"Accept-Encoding": "gzip"},  # another encoding of the page
+        {"Cookie": "session=x"},  # the outcome page's session is Flask's to read
+    ],
+)
+def test_a_request_that_could_be_answered_otherwise_reaches_flask(app, flask_answers, other):
+    phone = {"Accept-Language": "pl", "Accept-Encoding": "br"}
+    client = app.test_client()
+    client.get("/report?sector=rail", headers=phone)
+    if cookie := other.pop("Cookie", None):
+        client.set_cookie(*cookie.split("="))  # the test client sends its own jar's cookies
+    answer = client.get("/report?sector=rail", headers={**phone, **other})
+    assert len(flask_answers) == 2
+    if "Accept-Language" in other:
+        assert b'lang="cy"' in brotli.decompress(answer.data)
+    if "Accept-Encoding" in other:
+        assert answer.headers["Content-Encoding"] == "gzip"
+
+
+def test_a_page_the_phone_has_is_still_answered_by_flask_with_304(app, flask_answers):
+    client = app.test_client()
+    page = client.get("/report?sector=rail&lang=pl")
+    again = client.get(
+        "/report?sector=rail&lang=pl", headers={"If-None-Match": page.headers["ETag"]}
+    )
+    assert again.status_code == 304 and len(flask_answers) == 2
+
+
+def test_only_kept_pages_are_answered_again(app, flask_answers):
+    client = app.test_client()
+    for path in [
+        "/report?sector=rail&ref=poster",
+        "/report?sector=rail&ref=poster",
+        "/nowhere",
+    ] * 2:
+        client.get(path)
+    assert len(flask_answers) == 6  # a query the page does not take, and a 404, every time
+
+
+def test_a_response_kept_is_dropped_with_its_page(app, flask_answers, monkeypatch):
+    from reporter.public import static_pages
+
+    client = app.test_client()
+    client.get("/report?sector=rail&lang=en")
+    client.get("/report?sector=rail&lang=en")
+    assert len(flask_answers) == 1
+    with app.app_context():
+        forget_pages()
+    client.get("/report?sector=rail&lang=en")
+    assert len(flask_answers) == 2
+    later = static_pages.time.monotonic() + app.config["PUBLIC_PAGE_KEEP_SECONDS"] + 1
+    monkeypatch.setattr(static_pages.time, "monotonic", lambda: later)
+    client.get("/report?sector=rail&lang=en")
+    assert len(flask_answers) == 3

@@ -10,9 +10,8 @@ Create Date: 2026-12-06 23:30:00
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0011"

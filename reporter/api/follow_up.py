@@ -1,8 +1,8 @@
 """Follow-up through the API, for partners' apps: with a report's reference and the follow-up
 code from its 201, where the report is now, and "I saw them again" (a sighting, with who to
 contact: 999 first when a child is in danger now). The same rules as the reporter's page
-(services/follow_up.py): one answer for a wrong code and an unknown reference, and limits on
-wrong attempts per address and per reference."""
+(services/reporting/follow_up.py): one answer for a wrong code and an unknown reference, and limits
+on wrong attempts per address and per reference."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from reporter.api.payload import PayloadErrors, read_json
 from reporter.campaign import campaign_data
 from reporter.codes import Status
 from reporter.routing import Facts
-from reporter.services import follow_up, idempotency, intake, sightings
-from reporter.services.guidance import guidance_for
-from reporter.services.sightings import NewSighting
+from reporter.services.reporting import follow_up, idempotency, intake, sightings
+from reporter.services.reporting.guidance import guidance_for
+from reporter.services.reporting.sightings import NewSighting
 
 FIELDS = ("reference", "code")
 MAX_LENGTH = 64  # of each field: a reference or a code with spaces and dashes fits easily
@@ -39,6 +39,12 @@ def _read(body, fields: tuple[str, ...] = FIELDS) -> dict[str, str]:
     if errors:
         raise PayloadErrors(errors)
     return {name: body[name] for name in FIELDS}
+
+
+def _opened(proved: dict):
+    """The report that the reference and code open, or the answer that says they do not."""
+    found = follow_up.look_up(proved["reference"], proved["code"], get_remote_address())
+    return found.report, _refused(found)
 
 
 def _refused(found: follow_up.LookUp):
@@ -68,10 +74,9 @@ def follow_up_status():
         sent = _read(read_json(request))
     except PayloadErrors as invalid:
         return jsonify({"errors": invalid.errors}), invalid.status
-    found = follow_up.look_up(sent["reference"], sent["code"], get_remote_address())
-    if found.report is None:
-        return _refused(found)
-    report = found.report
+    report, refused = _opened(sent)
+    if report is None:
+        return refused
     return jsonify(
         {
             "reference": report.reference,
@@ -137,10 +142,9 @@ def add_sighting():
         return jsonify({"errors": {idempotency.HEADER: str(invalid.message)}}), 400
     except PayloadErrors as invalid:
         return jsonify({"errors": invalid.errors}), invalid.status
-    found = follow_up.look_up(proved["reference"], proved["code"], get_remote_address())
-    if found.report is None:
-        return _refused(found)
-    report = found.report
+    report, refused = _opened(proved)
+    if report is None:
+        return refused
     sighting, again = sightings.record(report, replace(new, idempotency_key=key))
     station = new.station.station.crs if new.station and new.station.station else None
     facts = Facts(
@@ -149,7 +153,7 @@ def add_sighting():
     answer = {
         "reference": report.reference,
         "again": again,
-        "guidance": guidance_json(guidance_for(facts)),
+        "guidance": guidance_json(guidance_for(facts), facts),
     }
     return jsonify(answer), 200 if again else 201
 
@@ -168,8 +172,8 @@ def schemas(ref) -> dict:
             "report. With danger true the guidance puts 999 first, and staff are alerted.",
             "required": ["reference", "code", "danger"],
             "properties": {
-                "reference": text,
-                "code": text,
+                "reference": {**text, "description": "the report's reference, e.g. LC-7KQD-9PRA"},
+                "code": {**text, "description": "the report's follow_up_code, from its 201"},
                 "danger": {"type": "boolean", "description": "a child in danger right now"},
                 "same_place": {
                     "type": ["boolean", "null"],
@@ -177,6 +181,10 @@ def schemas(ref) -> dict:
                 },
                 **{
                     name: _field_schema(fields[field], ref) for name, field in SIGHTING_TEXT.items()
+                },
+                "details": {
+                    **_field_schema(fields["description"], ref),
+                    "description": "what is different this time, in the reporter's words",
                 },
             },
             "additionalProperties": False,
@@ -188,19 +196,24 @@ def schemas(ref) -> dict:
         },
         "SightingStored": {
             "type": "object",
+            "description": "the sighting is stored with the report",
             "required": ["reference", "again", "guidance"],
             "properties": {
-                "reference": {"type": "string"},
+                "reference": {"type": "string", "description": "the report's reference"},
                 "again": {
                     "type": "boolean",
                     "description": "sent before under the same Idempotency-Key: stored once",
                 },
-                "guidance": {"$ref": "#/components/schemas/Guidance"},
+                "guidance": {
+                    "$ref": "#/components/schemas/Guidance",
+                    "description": "who to contact now about this sighting",
+                },
             },
             "additionalProperties": False,
         },
         "FollowUpRequest": {
             "type": "object",
+            "description": "a report's reference and its follow-up code",
             "required": list(FIELDS),
             "properties": {
                 "reference": {**text, "description": "as given, e.g. LC-7KQD-9PRA"},
@@ -214,10 +227,14 @@ def schemas(ref) -> dict:
         },
         "FollowUpStatus": {
             "type": "object",
+            "description": "where the report is now",
             "required": ["reference", "status", "status_text"],
             "properties": {
-                "reference": {"type": "string"},
-                "status": {"enum": [s.value for s in Status]},
+                "reference": {"type": "string", "description": "the report's reference"},
+                "status": {
+                    "enum": [s.value for s in Status],
+                    "description": "the report's status code, for a program; show status_text",
+                },
                 "status_text": {
                     "type": "string",
                     "description": "where the report is, in the reporter's words",

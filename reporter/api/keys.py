@@ -7,19 +7,14 @@ a 401 with a clear message, never a silent fall back to no key. No key works as 
 
 from __future__ import annotations
 
-import logging
-
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from sqlalchemy.exc import SQLAlchemyError
 
-from reporter.extensions import db
 from reporter.models import PartnerKey
-from reporter.services.partner_keys import key_for_request
-from reporter.services.submission import Sender
+from reporter.services.partnerships.partner_keys import look_up_key
+from reporter.services.reporting.submission import Sender
 
-log = logging.getLogger(__name__)
 SCHEME = "Bearer"
 _CACHE = "reporter.partner_key"
 
@@ -35,13 +30,10 @@ def _read_key() -> PartnerKey | None:
     scheme, _sep, token = header.strip().partition(" ")
     if scheme.lower() != SCHEME.lower() or not token.strip():
         raise KeyRejected
-    try:
-        row = key_for_request(token.strip())
-    except SQLAlchemyError as exc:
+    row, answered = look_up_key(token.strip())
+    if not answered:
         # The key cannot be checked; storing will fail the same way and answer 503 with the
         # guidance, which is what matters to the reporter.
-        db.session.rollback()
-        log.warning("API key not checked: %s", type(exc).__name__)
         return None
     if row is None:
         raise KeyRejected
@@ -78,7 +70,7 @@ def sender(key: PartnerKey | None) -> Sender:
             limit_key=f"partner-key:{key.id}",
             limits=current_app.config["PARTNER_KEY_RATE_LIMIT"],
         )
-    return Sender(identity=f"address:{get_remote_address()}")
+    return Sender.from_address(get_remote_address())
 
 
 def unauthorized():

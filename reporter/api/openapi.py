@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API. The report's rules are generated from the
-intake schema (`services/intake.py`: its fields, limits and cross-field rules) and the
+intake schema (`services/reporting/intake.py`: its fields, limits and cross-field rules) and the
 enumerations from the reference data, so the document cannot drift from what the API accepts.
+The schemas of the answers are in `openapi_answers.py`, the examples in `openapi_examples.py`.
 
 What a schema cannot say is in the descriptions: text is cleaned (control characters other
 than tab and new lines removed, whitespace trimmed), and a blank text is no answer; a CR LF
@@ -12,131 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reporter.api import follow_up as follow_up_api
-from reporter.codes import Consent, Priority
+from reporter.api import openapi_examples as examples_of
+from reporter.api.openapi_answers import answer_schemas
+from reporter.codes import Consent
 from reporter.i18n import offered as offered_languages
 from reporter.postcodes import ACCEPTED_PATTERN, SPACE_CHARS
 from reporter.reference import Reference
-from reporter.services import idempotency, intake
-from reporter.services.reports import REFERENCE_ALPHABET
+from reporter.services.reporting import idempotency, intake
 
-
-def _schemas(ref: Reference) -> dict:
-    nullable_text = {"type": ["string", "null"]}
-    return {
-        "Region": {
-            "type": "object",
-            "required": ["id", "name"],
-            "properties": {"id": {"enum": list(ref.regions)}, "name": {"type": "string"}},
-            "additionalProperties": False,
-        },
-        "Authority": {
-            "type": "object",
-            "required": ["id", "name", "phone", "sms", "link", "when"],
-            "properties": {
-                "id": {"enum": list(ref.authorities)},
-                "name": {"type": "string"},
-                "phone": nullable_text,
-                "sms": nullable_text,
-                "link": {"type": ["string", "null"], "description": "tel:, sms: or https: link"},
-                "when": {"type": "string"},
-            },
-            "additionalProperties": False,
-        },
-        "Guidance": {
-            "type": "object",
-            "required": ["region", "priority", "authorities"],
-            "properties": {
-                "region": {"oneOf": [{"$ref": "#/components/schemas/Region"}, {"type": "null"}]},
-                "priority": {"enum": [p.value for p in Priority]},
-                "authorities": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {"$ref": "#/components/schemas/Authority"},
-                },
-            },
-            "additionalProperties": False,
-        },
-        "NewReport": new_report_schema(ref),
-        "Created": {
-            "type": "object",
-            "required": ["reference", "guidance", "follow_up_code"],
-            "properties": {
-                "reference": {
-                    "type": "string",
-                    "pattern": f"^LC-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$",
-                },
-                "guidance": {"$ref": "#/components/schemas/Guidance"},
-                "follow_up_code": {
-                    "type": ["string", "null"],
-                    "pattern": follow_up_api.CODE_PATTERN,
-                    "description": "shown once: with the reference, it opens POST /follow-up. "
-                    "Null only when a report sent again could not be given a new one",
-                },
-                "station": {
-                    "type": "object",
-                    "description": "the station the `station` sent settled on, with the "
-                    "others it may be",
-                    "required": ["crs", "name", "did_you_mean"],
-                    "properties": {
-                        **_STATION_PROPERTIES,
-                        "did_you_mean": {
-                            "type": "array",
-                            "items": {"$ref": "#/components/schemas/Station"},
-                        },
-                    },
-                    "additionalProperties": False,
-                },
-                "place_unclear": {
-                    "type": "object",
-                    "description": "the `station` sent settled on no station (unknown, or "
-                    "a name that fits stations in several regions): it was kept as the place "
-                    "and the report routed by what else it says. The report is stored.",
-                    "required": ["message", "station_as_typed", "candidates"],
-                    "properties": {
-                        "message": {"type": "string"},
-                        "station_as_typed": {"type": "string"},
-                        "candidates": {
-                            "type": "array",
-                            "items": {"$ref": "#/components/schemas/Station"},
-                        },
-                    },
-                    "additionalProperties": False,
-                },
-            },
-            "additionalProperties": False,
-        },
-        "Station": {
-            "type": "object",
-            "required": ["crs", "name"],
-            "properties": _STATION_PROPERTIES,
-            "additionalProperties": False,
-        },
-        "Errors": {
-            "type": "object",
-            "required": ["errors"],
-            "properties": {
-                "errors": {"type": "object", "additionalProperties": {"type": "string"}},
-                "guidance": {"$ref": "#/components/schemas/Guidance"},
-            },
-            "additionalProperties": False,
-        },
-        "Problem": {
-            "type": "object",
-            "description": "any other error: what went wrong, and who to call meanwhile",
-            "required": ["error", "authorities"],
-            "properties": {
-                "error": {"type": "string"},
-                "authorities": {"type": "array", "items": {"enum": list(ref.authorities)}},
-            },
-            "additionalProperties": False,
-        },
-    }
-
-
-_STATION_PROPERTIES = {
-    "crs": {"type": "string", "pattern": "^[A-Z]{3}$"},
-    "name": {"type": "string"},
-}
 CLEANED = intake.CONTROL
 BLANK = rf"^[{SPACE_CHARS}{CLEANED}]*$"
 VISIBLE = rf"[^{SPACE_CHARS}{CLEANED}]"
@@ -169,29 +53,77 @@ def _field_schema(spec: intake.Field, ref: Reference) -> dict:
         schema = {"type": ["string", "null"]}
         if spec.limit is not None:
             schema["maxLength"] = spec.limit
-    schema.update(_TEXT_RULES.get(spec.name, lambda ref: {})(ref))
+    schema.update(_FIELD_DOCS[spec.name](ref))  # every field is described
     schema.update(spec.json(ref))
     if "enum" in schema and not spec.required:
         schema["enum"] = [*schema["enum"], None]
     return schema
 
 
-_TEXT_RULES: dict[str, Callable[[Reference], dict]] = {
-    "postcode": lambda ref: {"pattern": _blank_or(ACCEPTED_PATTERN), "examples": ["LE1 6RN"]},
+_FIELD_DOCS: dict[str, Callable[[Reference], dict]] = {
+    "sector": lambda ref: {
+        "description": "where the reporter works (the setting): it decides which signs are "
+        "asked and who to contact",
+        "examples": ["rail", "delivery"],
+    },
+    "signs": lambda ref: {
+        "description": "the signs the reporter ticked, by id: only the chosen setting's own "
+        "and the general ones (allOf lists each setting's). At least one sign, or a "
+        "`description`",
+        "examples": [["hiding", "avoids-staff"]],
+    },
+    "danger": lambda ref: {
+        "description": "true when a child is in danger right now: the guidance puts 999 "
+        "first and the area's officer is alerted at once",
+    },
+    "postcode": lambda ref: {
+        "description": "where: a UK postcode (LE1 6RN) or its first half (LE1), any case "
+        "and spacing. It gives the region, the police force and the council. One of "
+        "`postcode`, `station` or `place` is needed",
+        "pattern": _blank_or(ACCEPTED_PATTERN),
+        "examples": ["LE1 6RN"],
+    },
     "station": lambda ref: {
-        "description": "a station's 3-letter CRS code, or its name as people say it "
+        "description": "where: a station's 3-letter CRS code, or its name as people say it "
         "('Euston', 'New Street', 'Cardiff'). Never refused: a name that settles on no "
         "station is kept as the place, and the 201 says so in `place_unclear`.",
         "examples": ["EUS", "London Waterloo", "New Street"],
     },
-    "phone": lambda ref: {"pattern": _blank_or(intake.PHONE.pattern)},
-    "email": lambda ref: {"pattern": _blank_or(EMAIL_PATTERN)},
+    "place": lambda ref: {
+        "description": "where, in the reporter's words (a platform, a street, a shop); a "
+        "postcode written in it is used to route the report",
+        "examples": ["Platform 3, by the ticket gates"],
+    },
     "seen_at": lambda ref: {
         "format": SEEN_AT_FORMAT,
         "pattern": _blank_or(SEEN_AT_PATTERN),
         "examples": ["2026-11-23T14:30"],
-        "description": "UK local time in the last year, not in the future; omit for now. "
-        "Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",
+        "description": "when it was seen: UK local time in the last year, not in the "
+        "future; omit for now. Also 23/11/2026 14:30, 2026-11-23 14:30, 23/11/2026, 2026-11-23",
+    },
+    "description": lambda ref: {
+        "description": "what the reporter saw, in their own words (kept encrypted). Needed "
+        "when no sign is ticked",
+        "examples": ["Two boys of about 14 waiting by the toilets for an hour."],
+    },
+    "young": lambda ref: {
+        "description": "true when the reporter is under 18 themselves: Childline is offered",
+    },
+    "consent": lambda ref: {
+        "description": "what the team may do with the reporter's details: "
+        + "; ".join(f"`{c.value}`: {c.label}" for c in Consent)
+        + ". Anonymous (the default) means no name, phone or email",
+    },
+    "name": lambda ref: {"description": "the reporter's name (optional)"},
+    "phone": lambda ref: {
+        "description": "a phone number to reach the reporter (UK or +international)",
+        "pattern": _blank_or(intake.PHONE.pattern),
+        "examples": ["07700 900123"],
+    },
+    "email": lambda ref: {
+        "description": "an email address to reach the reporter",
+        "pattern": _blank_or(EMAIL_PATTERN),
+        "examples": ["sam@example.com"],
     },
 }
 
@@ -207,6 +139,9 @@ def _contact_schema(ref: Reference) -> dict:
     blank = {"pattern": BLANK}
     return {
         "type": ["object", "null"],
+        "description": "who the reporter is, if they choose to say: omit it (or null) to "
+        "stay anonymous; to share details, a `consent` other than anonymous and a phone or "
+        "an email",
         "properties": properties,
         "additionalProperties": False,
         "anyOf": [
@@ -247,6 +182,8 @@ def new_report_schema(ref: Reference) -> dict:
     visible = {"type": "string", "pattern": VISIBLE}
     return {
         "type": "object",
+        "description": "a report: the setting, whether a child is in danger, where (a "
+        "postcode, a station or the place in words), and what was seen (signs or words)",
         "required": [f.key for f in top if f.required],
         "properties": properties,
         "additionalProperties": False,
@@ -309,91 +246,140 @@ def _too_many_reports() -> dict:
     }
 
 
-def openapi_document(ref: Reference) -> dict:
+def _with_examples(operation: dict, requests: dict | None, responses: dict[str, dict]) -> dict:
+    """The operation with its examples: the request's, and each response's by status."""
+    if requests:
+        operation["requestBody"]["content"]["application/json"]["examples"] = requests
+    for status, named in responses.items():
+        operation["responses"][status]["content"]["application/json"]["examples"] = named
+    return operation
+
+
+def _query(ref: Reference) -> list[dict]:
+    """The parameters of GET /guidance, each described, with its value in each example."""
     sign = "(?:" + "|".join(ref.signs) + ")"
     flag = {"type": "string", "pattern": "^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$"}
     fields = intake.FIELDS_BY_NAME
     query = [
-        ("sector", True, {"type": "string", "enum": list(ref.sectors)}),
-        ("danger", False, flag),
-        ("young", False, flag),
+        ("sector", True, {"type": "string", "enum": list(ref.sectors)}, None),
+        ("danger", False, flag, "true when a child is in danger right now (999 first)"),
+        ("young", False, flag, "true when the reporter is under 18 (Childline is offered)"),
         (
             "signs",
             False,
-            {
-                "type": "string",
-                "pattern": rf"^,*(?:{sign}(?:,+{sign})*)?,*$",
-                "description": "comma-separated sign ids",
-            },
+            {"type": "string", "pattern": rf"^,*(?:{sign}(?:,+{sign})*)?,*$"},
+            "the signs seen, as comma-separated ids (any setting's)",
         ),
-        ("postcode", False, _field_schema(fields["postcode"], ref) | {"type": "string"}),
-        ("station", False, {**_field_schema(fields["station"], ref), "type": "string"}),
+        ("postcode", False, _field_schema(fields["postcode"], ref) | {"type": "string"}, None),
+        ("station", False, {**_field_schema(fields["station"], ref), "type": "string"}, None),
         (
             "lang",
             False,
-            {
-                "type": "string",
-                "description": "the language of the answer (one of "
-                + ", ".join(offered_languages())
-                + "); otherwise Accept-Language decides",
-            },
+            {"type": "string"},
+            "the language of the answer (one of "
+            + ", ".join(offered_languages())
+            + "); otherwise Accept-Language decides",
         ),
     ]
+    examples = examples_of.guidance_queries()
+    parameters = []
+    for name, required, schema, description in query:
+        if description is None:
+            description = _FIELD_DOCS[name](ref)["description"]
+        parameter = {"name": name, "in": "query", "required": required, "schema": schema}
+        parameter["description"] = description
+        if name in examples:
+            parameter["examples"] = examples[name]
+        parameters.append(parameter)
+    return parameters
+
+
+def _follow_up_paths() -> dict:
+    paths = follow_up_api.paths(_response, _IDEMPOTENCY_KEY)
+    _with_examples(
+        paths["/follow-up"]["post"],
+        examples_of.follow_up_requests(),
+        examples_of.follow_up_responses(),
+    )
+    _with_examples(
+        paths["/follow-up/sightings"]["post"],
+        examples_of.sighting_requests(),
+        examples_of.sighting_responses(),
+    )
+    return paths
+
+
+def openapi_document(ref: Reference) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "LookCloser Reporter API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "paths": {
             "/guidance": {
-                "get": {
-                    "summary": "Who to contact, and the region, for a situation",
-                    "parameters": [
-                        {"name": n, "in": "query", "required": r, "schema": s} for n, r, s in query
-                    ],
-                    "responses": {
-                        "200": _response("Guidance", "Guidance"),
-                        "400": _response("Invalid query", "Errors"),
-                        "429": _response("Too many requests; see Retry-After", "Problem"),
-                    },
-                }
-            },
-            "/reports": {
-                "post": {
-                    "summary": "Make a report",
-                    # No key works; a partner's key records the partner (see partnerKey).
-                    "security": [{}, {"partnerKey": []}],
-                    "parameters": [_IDEMPOTENCY_KEY],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/NewReport"}
-                            }
+                "get": _with_examples(
+                    {
+                        "summary": "Who to contact, and the region, for a situation",
+                        "description": "What the reporter should do now, before or without "
+                        "a report: the same guidance a report's 201 carries. Stores nothing.",
+                        "parameters": _query(ref),
+                        "responses": {
+                            "200": _response("Guidance", "Guidance"),
+                            "400": _response("Invalid query", "Errors"),
+                            "429": _response("Too many requests; see Retry-After", "Problem"),
                         },
                     },
-                    "responses": {
-                        "201": _response("Stored, with guidance", "Created"),
-                        "400": _response(
-                            "Invalid report or Idempotency-Key, or a body that is not JSON",
-                            "Errors",
-                        ),
-                        "401": _response("A wrong or revoked partner API key", "Errors"),
-                        "413": _response("The body is over 64 KiB", "Problem"),
-                        "415": _response("The body is not application/json", "Errors"),
-                        "422": _response(
-                            "The Idempotency-Key was used before for a report with other "
-                            "answers: not stored; guidance given",
-                            "Errors",
-                        ),
-                        "429": _too_many_reports(),
-                        "503": _response("Not stored; guidance still given", "Errors"),
-                    },
-                }
+                    None,
+                    examples_of.guidance_responses(),
+                )
             },
-            **follow_up_api.paths(_response, _IDEMPOTENCY_KEY),
+            "/reports": {
+                "post": _with_examples(
+                    {
+                        "summary": "Make a report",
+                        "description": "Store a report and answer who to contact now. Send "
+                        "`Content-Type: application/json`, an `Idempotency-Key` (a new random "
+                        "one per report, the same on every retry) and, if the LookCloser team "
+                        "gave you one, your API key as `Authorization: Bearer lck_...`. Show the "
+                        "reporter the `guidance`, the `reference` and the `follow_up_code`.",
+                        # No key works; a partner's key records the partner (see partnerKey).
+                        "security": [{}, {"partnerKey": []}],
+                        "parameters": [_IDEMPOTENCY_KEY],
+                        "requestBody": {
+                            "required": True,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/NewReport"}
+                                }
+                            },
+                        },
+                        "responses": {
+                            "201": _response("Stored, with guidance", "Created"),
+                            "400": _response(
+                                "Invalid report or Idempotency-Key, or a body that is not JSON",
+                                "Errors",
+                            ),
+                            "401": _response("A wrong or revoked partner API key", "Errors"),
+                            "413": _response("The body is over 64 KiB", "Problem"),
+                            "415": _response("The body is not application/json", "Errors"),
+                            "422": _response(
+                                "The Idempotency-Key was used before for a report with other "
+                                "answers: not stored; guidance given",
+                                "Errors",
+                            ),
+                            "429": _too_many_reports(),
+                            "503": _response("Not stored; guidance still given", "Errors"),
+                        },
+                    },
+                    examples_of.report_requests(),
+                    examples_of.report_responses(),
+                )
+            },
+            **_follow_up_paths(),
         },
         "components": {
-            "schemas": _schemas(ref) | follow_up_api.schemas(ref),
+            "schemas": {"NewReport": new_report_schema(ref)}
+            | answer_schemas(ref)
+            | follow_up_api.schemas(ref),
             "securitySchemes": {
                 "partnerKey": {
                     "type": "http",

@@ -1,6 +1,6 @@
 """Reading the JSON API's input: a strict JSON reader, and the body and query string turned
-into the raw answers of the intake schema (`services/intake.py`), which checks them exactly as
-it checks the form's.
+into the raw answers of the intake schema (`services/reporting/intake.py`), which checks them
+exactly as it checks the form's.
 
 The reader refuses, with 400 and a message, what Python's json module would let through but
 the app cannot use: duplicate keys, lone surrogates ("\\ud800", not text), NaN and Infinity
@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from reporter.reference import Reference
 from reporter.routing import Facts
-from reporter.services import intake
+from reporter.services.reporting import intake
 
 CONTACT = "contact"
 LANGUAGE = "language"

@@ -19,14 +19,18 @@ from reporter.campaign import campaign_data
 from reporter.codes import Priority
 from reporter.i18n import offered, select_locale
 from reporter.reference.stations import StationMatch
-from reporter.routing import Decision
-from reporter.services import idempotency
-from reporter.services.guidance import guidance_for
-from reporter.services.submission import submit, through_partner
+from reporter.routing import Decision, Facts
+from reporter.services.reporting import idempotency
+from reporter.services.reporting.guidance import guidance_for, local_to
+from reporter.services.reporting.submission import submit, through_partner
 
 
-def guidance_json(decision: Decision) -> dict:
+def guidance_json(decision: Decision, facts: Facts) -> dict:
+    """Who to contact for the situation `facts` tell, and who covers its place by name (as the
+    outcome page names them): the police force and the council."""
     region = decision.region
+    local = local_to(postcode=facts.postcode, station_crs=facts.station)
+    force = local.force
     return {
         "region": {"id": region.id, "name": _(region.name)} if region else None,
         "priority": decision.priority,
@@ -41,6 +45,8 @@ def guidance_json(decision: Decision) -> dict:
             }
             for a in decision.authorities
         ],
+        "police_force": {"id": force.id, "name": force.name} if force else None,
+        "council": {"name": local.council} if local.council else None,
     }
 
 
@@ -54,7 +60,7 @@ def guidance():
         facts = read_guidance_query(request.args, campaign_data())
     except PayloadErrors as invalid:
         return _errors(invalid.errors)
-    return guidance_json(guidance_for(facts))
+    return guidance_json(guidance_for(facts), facts)
 
 
 def _language(chosen) -> str:
@@ -82,7 +88,7 @@ def create_report():
             return _errors(invalid.errors)
         new = through_partner(new, partner=partner_key.partner if partner_key else None)
         submitted = submit(new, keys.sender(partner_key), key=key)
-        guidance = guidance_json(submitted.decision)
+        guidance = guidance_json(submitted.decision, new.facts)
         if submitted.retry_after:
             message = _("Too many reports from your internet connection")
             body = {"errors": {"rate_limit": message}, "guidance": guidance}

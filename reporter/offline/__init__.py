@@ -1,9 +1,9 @@
-"""Works on a weak signal: the service worker and web app manifest, static files under
-content-hashed addresses with long cache lifetimes, and compressed responses.
+"""Works on a weak signal: the service worker and web app manifest. (Static files under
+content-hashed addresses are static_files.py's; compressed responses compression.py's.)
 
 The pages' script (static/js/offline.js) keeps the draft on the phone; the worker
 (templates/offline/sw.js) keeps the outbox of reports waiting for signal. The server's part of
-"sent once" is the idempotency key (services/idempotency.py).
+"sent once" is the idempotency key (services/reporting/idempotency.py).
 """
 
 from __future__ import annotations
@@ -12,44 +12,24 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, render_template, url_for
 from flask_babel import get_locale
-from flask_compress import Compress
 
+from reporter.campaign import campaign_data
 from reporter.i18n import offered
 from reporter.public.info import INFO_PAGES
 from reporter.routing import Facts, authorities_for
+from reporter.static_files import static_url
 
 bp = Blueprint("offline", __name__)
-compress = Compress()
 
 # What the worker keeps from the start: every page uses these.
 PRECACHED = ("css/app.css", "js/app.js", "js/offline.js")
-IMMUTABLE = "public, max-age=31536000, immutable"
 VERSIONED = ("static", "templates", "reference")  # a change here is a new worker version
 # Lie-fi (the phone is "online" but no answer comes): how long a report waits for the server's
 # answer before the reporter is told it is not sent yet and it goes on from the phone. People
 # give up on a spinner after about 10 seconds. The worker and the page script both read this.
 ANSWER_WAIT_MS = 10_000
-
-
-@cache
-def _file_hash(path: Path, mtime_ns: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
-def content_hash(filename: str) -> str | None:
-    path = Path(current_app.static_folder or "") / filename
-    try:
-        return _file_hash(path, path.stat().st_mtime_ns)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
-def static_url(filename: str) -> str:
-    """The file's address with its content hash: cached for a year, and a new address
-    whenever it changes, so a phone never mixes an old script with a new page."""
-    return url_for("static", filename=filename, v=content_hash(filename))
 
 
 @cache
@@ -72,8 +52,7 @@ def worker_version() -> str:
 def offline_authorities(sector_id: str):
     """Who to contact, for the notice shown when a report waits on the phone. Routing is pure
     and needs no database, so these numbers are in the page, never behind a request."""
-    ref = current_app.extensions["reporter_reference"]
-    return authorities_for(Facts(sector=sector_id), ref)[0]
+    return authorities_for(Facts(sector=sector_id), campaign_data())[0]
 
 
 @bp.get("/sw.js")
@@ -82,7 +61,7 @@ def service_worker():
         "offline/sw.js",
         version=worker_version(),
         assets=[static_url(name) for name in PRECACHED],
-        sectors=list(current_app.extensions["reporter_reference"].sectors),
+        sectors=list(campaign_data().sectors),
         info=[url_for(endpoint, lang=None) for endpoint in INFO_PAGES],  # its language: added
         locales=list(offered()),
         wait_ms=ANSWER_WAIT_MS,
@@ -92,20 +71,12 @@ def service_worker():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    compress.init_app(app)
-    app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["offline_authorities"] = offline_authorities
     app.jinja_env.globals["answer_wait_ms"] = ANSWER_WAIT_MS
 
     @app.after_request
-    def cache_and_language(response):
-        if request.path.startswith("/static/") and response.status_code in (200, 304):
-            filename = request.path.removeprefix("/static/")
-            hashed = request.args.get("v")
-            # A hashed address never changes its content; any other is checked each time.
-            fresh = hashed is not None and hashed == content_hash(filename)
-            response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
-        elif response.mimetype == "text/html":
+    def page_language(response):
+        if response.mimetype == "text/html":
             # The worker keeps each page under its language.
             response.headers["Content-Language"] = str(get_locale() or "en")
         return response

@@ -8,33 +8,17 @@ the plain form with a gentle note: a poster on a staff-room wall outlives its ca
 
 from __future__ import annotations
 
-import logging
-
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.campaign import campaign_data
-from reporter.extensions import db
 from reporter.i18n import LANGUAGE_ARG, offered
 from reporter.models import Site
 from reporter.public import bp
-from reporter.services import entries, entry_limits, partners
+from reporter.services.partnerships import entries, entry_limits, partners
 
-log = logging.getLogger(__name__)
 _CACHE = "reporter.entry_site"
-
-
-def _lookup(code: str | None) -> tuple[Site | None, bool]:
-    """The site of a code and whether the database answered. A database that does not answer
-    must never keep anyone from the form."""
-    try:
-        return partners.find_site(code), True
-    except SQLAlchemyError as exc:
-        db.session.rollback()
-        log.warning("entry code not looked up: %s", type(exc).__name__)
-        return None, False
 
 
 @bp.get("/p/<code>")
@@ -46,7 +30,7 @@ def entry(code: str):
         notice = _("This code could not be checked just now, but you can still report here.")
         page = render_template("public/choose_sector.html", notice=notice)
         return page, 429, {"Retry-After": str(wait)}
-    site, answered = _lookup(code)
+    site, answered = partners.look_up_site(code)
     if site is None or not site.live:
         notice = None
         if answered:
@@ -71,7 +55,7 @@ def entry_site() -> Site | None:
     environ = request.environ  # lives exactly as long as the request
     if _CACHE not in environ:
         raw = request.values.get("entry")
-        site = _lookup(raw)[0] if raw else None
+        site = partners.look_up_site(raw)[0] if raw else None
         environ[_CACHE] = site if site is not None and site.live else None
     return environ[_CACHE]
 

@@ -2,8 +2,8 @@
 tells the team they saw the young people again, and answers the officer's question.
 
 A wrong code and an unknown reference get the same page; too many wrong attempts from one
-address, or at one reference, get the same "try again later" (services/follow_up.py). Every
-send proves the reference and code again: they travel as hidden fields of the page.
+address, or at one reference, get the same "try again later" (services/reporting/follow_up.py).
+Every send proves the reference and code again: they travel as hidden fields of the page.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from reporter.campaign import campaign_data
 from reporter.models import Report
 from reporter.public import bp
 from reporter.public.follow_up_forms import AnswerForm, ProvedForm, SightingForm
-from reporter.services import follow_up, idempotency, questions, sightings
+from reporter.services.casework import questions
+from reporter.services.reporting import follow_up, idempotency, sightings
 
 SIGHTING_SENT = "sighting_sent"  # in the session: what the thanks page says
 NOT_FOUND = _l(
@@ -31,6 +32,9 @@ NOT_FOUND = _l(
 
 
 class FollowUpForm(FlaskForm):
+    class Meta:
+        csrf = False  # as every public form: public/cross_origin.py
+
     reference = StringField(
         _l("Your reference"), validators=[InputRequired(_l("Enter the reference of your report."))]
     )

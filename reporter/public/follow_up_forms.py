@@ -1,7 +1,7 @@
 """The forms of follow-up: the sighting ("I saw them again") and the answer to the officer's
 question. Each carries the reference and the code as hidden fields: every send proves them
-again (services/follow_up.py), so nothing is kept on the server between pages and a sighting
-waiting on the phone can be sent later."""
+again (services/reporting/follow_up.py), so nothing is kept on the server between pages and a
+sighting waiting on the phone can be sent later."""
 
 from __future__ import annotations
 
@@ -15,11 +15,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from reporter.reference import Reference
-from reporter.services import idempotency, intake
-from reporter.services.sightings import NewSighting
+from reporter.services.reporting import idempotency, intake
+from reporter.services.reporting.sightings import NewSighting
 
 
 class ProvedForm(FlaskForm):
+    class Meta:
+        # No token, as on the report form: cross-site posts to the public side are refused by
+        # their headers (public/cross_origin.py), and a sighting kept on the phone is sent later
+        # by the service worker with no page, and so no session, to take a token from.
+        csrf = False
+
     reference = HiddenField()
     code = HiddenField()
 

@@ -1,5 +1,5 @@
 """The report form: WTForms renders it and keeps what was typed; its verdicts come from the
-intake schema (services/intake.py), the same that checks the JSON API."""
+intake schema (services/reporting/intake.py), the same that checks the JSON API."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from wtforms.fields.choices import SelectChoice
 
 from reporter.codes import Consent
 from reporter.reference import Reference
-from reporter.services import intake
-from reporter.services.reports import NewReport
+from reporter.services.reporting import intake
+from reporter.services.reporting.reports import NewReport
 
 # The reporter's words for each consent (codes.Consent has the staff's).
 CONSENT_CHOICES = [

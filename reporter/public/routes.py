@@ -23,10 +23,10 @@ from reporter.public.forms import ReportForm
 from reporter.public.static_pages import static_page
 from reporter.public.steps import carried_answers, oversized_answers
 from reporter.routing import Decision, Facts
-from reporter.services import follow_up, idempotency
-from reporter.services.guidance import guidance_for, summary_for
-from reporter.services.reports import NewReport, new_reference
-from reporter.services.submission import Sender, submit, through_partner
+from reporter.services.reporting import follow_up, idempotency
+from reporter.services.reporting.guidance import guidance_for, summary_for
+from reporter.services.reporting.reports import NewReport, new_reference
+from reporter.services.reporting.submission import Sender, submit, through_partner
 from reporter.templating import squeeze_html
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ def report():
         return _render_outcome({**outcome, FOLLOW_UP_CODE: follow_up.new_code()})
     submitted = submit(
         new,
-        Sender(identity=f"address:{get_remote_address()}"),
+        Sender.from_address(get_remote_address()),
         key=_idempotency_key(form),
         reused_key_is_new=True,
     )

@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.campaign import campaign_data
+from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, StaffUser, utcnow
 from reporter.reference import Reference
-from reporter.services import audit
+from reporter.services.accounts import audit
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def force_rows() -> list[ForceRow]:
     """Every force with its region now, and the file's region, in the order of the file.
     Reads the database: the admin page must not fall back silently."""
     ref = campaign_data()
-    cipher = current_app.extensions["reporter_cipher"]
+    cipher = runtime_cipher()
     moved = {row.force_id: row for row in db.session.scalars(select(ForceRegion))}
     rows = []
     for force in ref.forces.values():
@@ -174,7 +175,7 @@ def move_force(force_id: str, region_id: str, actor: StaffUser, reason: str | No
         row.region_id = region_id
         row.changed_at = utcnow()
         row.changed_by_id = actor.id
-        cipher = current_app.extensions["reporter_cipher"]
+        cipher = runtime_cipher()
         row.reason_enc = cipher.encrypt(reason, reason_context(force_id))
     audit.record(
         "force_moved", actor=actor, detail={"force": force_id, "from": was, "to": region_id}

@@ -58,8 +58,8 @@ from reporter.triage import (  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    from reporter.services import search
-    from reporter.services import subject_access as contact_index
+    from reporter.services.casework import search
+    from reporter.services.data_protection import subject_access as contact_index
     from reporter.triage.cli import triage_cli, users_cli
     from reporter.triage.partners_cli import partners_cli
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from reporter.services import staff
+from reporter.services.accounts import staff
 from reporter.triage import bp
 from reporter.triage.auth import current_staff, enrolment
 from reporter.triage.common import add_error, form_page

@@ -11,7 +11,9 @@ from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
 from reporter.models import StaffUser
-from reporter.services import audit, coverage, enrolment, reference_admin, staff
+from reporter.services import reference_admin
+from reporter.services.accounts import audit, enrolment, staff
+from reporter.services.mail import coverage
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error, day_range, form_page, query_args, uk_time

@@ -1,10 +1,10 @@
 """Signing in and out, the second factor, and the check that runs before every staff request.
 
 Sign-in failures are throttled per address and per account with growing waits, and never
-against an address that has not been failing (services/throttle.py). While the shared rate-limit
-store is down sign-in fails closed: a 503 page that says to try again (see resilience.py).
-Every attempt, good or bad, is audited. The error never says whether the account exists, and an
-unknown account costs the same argon2 work.
+against an address that has not been failing (services/accounts/throttle.py). While the shared
+rate-limit store is down sign-in fails closed: a 503 page that says to try again (see
+resilience.py). Every attempt, good or bad, is audited. The error never says whether the account
+exists, and an unknown account costs the same argon2 work.
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from werkzeug.exceptions import NotFound
 from reporter.errors import STAFF_MESSAGES, render_staff_error
 from reporter.models import StaffUser
 from reporter.resilience import sign_in_possible
-from reporter.services import throttle
-from reporter.services.access import is_admin, sees_every_queue
-from reporter.services.enrolment import second_factor_required
-from reporter.services.sessions import current_session
-from reporter.services.staff import (
+from reporter.services.accounts import throttle
+from reporter.services.accounts.access import is_admin, sees_every_queue
+from reporter.services.accounts.enrolment import second_factor_required
+from reporter.services.accounts.sessions import current_session
+from reporter.services.accounts.staff import (
     check_credentials,
     confirm_totp,
     find_user,
@@ -122,7 +122,7 @@ def _throttled(step: str):
                 user = _step_user(step)
                 wait = throttle.seconds_to_wait(get_remote_address(), user)
                 if wait:
-                    throttle.record_failure(user, "throttled")
+                    throttle.record_failure(get_remote_address(), user, "throttled")
                     response = render_staff_error(429, *STAFF_MESSAGES[429])
                     response.headers["Retry-After"] = str(wait)
                     return response
@@ -166,7 +166,7 @@ def _fail_closed(view):
 
 
 def _fail(user: StaffUser | None, reason: str) -> None:
-    throttle.record_failure(user, reason)
+    throttle.record_failure(get_remote_address(), user, reason)
 
 
 def _begin(user: StaffUser, next_url: str | None, second_factor: bool):

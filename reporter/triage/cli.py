@@ -17,17 +17,19 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from reporter.codes import Role
-from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.plurals import counted
 from reporter.reference import REGION_IDS
-from reporter.services import coverage, enrolment, search, staff, subject_access
+from reporter.services.accounts import enrolment, staff
+from reporter.services.casework import search
+from reporter.services.data_protection import subject_access
+from reporter.services.mail import coverage
 
 users_cli = AppGroup("users", help="Staff accounts for /triage.")
 triage_cli = AppGroup("triage", help="Maintenance of the staff side.")
 
 # Demo accounts for development only; `users demo` refuses anywhere else. One officer for each
-# region, so that every urgent demo report alerts its own region's officer (services/coverage).
+# region, so that every urgent demo report alerts its own region's officer (services/mail/coverage).
 DEMO_USERS = [
     ("admin@lookcloser.example", Role.ADMIN, (), "admin-demo-password"),
     ("national@lookcloser.example", Role.NATIONAL, (), "national-demo-password"),
@@ -67,7 +69,6 @@ def create_user(email, role, regions, name, require_totp, password_stdin):
             )
         )
     except staff.StaffError as refused:
-        db.session.rollback()
         raise click.ClickException(str(refused)) from refused
     click.echo(f"Created {user.email} ({user.role}{_regions(user)}).")
     if enrolment.second_factor_required(user):

@@ -14,9 +14,9 @@ from wtforms import Field
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
 from reporter.models import StaffUser
 from reporter.reference import Reference
-from reporter.services.access import sees_every_queue
-from reporter.services.partners import all_partners
-from reporter.services.queue import QueueFilter
+from reporter.services.accounts.access import sees_every_queue
+from reporter.services.casework.queue import QueueFilter
+from reporter.services.partnerships.partners import all_partners
 from reporter.triage import bp
 from reporter.triage.forms import QueueFilterForm
 from reporter.uktime import in_uk, uk_midnight

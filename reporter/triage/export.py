@@ -7,13 +7,14 @@ it is the app's usual 404, as for any page that is not theirs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, abort, request, stream_with_context, url_for
 from werkzeug.exceptions import NotFound
 
 from reporter.campaign import campaign_data
-from reporter.services import export
+from reporter.services.casework import export
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import queue_filter, queue_form
@@ -44,11 +45,16 @@ def export_csv():
         # export must never silently hold more than the filters asked for.
         abort(400)
     prepared = export.start_export(staff, chosen, ref, contact=contact)
+    return csv_download(prepared.chunks(), filename(contact))
+
+
+def csv_download(chunks: Iterator[str], name: str) -> Response:
+    """A CSV file streamed as it is made, saved as `name`, kept by no cache."""
     return Response(
-        stream_with_context(prepared.chunks()),
+        stream_with_context(chunks),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="{filename(contact)}"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )

@@ -19,20 +19,30 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from reporter.codes import Priority, Role, Status
 from reporter.reference import Reference
-from reporter.services.questions import QUESTION_MAX_LENGTH
-from reporter.services.queue import NO_PARTNER
-from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
-from reporter.services.triage import (
+from reporter.services.casework.questions import QUESTION_MAX_LENGTH
+from reporter.services.casework.queue import NO_PARTNER
+from reporter.services.casework.triage import (
     AGENCIES,
     AGENCY_REFERENCE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
 )
+from reporter.services.reference_admin import REASON_MAX_LENGTH as FORCE_REASON_MAX_LENGTH
 
 
 def choices(pairs) -> list[Choice]:
     """(value, label) pairs as the choices WTForms wants."""
     return [Choice(value, label) for value, label in pairs]
+
+
+def required_text(label: str, missing: str, max_length: int, field=TextAreaField):
+    """A text field that must be filled in (`missing` says so) and fit `max_length`."""
+    return field(label, validators=[InputRequired(missing), Length(max=max_length)])
+
+
+def reason_field(label: str, missing: str):
+    """The reason an officer gives for a step on a report, kept on its timeline."""
+    return required_text(label, missing, REASON_MAX_LENGTH)
 
 
 class ChoiceField(SelectField):
@@ -142,54 +152,29 @@ class ReferForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    close_reason = TextAreaField(
-        "Reason for closing",
-        validators=[InputRequired("Enter a reason for closing."), Length(max=REASON_MAX_LENGTH)],
-    )
+    close_reason = reason_field("Reason for closing", "Enter a reason for closing.")
 
 
 class ReopenForm(FlaskForm):
-    reopen_reason = TextAreaField(
-        "Reason for reopening",
-        validators=[InputRequired("Enter a reason for reopening."), Length(max=REASON_MAX_LENGTH)],
-    )
+    reopen_reason = reason_field("Reason for reopening", "Enter a reason for reopening.")
 
 
 class HoldForm(FlaskForm):
-    hold_reason = TextAreaField(
-        "Reason for the legal hold",
-        validators=[
-            InputRequired("Enter a reason for the legal hold."),
-            Length(max=REASON_MAX_LENGTH),
-        ],
-    )
+    hold_reason = reason_field("Reason for the legal hold", "Enter a reason for the legal hold.")
 
 
 class LiftHoldForm(FlaskForm):
-    lift_reason = TextAreaField(
-        "Reason for lifting the hold",
-        validators=[
-            InputRequired("Enter a reason for lifting the hold."),
-            Length(max=REASON_MAX_LENGTH),
-        ],
+    lift_reason = reason_field(
+        "Reason for lifting the hold", "Enter a reason for lifting the hold."
     )
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField(
-        "Internal note",
-        validators=[InputRequired("Enter a note."), Length(max=NOTE_MAX_LENGTH)],
-    )
+    note = required_text("Internal note", "Enter a note.", NOTE_MAX_LENGTH)
 
 
 class QuestionForm(FlaskForm):
-    question = TextAreaField(
-        "Question for the reporter",
-        validators=[
-            InputRequired("Enter a question."),
-            Length(max=QUESTION_MAX_LENGTH),
-        ],
-    )
+    question = required_text("Question for the reporter", "Enter a question.", QUESTION_MAX_LENGTH)
 
 
 class LinkForm(FlaskForm):
@@ -212,13 +197,7 @@ class RerouteForm(FlaskForm):
         invalid="Choose another region.",
         validators=[InputRequired("Choose where to move the report.")],
     )
-    reroute_reason = TextAreaField(
-        "Reason for moving it",
-        validators=[
-            InputRequired("Enter a reason for re-routing."),
-            Length(max=REASON_MAX_LENGTH),
-        ],
-    )
+    reroute_reason = reason_field("Reason for moving it", "Enter a reason for re-routing.")
 
 
 class RegionsField(SelectMultipleField):
@@ -226,10 +205,7 @@ class RegionsField(SelectMultipleField):
 
 
 class UserForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        validators=[InputRequired("Enter an email address."), Length(max=254)],
-    )
+    email = required_text("Email address", "Enter an email address.", 254, field=StringField)
     name = StringField("Name (optional)", validators=[Optional(), Length(max=120)])
     role = RadioField(
         "Role",
@@ -261,12 +237,8 @@ class ForceRegionForm(FlaskForm):
         invalid="Choose a region.",
         validators=[InputRequired("Choose a region.")],
     )
-    reason = TextAreaField(
-        "Reason for moving it",
-        validators=[
-            InputRequired("Enter a reason for moving the force."),
-            Length(max=FORCE_REASON_MAX_LENGTH),
-        ],
+    reason = required_text(
+        "Reason for moving it", "Enter a reason for moving the force.", FORCE_REASON_MAX_LENGTH
     )
 
     def __init__(self, *args, ref: Reference, **kwargs):

@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 
 from reporter import charts
 from reporter.campaign import campaign_data
-from reporter.services import audit
-from reporter.services import hotspots as service
+from reporter.services.accounts import audit
+from reporter.services.casework import hotspots as service
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import region_choices

@@ -5,23 +5,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from reporter.i18n import LOCALES, native_name
 from reporter.reference import Reference
-from reporter.services import entries
-from reporter.services import partners as service
-from reporter.services.partner_keys import NAME_MAX_LENGTH as KEY_NAME_MAX_LENGTH
-from reporter.triage.forms import ChoiceField, choices
+from reporter.services.partnerships import entries
+from reporter.services.partnerships import partners as service
+from reporter.services.partnerships.partner_keys import NAME_MAX_LENGTH as KEY_NAME_MAX_LENGTH
+from reporter.triage.forms import ChoiceField, choices, required_text
 
 
 class PartnerForm(FlaskForm):
-    name = StringField(
-        "Name",
-        validators=[
-            InputRequired("Enter the partner's name."),
-            Length(max=service.NAME_MAX_LENGTH),
-        ],
+    name = required_text(
+        "Name", "Enter the partner's name.", service.NAME_MAX_LENGTH, field=StringField
     )
     sector = ChoiceField("Setting", choices=[], invalid="Choose a setting.")
     language = ChoiceField("Language of its staff", choices=[], invalid="Choose a language.")
@@ -41,12 +37,11 @@ class PartnerForm(FlaskForm):
 
 
 class SiteForm(FlaskForm):
-    label = StringField(
+    label = required_text(
         "Label",
-        validators=[
-            InputRequired("Enter a label the partner recognises."),
-            Length(max=service.LABEL_MAX_LENGTH),
-        ],
+        "Enter a label the partner recognises.",
+        service.LABEL_MAX_LENGTH,
+        field=StringField,
     )
     station = StringField("Station (name or 3-letter code)", validators=[Optional()])
     postcode = StringField("Postcode", validators=[Optional()])
@@ -66,12 +61,11 @@ class ImportForm(FlaskForm):
 
 
 class KeyForm(FlaskForm):
-    key_name = StringField(
+    key_name = required_text(
         "Name of the app that will use the key",
-        validators=[
-            InputRequired("Name the key after the app that will use it."),
-            Length(max=KEY_NAME_MAX_LENGTH),
-        ],
+        "Name the key after the app that will use it.",
+        KEY_NAME_MAX_LENGTH,
+        field=StringField,
     )
 
 

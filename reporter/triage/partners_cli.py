@@ -14,13 +14,12 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from reporter.extensions import db
 from reporter.i18n import LOCALES
 from reporter.models import Partner, Site
 from reporter.plurals import counted
 from reporter.reference import REGION_IDS, SECTOR_IDS
-from reporter.services import partner_keys, posters, site_import
-from reporter.services import partners as service
+from reporter.services.partnerships import partner_keys, posters, site_import
+from reporter.services.partnerships import partners as service
 
 partners_cli = AppGroup("partners", help="Partners, their sites and entry links.")
 
@@ -47,7 +46,6 @@ def create(name, sector, language, region, contact):
             )
         )
     except service.PartnerError as refused:
-        db.session.rollback()
         raise click.ClickException(str(refused)) from refused
     click.echo(
         f"Created partner {partner.id}: {partner.name} ({partner.sector}, {partner.language})."
@@ -77,7 +75,6 @@ def import_command(partner_key, file, dry_run):
         try:
             preview, sites = site_import.import_sites(partner, data)
         except service.PartnerError as refused:
-            db.session.rollback()
             raise click.ClickException(str(refused)) from refused
     for problem in preview.problems:
         click.echo(f"file: {problem}")
@@ -140,6 +137,5 @@ def key_command(partner_key, name):
     try:
         _row, key = partner_keys.create_key(partner, name)
     except service.PartnerError as refused:
-        db.session.rollback()
         raise click.ClickException(str(refused)) from refused
     click.echo(key)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from reporter.services import audit, holds, retention
+from reporter.services.accounts import audit
+from reporter.services.data_protection import holds, retention
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.forms import HoldForm, LiftHoldForm

@@ -12,13 +12,15 @@ from reporter.campaign import campaign_data
 from reporter.codes import LinkState
 from reporter.models import Report
 from reporter.reference import Reference
-from reporter.services import audit, links, questions, sightings, triage
-from reporter.services.access import (
+from reporter.services.accounts import audit
+from reporter.services.accounts.access import (
     assignable_staff,
     can_see,
     visible_report,
 )
-from reporter.services.queue import Cursor, queue_page, queue_places, related_reports
+from reporter.services.casework import links, questions, triage
+from reporter.services.casework.queue import Cursor, queue_page, queue_places, related_reports
+from reporter.services.reporting import sightings
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import (

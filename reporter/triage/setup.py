@@ -1,12 +1,13 @@
-"""Setting up an account with the one-time link an admin hands over (services/enrolment.py):
-choose a password and, where one is required, add the authenticator app, in one step."""
+"""Setting up an account with the one-time link an admin hands over
+(services/accounts/enrolment.py): choose a password and, where one is required, add the
+authenticator app, in one step."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, request, session, url_for
 from werkzeug.exceptions import NotFound
 
-from reporter.services import enrolment, staff
+from reporter.services.accounts import enrolment, staff
 from reporter.triage import bp
 from reporter.triage.auth import SESSION_KEY, qr_data_uri
 from reporter.triage.common import add_error, form_page

@@ -4,12 +4,13 @@ web address (access logs, history), nor the audit log."""
 
 from __future__ import annotations
 
-from flask import Response, abort, stream_with_context
+from flask import abort
 
-from reporter.services import subject_access
+from reporter.services.data_protection import subject_access
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import add_error, form_page
+from reporter.triage.export import csv_download
 from reporter.triage.forms import SubjectAccessForm
 from reporter.uktime import uk_today
 
@@ -38,11 +39,4 @@ def subject_access_export():
     except subject_access.SubjectAccessError:
         abort(400)
     name = f"lookcloser-subject-access-{uk_today():%Y-%m-%d}.csv"
-    return Response(
-        stream_with_context(prepared.chunks()),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(prepared.chunks(), name)

@@ -16,8 +16,8 @@ from wtforms.validators import Optional
 
 from reporter import charts
 from reporter.campaign import campaign_data
-from reporter.services import audit
-from reporter.services import trends as trends_service
+from reporter.services.accounts import audit
+from reporter.services.casework import trends as trends_service
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import add_error, read_day, region_choices

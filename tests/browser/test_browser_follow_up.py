@@ -14,8 +14,8 @@ from sqlalchemy import select
 from reporter.codes import Status
 from reporter.extensions import db
 from reporter.models import Report, Sighting
-from reporter.services import questions
-from reporter.services.follow_up import CODE_PATTERN, STATUS_WORDS
+from reporter.services.casework import questions
+from reporter.services.reporting.follow_up import CODE_PATTERN, STATUS_WORDS
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -42,6 +42,8 @@ def test_the_code_is_copied_and_opens_the_reports_status(reporter, lang):
     copy = page.get_by_role("button", name=person.t("Copy the code"), exact=True)
     copy.click()
     expect(page.locator("button[data-copy]")).to_have_text(person.t("Copied"))
+    # ... and said to screen readers, from a live region that was empty at load.
+    expect(page.get_by_role("status").filter(has_text=person.t("Copied"))).to_have_count(1)
     assert page.evaluate("navigator.clipboard.readText()") == code
     follow_up(person, reference, code)
     expect(page.locator(".status-words")).to_have_text(person.t(str(STATUS_WORDS[Status.NEW])))

@@ -9,7 +9,7 @@ from browser_support import DESCRIPTION, LANGUAGES, POSTCODE
 from playwright.sync_api import expect
 
 from reporter.routing import Facts
-from reporter.services.guidance import guidance_for
+from reporter.services.reporting.guidance import guidance_for
 
 pytestmark = pytest.mark.browser
 

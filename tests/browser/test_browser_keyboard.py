@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import Report
-from reporter.services.reports import decrypt_field
+from reporter.services.reporting.reports import decrypt_field
 
 pytestmark = pytest.mark.browser
 

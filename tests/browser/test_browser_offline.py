@@ -118,8 +118,8 @@ def test_after_one_visit_the_forms_open_with_no_signal_at_all(reporter):
 
 
 def test_a_form_opened_from_the_phone_is_sent_after_its_session_has_gone(reporter):
-    """The kept pages were fetched without cookies, so their CSRF token fits no session: the
-    worker sends such a report again with a fresh token, and it is stored once."""
+    """The kept pages were fetched without cookies and carry no token: a report sent from one
+    needs nothing from a session, and it is stored once."""
     person = reporter()
     person.open_form("rail")
     wait_until_kept(person.page, len(person.ref.sectors))

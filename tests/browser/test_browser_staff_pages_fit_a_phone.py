@@ -20,7 +20,8 @@ from flask import url_for
 from playwright.sync_api import Page, expect
 from test_browser_triage import sign_in
 
-from reporter.services import enrolment, partner_keys
+from reporter.services.accounts import enrolment
+from reporter.services.partnerships import partner_keys
 from tests.factories import make_partner, make_poster_zip, make_report, make_site, make_user
 
 pytestmark = pytest.mark.browser

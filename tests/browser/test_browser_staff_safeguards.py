@@ -17,7 +17,7 @@ from test_browser_triage import problems_on, sign_in
 from reporter.config import ProductionConfig
 from reporter.extensions import db
 from reporter.models import ReportEvent, utcnow
-from reporter.services import triage
+from reporter.services.casework import triage
 from tests.factories import make_report, make_user
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_a_new_national_officer_sets_up_their_account_on_a_phone(serve, new_page
     with admin.expect_navigation():
         admin.get_by_role("button", name="Add the user").click()
     problems = problems_on(admin, "setup-link-shown")
-    link = urlsplit(admin.locator("p.reference.secret").inner_text().strip())
+    link = urlsplit(admin.get_by_label("Set-up link", exact=True).input_value())
 
     phone = new_page("en-GB", viewport=PHONE)
     phone.goto(f"{server.url}{link.path}?{link.query}")

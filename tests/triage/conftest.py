@@ -4,33 +4,19 @@ argon2 cost when sign-in itself is not what a test is about."""
 from __future__ import annotations
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import AuditEvent
-from reporter.services.sessions import start_session
+from reporter.services.accounts.sessions import start_session
 from reporter.triage.auth import SESSION_KEY
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, data_context
 
 
 @pytest.fixture(autouse=True)
 def _context(app):
-    """An app context for factories and queries. Requests made inside it reuse it, and so its
-    `g`: empty `g` at the start of each request, as a server does, so that nothing (a cached
-    CSRF token, a failed sign-in flag) leaks from one request or client to the next."""
-
-    def fresh_g():
-        for key in list(g):
-            g.pop(key)
-
-    hooks = app.before_request_funcs.setdefault(None, [])
-    hooks.insert(0, fresh_g)
-    try:
-        with app.app_context():
-            yield
-    finally:
-        hooks.remove(fresh_g)
+    with data_context(app):
+        yield
 
 
 def sign_in(client, user) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from reporter.extensions import db
-from reporter.services import audit
+from reporter.services.accounts import audit
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, log_in, sign_in
@@ -124,3 +124,14 @@ def test_the_details_column_is_in_words_not_stored_values(client):
     ) in details
     for raw in ("later_page", "True", "False", "search:", "totp_required", "['"):
         assert raw not in page.html.split("<tbody>")[1], raw
+
+
+def test_a_row_records_the_address_of_its_own_request_and_a_command_none(client):
+    make_user(email="o@staff.example")
+    log_in(client, "o@staff.example", environ_base={"REMOTE_ADDR": "203.0.113.8"})
+    audit.record("sign_out")  # as a command would, after the request is over
+    db.session.commit()
+    assert [(row.action, row.address) for row in audit_rows()] == [
+        ("sign_in", "203.0.113.8"),
+        ("sign_out", None),
+    ]

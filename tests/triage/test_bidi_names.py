@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from reporter.bidi import FSI, PDI, bdi, isolated_text, text_problem
 from reporter.extensions import db
 from reporter.models import Partner, Site
-from reporter.services import posters
+from reporter.triage.poster_pages import PosterZip
 from tests.factories import make_partner, make_site, make_user
 from tests.pages import read
 from tests.triage.conftest import sign_in
@@ -114,14 +114,17 @@ def test_names_stored_before_are_isolated_on_every_page_title_poster_and_links_c
     sheet = read(client.get(f"/triage/partners/{partner.id}/sites/{site.id}/poster"))
     assert f"{FSI}{EVIL}{PDI}" in sheet.title
     assert f'<p class="site-label"><bdi>{EVIL}</bdi></p>' in sheet.html
+    zips = read(client.get(f"/triage/partners/{partner.id}/posters"))
+    assert f"{FSI}{EVIL}{PDI}" in zips.title
+    assert f"<h1>Every poster and card of <bdi>{EVIL}</bdi> as PDF (zip)</h1>" in zips.html
     with zipfile.ZipFile(io.BytesIO(_zip_of(partner))) as archive:
         rows = list(csv.reader(io.StringIO(archive.read("links.csv").decode())))
     assert rows[1][0] == f"{FSI}{EVIL}{PDI}"
 
 
 def _zip_of(partner) -> bytes:
-    """The partner's poster zip, as the outbox worker makes it (services/posters.PosterZip)."""
-    made = posters.PosterZip()
+    """The partner's poster zip, as the outbox worker makes it (triage/poster_pages.PosterZip)."""
+    made = PosterZip()
     for site in partner.sites:
         if site.active:
             made.add(site)

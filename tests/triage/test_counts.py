@@ -13,7 +13,8 @@ from sqlalchemy import select
 from reporter.extensions import db
 from reporter.models import OutboxMessage, PosterBundle, utcnow
 from reporter.plurals import counted, plural
-from reporter.services import entries, notify
+from reporter.services.mail import notify
+from reporter.services.partnerships import entries
 from tests.factories import make_partner, make_report, make_site, make_user
 from tests.pages import read
 from tests.triage.conftest import sign_in

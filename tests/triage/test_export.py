@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, select
 from reporter.extensions import db
 from reporter.models import AuditEvent, utcnow
 from reporter.reference import get_reference
-from reporter.services import export
-from reporter.services.export import COLUMNS, CONTACT_COLUMNS, guard_cell
-from reporter.services.queue import QueueFilter
+from reporter.services.casework import export
+from reporter.services.casework.export import COLUMNS, CONTACT_COLUMNS, guard_cell
+from reporter.services.casework.queue import QueueFilter
 from tests.factories import make_report, make_user
 from tests.triage.conftest import audit_rows, same_page, sign_in
 

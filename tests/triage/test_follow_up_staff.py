@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import text
 
 from reporter.extensions import db
-from reporter.services import questions, sightings
+from reporter.services.casework import questions
+from reporter.services.reporting import sightings
 from tests.factories import make_report, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows
 from tests.triage.test_workflow import Staff
 
@@ -31,8 +32,7 @@ def test_an_officer_asks_the_reporter_a_question_audited_and_encrypted(officer):
     report = make_report(follow_up_code=CODE)
     asked = "Which platform were they on?"
     response = officer.act(report, "question", question=asked)
-    assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/triage/reports/{report.reference}")
+    assert_redirects(response, f"/triage/reports/{report.reference}")
     [row] = audit_rows("question_asked")
     assert (row.report_id, row.detail) == (report.id, None)
     assert "platform" not in str(db.session.execute(text("SELECT * FROM report_questions")).all())

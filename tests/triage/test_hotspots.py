@@ -14,7 +14,8 @@ import pytest
 from reporter.campaign import campaign_data
 from reporter.extensions import db
 from reporter.models import utcnow
-from reporter.services import hotspots, sightings
+from reporter.services.casework import hotspots
+from reporter.services.reporting import sightings
 from tests.factories import make_partner, make_report, make_site, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in

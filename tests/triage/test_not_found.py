@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_report, make_user
+from tests.pages import assert_redirects
 from tests.triage.conftest import same_page, sign_in
 
 NOWHERE = "/triage/no/such/page"
@@ -100,8 +101,7 @@ def test_posting_to_a_malformed_or_hidden_address_is_the_same_404(app, people):
 def test_signed_out_an_unknown_staff_address_asks_to_sign_in_like_any_other(client):
     for path in (NOWHERE, "/triage/users", "/triage/reports/LC-2222-3333"):
         response = client.get(path)
-        assert response.status_code == 303, path
-        assert response.headers["Location"].startswith("/triage/login?next=")
+        assert_redirects(response, f"/triage/login?next={path}")
 
 
 # Methods no staff address serves: WebDAV's, OPTIONS (no automatic answer on staff routes),
@@ -140,23 +140,22 @@ def test_a_method_a_staff_address_does_not_serve_gets_the_same_404_never_a_405(a
         assert client.get(f"/triage/reports/{report.reference}").status_code == 200
         for method in ("GET", "POST"):
             moved = client.open("/triage", method=method)
-            assert moved.status_code == 308, method
-            assert moved.headers["Location"].endswith("/triage/"), method
+            assert_redirects(moved, "/triage/", 308)
 
 
 def test_signed_out_a_method_no_staff_address_serves_asks_to_sign_in(client):
     report = make_report()
     posted = client.post(NOWHERE)  # only a GET is sent back after sign-in, so no `next`
-    assert (posted.status_code, posted.headers["Location"]) == (303, "/triage/login")
+    assert_redirects(posted, "/triage/login")
     for method in UNSERVED:
         for path in _staff_addresses(report):
             if path == "/triage/static/triage.css":
                 continue  # open to all, but only to GET: the answer below still holds
             response = client.open(path, method=method)
-            assert response.status_code == 303, (method, path)
+            assert_redirects(response, "/triage/login")
             assert response.headers["Location"] == "/triage/login", (method, path)
     response = client.open("/triage/static/triage.css", method="PROPFIND")
-    assert (response.status_code, response.headers["Location"]) == (303, "/triage/login")
+    assert_redirects(response, "/triage/login")
 
 
 def test_a_nul_in_a_request_of_any_method_is_a_bad_request(app, people):

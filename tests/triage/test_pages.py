@@ -3,7 +3,7 @@ with its CSRF token, nothing the Content Security Policy would block."""
 
 import pytest
 
-from reporter.services import enrolment
+from reporter.services.accounts import enrolment
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import log_in, sign_in

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from reporter.extensions import db
 from reporter.models import Partner, ReportEvent, Site
-from reporter.services import entries, posters
+from reporter.services.partnerships import entries, posters
 from tests.factories import make_partner, make_report, make_site, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, sign_in
 from tests.triage.test_pages import check_page
 
@@ -100,13 +100,13 @@ def test_an_admin_adds_a_partner_and_a_site_and_both_are_audited(client, admin):
         "/triage/partners/new",
         data={"name": "Northern Trains", "sector": "rail", "language": "pl", "region_id": ""},
     )
-    assert response.status_code == 303
     partner = db.session.scalar(select(Partner))
+    assert_redirects(response, f"/triage/partners/{partner.id}")
     response = client.post(
         f"/triage/partners/{partner.id}/sites",
         data={"label": "Leeds station, staff room", "station": "leeds", "site_sector": ""},
     )
-    assert response.status_code == 303
+    assert_redirects(response, f"/triage/partners/{partner.id}")
     site = db.session.scalar(select(Site))
     assert (site.station_crs, site.partner_id) == ("LDS", partner.id)
     page = read(client.get(f"/triage/partners/{partner.id}"))
@@ -141,7 +141,7 @@ def test_the_import_previews_every_row_then_imports_on_confirmation(client, admi
     assert site_count() == 0  # nothing until confirmed
     (content,) = page.find_all("input", name="content")
     response = client.post(url, data={"content": content["value"], "confirm": "yes"})
-    assert response.status_code == 303
+    assert_redirects(response, f"/triage/partners/{partner.id}")
     assert site_count() == 2
     assert [e.action for e in audit_rows("sites_imported")] == ["sites_imported"]
 
@@ -155,7 +155,10 @@ def test_a_large_partners_file_imports_through_the_page(client, admin):
     page = read(client.post(url, data={"file": (io.BytesIO(data), "sites.csv")}))
     assert "Ready to import 3000 sites" in page.text
     (content,) = page.find_all("input", name="content")
-    assert client.post(url, data={"content": content["value"], "confirm": "yes"}).status_code == 303
+    assert_redirects(
+        client.post(url, data={"content": content["value"], "confirm": "yes"}),
+        f"/triage/partners/{partner.id}",
+    )
     assert site_count() == 3000
 
 
@@ -204,7 +207,10 @@ def test_the_poster_qr_code_decodes_to_the_sites_entry_link(client, admin, app):
     assert response.status_code == 200 and response.mimetype == "image/png"
     link = decode_qr(response.data)
     assert link == f"{app.config['REPORTER_BASE_URL']}/p/{site.code}"
-    assert client.get(link.removeprefix(app.config["REPORTER_BASE_URL"])).status_code == 303
+    assert_redirects(
+        client.get(link.removeprefix(app.config["REPORTER_BASE_URL"])),
+        f"/report?sector=rail&entry={site.code}&lang=pl",
+    )
 
 
 def test_the_qr_code_keeps_a_quiet_zone_and_high_error_correction(app):
@@ -227,7 +233,7 @@ def test_retiring_a_site_from_its_page_is_audited_and_the_link_then_opens_the_pl
     response = client.post(
         f"/triage/partners/{site.partner_id}/sites/{site.id}/active", data={"active": "no"}
     )
-    assert response.status_code == 303
+    assert_redirects(response, f"/triage/partners/{site.partner_id}")
     assert [e.detail["code"] for e in audit_rows("site_retired")] == [site.code]
     assert client.get(f"/p/{site.code}").status_code == 200
 

@@ -13,21 +13,23 @@ import zipfile
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pypdfium2
 import pytest
 from sqlalchemy import select, update
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, PosterBundle, utcnow
-from reporter.services import outbox, poster_bundles, posters
-from tests.factories import make_partner, make_site, make_user
+from reporter.services.mail import outbox
+from reporter.services.partnerships import poster_bundles, posters
+from reporter.triage.poster_pages import PosterZip
+from tests.factories import make_partner, make_site, make_user, report_answers
 from tests.fault_services import wait_for
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, sign_in
 from tests.triage.test_pages import check_page
 from tests.triage.test_partners import decode_qr
 
-URGENT = {"sector": "rail", "danger": "yes", "signs": ["controlled"], "station": "LEI",
-          "consent": "anonymous"}  # fmt: skip
+URGENT = report_answers(danger="yes", signs=["controlled"], station="LEI", description=None)
 
 
 @pytest.fixture
@@ -44,8 +46,7 @@ def bundles() -> list[PosterBundle]:
 
 def ask_for_the_zip(client, partner) -> None:
     response = client.post(f"/triage/partners/{partner.id}/posters")
-    assert response.status_code == 303
-    assert response.headers["Location"] == f"/triage/partners/{partner.id}/posters"
+    assert_redirects(response, f"/triage/partners/{partner.id}/posters")
 
 
 def posters_page(client, partner):
@@ -87,7 +88,7 @@ def test_the_worker_makes_the_zip_and_the_page_offers_it(client, admin):
     page = posters_page(client, partner)
     assert "No zip has been made yet." in page.text and not page.find_all("meta", content="3")
     ask_for_the_zip(client, partner)
-    assert poster_bundles.build_due("test-worker") == 1
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
 
     page = posters_page(client, partner)
     assert "Ready: 2 sites" in page.text
@@ -101,9 +102,11 @@ def test_the_worker_makes_the_zip_and_the_page_offers_it(client, admin):
         assert sum(n.startswith(site.code) for n in names) == 3
         png = archive.read(next(n for n in names if n.startswith(site.code) and n.endswith(".png")))
         assert decode_qr(png).endswith(f"/p/{site.code}")
-        poster = archive.read(next(n for n in names if n.startswith(site.code) and "poster" in n))
-        assert b"<style>" in poster and b"@page" in poster  # opens offline, prints alone
-        assert f'aria-label="QR code: {posters.entry_url(site)}"'.encode() in poster
+        for kind in ("poster", "card"):  # a one-page PDF each, for a print shop
+            [sheet] = [n for n in names if n.startswith(site.code) and n.endswith(f"-{kind}.pdf")]
+            pdf = pypdfium2.PdfDocument(archive.read(sheet))
+            assert len(pdf) == 1
+            pdf.close()
     assert len(names) == 3 * 2 + 1  # and links.csv
     assert audit_rows("posters_downloaded")[0].detail == {"partner_id": partner.id}
 
@@ -114,7 +117,7 @@ def test_links_csv_shows_labels_a_spreadsheet_would_run_as_text(client, admin):
     for label in labels:
         make_site(partner, label=label)
     ask_for_the_zip(client, partner)
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     archive = zipfile.ZipFile(
         io.BytesIO(client.get(download_link(posters_page(client, partner))).data)
     )
@@ -130,7 +133,7 @@ def test_two_clicks_make_the_zip_once(client, admin):
     ask_for_the_zip(client, partner)
     ask_for_the_zip(client, partner)
     assert len(bundles()) == 1
-    assert poster_bundles.build_due("test-worker") == 1
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
     assert len(audit_rows("posters_requested")) == 2  # each click is still audited
 
 
@@ -147,12 +150,12 @@ def test_an_urgent_alert_is_sent_between_slices_of_a_big_zip(make_app, tmp_path)
         client = app.test_client()
         sign_in(client, admin)
         ask_for_the_zip(client, partner)
-        builder = poster_bundles.Builder("test-worker")
+        builder = poster_bundles.Builder("test-worker", PosterZip)
         assert builder.step() and builder.step()  # two sites made
         page = read(client.get(f"/triage/partners/{partner.id}/posters"))
         assert "Being made: 2 of 5 sites done." in page.text  # recorded after each slice
 
-        assert client.post("/report", data=URGENT).status_code == 303  # answered meanwhile
+        assert_redirects(client.post("/report", data=URGENT), "/report/done")  # answered meanwhile
         assert outbox.deliver_due("test-worker") == 1
         [alert] = db.session.scalars(select(OutboxMessage)).all()
         assert alert.status == "sent" and bundles()[0].status == "pending"
@@ -166,15 +169,15 @@ def test_a_zip_left_by_a_worker_that_stopped_is_made_by_another(client, admin, c
     for n in range(3):
         make_site(partner, label=f"Depot {n}")
     ask_for_the_zip(client, partner)
-    gone = poster_bundles.Builder("worker-that-died")
+    gone = poster_bundles.Builder("worker-that-died", PosterZip)
     gone.claimed = poster_bundles.claim("worker-that-died")
     assert gone.claimed is not None
-    gone.steps = poster_bundles.build(gone.claimed, "worker-that-died")
+    gone.steps = poster_bundles.build(gone.claimed, "worker-that-died", PosterZip)
     next(gone.steps)  # one site made, then the worker is killed
-    assert poster_bundles.build_due("another-worker") == 0  # its lease still holds
+    assert poster_bundles.build_due("another-worker", PosterZip) == 0  # its lease still holds
     db.session.execute(update(PosterBundle).values(lease_until=utcnow() - timedelta(seconds=1)))
     db.session.commit()
-    assert poster_bundles.build_due("another-worker") == 1
+    assert poster_bundles.build_due("another-worker", PosterZip) == 1
     [bundle] = bundles()
     assert (bundle.status, bundle.attempts, bundle.sites) == ("ready", 2, 3)
     with caplog.at_level(logging.WARNING):
@@ -190,14 +193,14 @@ def test_a_zip_that_cannot_be_made_says_so_and_can_be_asked_for_again(client, ad
     def broken(self, site):
         raise ValueError("a secret label")
 
-    monkeypatch.setattr(posters.PosterZip, "add", broken)
-    assert poster_bundles.build_due("test-worker") == 1
+    monkeypatch.setattr(PosterZip, "add", broken)
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
     page = posters_page(client, partner)
     assert "The zip could not be made (ValueError)." in page.text and "secret" not in page.text
     assert page.find_all("form", action=f"/triage/partners/{partner.id}/posters")
     monkeypatch.undo()
     ask_for_the_zip(client, partner)
-    assert poster_bundles.build_due("test-worker") == 1
+    assert poster_bundles.build_due("test-worker", PosterZip) == 1
     assert [b.status for b in bundles()] == ["ready"]  # the failed one is gone with it
 
 
@@ -207,7 +210,7 @@ def test_a_build_that_keeps_stopping_its_worker_is_given_up(client, admin):
     ask_for_the_zip(client, partner)
     db.session.execute(update(PosterBundle).values(attempts=3))
     db.session.commit()
-    assert poster_bundles.build_due("test-worker") == 0
+    assert poster_bundles.build_due("test-worker", PosterZip) == 0
     assert [(b.status, b.last_error) for b in bundles()] == [("failed", "GaveUp")]
 
 
@@ -215,14 +218,14 @@ def test_a_new_zip_replaces_the_old_one_and_the_old_link_is_gone(client, admin):
     partner = make_partner()
     make_site(partner, label="First")
     ask_for_the_zip(client, partner)
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     old = download_link(posters_page(client, partner))
     make_site(partner, label="Second")
     page = posters_page(client, partner)
     assert "Make the zip again (after sites changed)" in page.text
     ask_for_the_zip(client, partner)
     assert "Ready: 1 sites" not in posters_page(client, partner).text  # being made again
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     assert client.get(old).status_code == 404
     page = posters_page(client, partner)
     assert "Ready: 2 sites" in page.text and client.get(download_link(page)).status_code == 200
@@ -233,7 +236,7 @@ def test_another_partners_zip_is_not_found_under_this_partner(client, admin):
     mine, theirs = make_partner(), make_partner()
     make_site(theirs)
     ask_for_the_zip(client, theirs)
-    poster_bundles.build_due("test-worker")
+    poster_bundles.build_due("test-worker", PosterZip)
     [bundle] = bundles()
     assert client.get(f"/triage/partners/{mine.id}/posters/{bundle.id}.zip").status_code == 404
     assert client.get(f"/triage/partners/{theirs.id}/posters/{bundle.id}.zip").status_code == 200
@@ -258,7 +261,7 @@ def running_worker(app):
 
     def run():
         with app.app_context():
-            outbox.work(stop, slices=[poster_bundles.Builder("test-worker").step])
+            outbox.work(stop, slices=[poster_bundles.Builder("test-worker", PosterZip).step])
 
     worker = threading.Thread(target=run)
     worker.start()
@@ -278,14 +281,14 @@ def test_the_running_worker_sends_an_alert_before_it_finishes_a_zip_begun_earlie
     with app.app_context():
         make_user(role="officer", regions=("east-midlands",))
         partner = make_partner()
-        for n in range(100):
+        for n in range(20):  # two PDFs a site: seconds of work, far past the alert
             make_site(partner, label=f"Depot {n:03}")
         client = app.test_client()
         sign_in(client, make_user(role="admin"))
         ask_for_the_zip(client, partner)
         with running_worker(app):
             wait_for(lambda: bundles()[0].done > 0, 30, "the worker to begin the zip")
-            assert client.post("/report", data=URGENT).status_code == 303
+            assert_redirects(client.post("/report", data=URGENT), "/report/done")
             wait_for(lambda: bundles()[0].status == "ready", 120, "the zip to be made")
         db.session.expire_all()
         [alert] = db.session.scalars(select(OutboxMessage)).all()

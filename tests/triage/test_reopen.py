@@ -7,7 +7,7 @@ import pytest
 
 from reporter.extensions import db
 from reporter.models import Report, utcnow
-from reporter.services import retention
+from reporter.services.data_protection import retention
 from tests.factories import make_partner, make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in

@@ -4,7 +4,7 @@ and why, related reports and the timeline. Whatever anyone wrote is shown as tex
 from datetime import timedelta
 
 from reporter.models import utcnow
-from reporter.services import triage
+from reporter.services.casework import triage
 from tests.factories import make_report, make_user
 from tests.pages import read
 from tests.triage.conftest import audit_rows, sign_in

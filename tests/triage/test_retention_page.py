@@ -6,9 +6,10 @@ from sqlalchemy import update
 
 from reporter.extensions import db
 from reporter.models import Report, ReportEvent, utcnow
-from reporter.services import holds, retention, triage
+from reporter.services.casework import triage
+from reporter.services.data_protection import holds, retention
 from tests.factories import make_report, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, sign_in
 
 DAYS = 730
@@ -63,12 +64,12 @@ def test_an_admin_places_and_lifts_a_hold_from_the_report_page_with_reasons(clie
     refused = read(client.post(f"{path}/hold", data={"hold_reason": " "}), 400)
     assert refused.error_summary_links() == ["#hold_reason"]
     placed = client.post(f"{path}/hold", data={"hold_reason": "Evidence in a prosecution"})
-    assert (placed.status_code, placed.headers["Location"]) == (303, path)
+    assert_redirects(placed, path)
     assert retention.purge_closed(DAYS) == 0
     page = read(client.get(path))
     assert "On legal hold since" in page.text and "Evidence in a prosecution" in page.text
     lifted = client.post(f"{path}/unhold", data={"lift_reason": "The trial is over"})
-    assert lifted.status_code == 303
+    assert_redirects(lifted, path)
     page = read(client.get(path))
     assert "Legal hold lifted" in page.text and "The trial is over" in page.text
     assert [r.action for r in audit_rows() if "hold" in r.action] == [

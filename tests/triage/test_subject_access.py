@@ -9,9 +9,10 @@ from sqlalchemy import select, text, update
 
 from reporter.extensions import db
 from reporter.models import Report
-from reporter.services import retention, subject_access, triage
+from reporter.services.casework import triage
+from reporter.services.data_protection import retention, subject_access
 from tests.factories import DELIVERY_ANSWERS, make_report, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, sign_in
 
 SAM = {"name": "Sam", "phone": "+44 7700 900123", "email": "Sam.Reporter@Example.org"}
@@ -57,7 +58,7 @@ def test_the_database_holds_no_contact_detail_in_clear(app):
 def test_a_report_sent_through_the_form_is_found_by_its_email(client, admin):
     """The hashes are written with the report on the one submission path."""
     answers = {**DELIVERY_ANSWERS, "consent": "share", "email": "courier@example.org"}
-    assert client.post("/report", data=answers).status_code == 303
+    assert_redirects(client.post("/report", data=answers), "/report/done")
     [reference] = found(client, email="Courier@example.org")
     assert db.session.scalar(select(Report.reference)) == reference
 
@@ -135,7 +136,8 @@ def test_phone_numbers_are_normalised_as_staff_and_reporters_write_them():
 def test_the_export_holds_what_the_person_added_later_sightings_and_answers(client, admin):
     """Issue 20: a sighting and an answer to an officer's question are the person's words too,
     found with their report and exported with it."""
-    from reporter.services import questions, sightings
+    from reporter.services.casework import questions
+    from reporter.services.reporting import sightings
 
     report = make_report(consent="share", contact=SAM, follow_up_code="7KQD-M3XT-9PRA-CWHN")
     sightings.record(

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from reporter.extensions import db
 from reporter.models import OutboxMessage, utcnow
-from reporter.services import throttle
+from reporter.services.accounts import throttle
 from tests.factories import PASSWORD, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, log_in
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -58,7 +58,7 @@ def test_an_address_that_keeps_failing_waits_longer_each_time(client, clock):
     assert guess(client, "a@staff.example", "203.0.113.1").headers["Retry-After"] == "30"
     # An hour after its failures the address starts afresh.
     clock(3600)
-    assert guess(client, "a@staff.example", "203.0.113.1", PASSWORD).status_code == 303
+    assert_redirects(guess(client, "a@staff.example", "203.0.113.1", PASSWORD), "/triage/")
 
 
 def test_strangers_guessing_an_account_never_lock_its_owner_out(client, clock):
@@ -74,7 +74,7 @@ def test_strangers_guessing_an_account_never_lock_its_owner_out(client, clock):
     assert response.headers["Location"] == "/triage/login/code"
     code = pyotp.TOTP(SECRET).now()
     response = client.post("/triage/login/code", data={"code": code}, environ_base=OWNER)
-    assert response.status_code == 303 and response.headers["Location"] == "/triage/"
+    assert_redirects(response, "/triage/")
     assert audit_rows("sign_in")[-1].actor_id == owner.id
 
 
@@ -89,7 +89,7 @@ def test_an_account_under_attack_makes_every_failing_address_wait(client, clock)
     assert 0 < int(refused.headers["Retry-After"]) <= 120  # the 8th failure: 2 minutes
     # The same address may still try an account that is not under attack.
     make_user(email="other@staff.example")
-    assert guess(client, "other@staff.example", "192.0.2.50", PASSWORD).status_code == 303
+    assert_redirects(guess(client, "other@staff.example", "192.0.2.50", PASSWORD), "/triage/")
 
 
 def test_wrong_codes_count_as_failures_too(client, clock):
@@ -108,7 +108,7 @@ def test_wrong_codes_count_as_failures_too(client, clock):
 def test_sign_ins_that_work_never_count(client, clock):
     make_user(email="a@staff.example")
     for _ in range(8):
-        assert log_in(client, "a@staff.example", environ_base=OWNER).status_code == 303
+        assert_redirects(log_in(client, "a@staff.example", environ_base=OWNER), "/triage/")
         client.post("/triage/logout")
 
 

@@ -15,7 +15,7 @@ from reporter import charts
 from reporter.extensions import db
 from reporter.models import utcnow
 from reporter.reference import Region, get_reference
-from reporter.services.trends import TrendFilter, trends
+from reporter.services.casework.trends import TrendFilter, trends
 from reporter.uktime import UK_TIME
 from tests.factories import make_report, make_user
 from tests.triage.conftest import audit_rows, sign_in

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from reporter.extensions import db
 from reporter.models import StaffUser
 from reporter.reference import REGION_IDS
-from reporter.services.staff import find_user
+from reporter.services.accounts.staff import find_user
 from tests.factories import make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read, shown_once
 from tests.triage.conftest import audit_rows, log_in, sign_in
 
 
@@ -31,7 +31,9 @@ def test_create_an_officer_with_a_password_from_stdin(app):
     assert result.exit_code == 0, result.output
     created = user("pat@staff.example")
     assert (created.role, created.region_ids) == ("officer", ["east-midlands", "london"])
-    assert log_in(app.test_client(), "pat@staff.example", "a good long password").status_code == 303
+    assert_redirects(
+        log_in(app.test_client(), "pat@staff.example", "a good long password"), "/triage/"
+    )
     [row] = audit_rows("user_created")
     assert (row.actor_id, row.subject_user_id) == (None, created.id)
 
@@ -80,7 +82,9 @@ def test_deactivate_and_list(app, client):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "deactivate", "o@staff.example"])
     assert result.exit_code == 0 and not user("o@staff.example").active
-    assert client.get("/triage/").status_code == 303  # the open session ended at once
+    assert_redirects(
+        client.get("/triage/"), "/triage/login?next=/triage/"
+    )  # the open session ended at once
     listing = runner.invoke(args=["users", "list"]).output
     assert re.search(r"o@staff.example\s+officer, wales\s+deactivated", listing)
     missing = runner.invoke(args=["users", "deactivate", "nobody@staff.example"])
@@ -105,7 +109,7 @@ def test_demo_accounts_only_in_development_and_only_once(make_app):
         assert first.output.splitlines()[-1] == "Every region has an active officer."
         for line in first.output.splitlines()[1:-1]:
             email, password = line.split()[:2]
-            assert log_in(app.test_client(), email, password).status_code == 303
+            assert_redirects(log_in(app.test_client(), email, password), "/triage/")
 
 
 # --- the admin pages ------------------------------------------------------------------------
@@ -127,7 +131,7 @@ def test_an_admin_adds_a_user_and_hands_over_a_one_time_set_up_link(client, admi
     )  # fmt: skip
     page = read(response)
     assert "It works once, for 72 hours" in page.text
-    link = re.search(r'<p class="reference secret">([^<]+)</p>', page.html).group(1)
+    link = shown_once(page.html, "setup-link")
     assert link.startswith("http://127.0.0.1:5000/triage/setup?t=")
     created = user("new@staff.example")
     assert (created.role, created.region_ids, created.totp_required) == (
@@ -173,7 +177,7 @@ def test_an_admin_changes_a_role_and_regions(client, admin):
     response = client.post(
         f"/triage/users/{officer.id}", data={"role": "officer", "regions": ["wales", "london"]}
     )
-    assert response.status_code == 303
+    assert_redirects(response, f"/triage/users/{officer.id}")
     assert user("o@staff.example").region_ids == ["london", "wales"]
     [row] = audit_rows("user_changed")
     assert row.detail["regions"] == [["london"], ["london", "wales"]]
@@ -216,12 +220,10 @@ def test_an_admin_deactivates_and_reactivates_but_not_themselves(client, admin):
 def test_an_admin_resets_a_password(client, admin):
     officer = make_user(email="o@staff.example")
     response = client.post(f"/triage/users/{officer.id}/password")
-    password = re.search(
-        r'<p class="reference secret">([^<]+)</p>', response.get_data(as_text=True)
-    )
+    password = shown_once(read(response).html, "password")
     other = client.application.test_client()
     assert log_in(other, "o@staff.example").status_code == 200
-    assert log_in(other, "o@staff.example", password.group(1)).status_code == 303
+    assert_redirects(log_in(other, "o@staff.example", password), "/triage/")
 
 
 def test_the_users_page_lists_everyone(client, admin):

@@ -8,9 +8,9 @@ from sqlalchemy import select, text
 
 from reporter.extensions import db
 from reporter.models import AuditEvent, Report, ReportEvent
-from reporter.services import audit
+from reporter.services.accounts import audit
 from tests.factories import make_report, make_user
-from tests.pages import read
+from tests.pages import assert_redirects, read
 from tests.triage.conftest import audit_rows, sign_in
 
 
@@ -60,14 +60,17 @@ def test_an_action_without_the_csrf_token_is_refused(client, officer):
 
 def test_the_whole_workflow_from_new_to_closed(officer):
     report = make_report()
-    assert officer.act(report, "triaged").status_code == 303
+    assert_redirects(officer.act(report, "triaged"), f"/triage/reports/{report.reference}")
     assert fresh(report).status == "triaged"
     response = officer.act(report, "refer", agency="btp", their_reference="BTP-123")
-    assert response.status_code == 303 and fresh(report).status == "referred"
+    assert_redirects(response, f"/triage/reports/{report.reference}")
+    assert fresh(report).status == "referred"
     response = officer.act(report, "refer", agency="children-services", their_reference="")
-    assert response.status_code == 303 and fresh(report).status == "referred"
+    assert_redirects(response, f"/triage/reports/{report.reference}")
+    assert fresh(report).status == "referred"
     response = officer.act(report, "close", close_reason="Both referrals acknowledged.")
-    assert response.status_code == 303 and fresh(report).status == "closed"
+    assert_redirects(response, f"/triage/reports/{report.reference}")
+    assert fresh(report).status == "closed"
     actions = [(r.action, r.detail) for r in audit_rows() if r.report_id == report.id]
     changes = [a for a in actions if a[0] != "report_viewed"]
     assert changes == [
@@ -131,9 +134,14 @@ def test_assignment_only_to_active_officers_of_the_reports_region(officer):
     page = read(officer.client.get(f"/triage/reports/{report.reference}"))
     offered = {o.get("value") for o in page.find_all("option") if o.get("value", "x").isdigit()}
     assert offered == {str(officer.user.id), str(colleague.id)}
-    assert officer.act(report, "assign", assignee=str(colleague.id)).status_code == 303
+    assert_redirects(
+        officer.act(report, "assign", assignee=str(colleague.id)),
+        f"/triage/reports/{report.reference}",
+    )
     assert fresh(report).assigned_to_id == colleague.id
-    assert officer.act(report, "assign", assignee="").status_code == 303
+    assert_redirects(
+        officer.act(report, "assign", assignee=""), f"/triage/reports/{report.reference}"
+    )
     assert fresh(report).assigned_to_id is None
     assigned = [r.detail for r in audit_rows("assigned")]
     assert assigned == [{"from": None, "to": colleague.id}, {"from": colleague.id, "to": None}]
@@ -144,14 +152,17 @@ def test_national_queue_reports_are_assigned_to_the_national_team(client):
     report = make_report(region=None)
     officer = make_user(regions=("london",))
     assert national.act(report, "assign", assignee=str(officer.id)).status_code == 400
-    assert national.act(report, "assign", assignee=str(national.user.id)).status_code == 303
+    assert_redirects(
+        national.act(report, "assign", assignee=str(national.user.id)),
+        f"/triage/reports/{report.reference}",
+    )
     assert fresh(report).assigned_to_id == national.user.id
 
 
 def test_notes_are_encrypted_at_rest(officer):
     report = make_report()
     note = "Mother says he has not been home since Tuesday."
-    assert officer.act(report, "notes", note=note).status_code == 303
+    assert_redirects(officer.act(report, "notes", note=note), f"/triage/reports/{report.reference}")
     raw = db.session.execute(text("SELECT kind, text_enc FROM report_events")).all()
     assert [kind for kind, _ in raw] == ["note"]
     blob = bytes(raw[0][1])
@@ -180,7 +191,7 @@ def test_reroute_moves_the_report_to_the_other_regions_officer(app, officer):
     report = make_report(region="east-midlands", assigned_to=officer.user)
     assert report.reference not in london.client.get("/triage/").get_data(as_text=True)
     response = officer.act(report, "reroute", queue="london", reroute_reason="Seen at Euston.")
-    assert response.status_code == 303, response.get_data(as_text=True)
+    assert_redirects(response, "/triage/")
     assert response.headers["Location"] == "/triage/"
     moved = fresh(report)
     assert (moved.queue, moved.region_id, moved.region_source, moved.assigned_to_id) == (
@@ -200,9 +211,8 @@ def test_reroute_moves_the_report_to_the_other_regions_officer(app, officer):
 
 def test_reroute_to_the_national_queue(officer):
     report = make_report()
-    assert (
-        officer.act(report, "reroute", queue="national", reroute_reason="Scotland").status_code
-        == 303
+    assert_redirects(
+        officer.act(report, "reroute", queue="national", reroute_reason="Scotland"), "/triage/"
     )
     assert (fresh(report).queue, fresh(report).region_id) == ("national", None)
 

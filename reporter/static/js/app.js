@@ -103,17 +103,34 @@
   }
 })();
 
-// The follow-up code's copy button: shown only where the phone can copy. Without it, the code
-// is selected whole by one tap (CSS user-select: all) and written down.
+// Copy buttons: the reporter's follow-up code, and a secret shown once to staff (an API key, a
+// password, a set-up link: triage/_macros.html shown_once). A button is shown only where the
+// browser can copy; it copies the field's whole value (or the element's text) and says
+// "Copied" in its live region, which is empty when the page loads, so screen readers hear it.
+// Without this file, the code is selected whole by one tap (CSS user-select: all) and the
+// staff's secret sits whole in a read-only field; with it, focusing that field selects it all.
 (function () {
   "use strict";
-  var button = document.querySelector("button[data-copy]");
-  if (!button || !navigator.clipboard) { return; }
-  var code = document.getElementById(button.getAttribute("data-copy"));
-  button.hidden = false;
-  button.addEventListener("click", function () {
-    navigator.clipboard.writeText(code.textContent.trim()).then(function () {
-      button.textContent = button.getAttribute("data-copied");
+  Array.prototype.forEach.call(document.querySelectorAll("[data-select-all]"), function (field) {
+    field.addEventListener("focus", function () { field.select(); });
+  });
+  if (!navigator.clipboard) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var said = document.querySelector("[data-copy-said='" + source.id + "']");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = source.matches("textarea, input") ? source.value : source.textContent;
+      navigator.clipboard.writeText(text.trim()).then(function () {
+        var copied = button.getAttribute("data-copied");
+        button.textContent = copied;
+        if (said) {
+          // Emptied first, so a second copy is said again.
+          said.textContent = "";
+          setTimeout(function () { said.textContent = copied; }, 50);
+        }
+      });
     });
   });
 })();

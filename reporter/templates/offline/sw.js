@@ -196,22 +196,14 @@ function page(event, url) {
   return Promise.race([network, late]).catch(function () { return fromPhone(url); });
 }
 
-// A fresh page's CSRF token, for this browser's session as it is now (a sighting's from the
-// follow-up page: the session's token is the same on every page).
-function freshToken(sector, lang, limit, path) {
-  var from = path ? "/follow-up?lang=" + encodeURIComponent(lang) : pageFor(sector, lang);
-  return within(from, {credentials: "same-origin", cache: "no-store"},
-                function (response) { return response.text(); }, limit)
-    .then(function (html) { return (/name="csrf_token" value="([^"]*)"/.exec(html) || ["", ""])[1]; });
-}
-
-// `redirect`: "manual" when the answer goes to a page, which then follows the redirect itself.
-function post(fields, token, lang, redirect, read, limit, path) {
+// A kept report or sighting, sent as its form would send it. The public forms carry no token
+// (cross-site posts are refused by their headers: public/cross_origin.py), so what was kept
+// needs nothing from the session the page had.
+function post(fields, lang, read, limit, path) {
   var body = new URLSearchParams();
   fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
-  body.set("csrf_token", token);
   return within((path || "/report") + "?lang=" + encodeURIComponent(lang),
-                {method: "POST", body: body, credentials: "same-origin", redirect: redirect},
+                {method: "POST", body: body, credentials: "same-origin", redirect: "follow"},
                 read, limit);
 }
 
@@ -236,29 +228,18 @@ function elsewhere(value, lang) {
 
 // A report sent from the form. With no signal, or no answer within WAIT (lie-fi), it is kept on
 // the phone: the answer is "204 No Content", so the page stays as it is, answers and all, and
-// is told "kept" to say so. A page the worker kept may carry a token from an old session:
-// refused for that (400), it is sent once more with a fresh token. The idempotency key keeps
-// it to one report, even when the server stored it and only its answer was lost.
-function sendOrKeep(request, clientId) {
+// is told "kept" to say so. The idempotency key keeps it to one report, even when the server
+// stored it and only its answer was lost.
+function sendOrKeep(request) {
   var copy = request.clone(), path = new URL(request.url).pathname === SIGHTING ? SIGHTING : "";
   var fields = copy.formData().then(function (body) {
     var list = [];
     body.forEach(function (value, name) {
-      if (name !== "csrf_token" && typeof value === "string") { list.push([name, value]); }
+      if (typeof value === "string") { list.push([name, value]); }
     });
     return list;
   });
-  return Promise.all([within(request), remembered("lang")]).then(function (found) {
-    var response = found[0], lang = found[1] || "en";
-    // Only for a form of one of our own pages: a cross-site POST stays refused (CSRF).
-    if (response.status !== 400 || !clientId) { return response; }
-    return fields.then(function (list) {
-      var sector = (list.filter(function (p) { return p[0] === "sector"; })[0] || [0, ""])[1];
-      return freshToken(sector, lang, 0, path).then(function (token) {
-        return post(list, token, lang, "manual", null, 0, path);
-      });
-    });
-  }).catch(function () {
+  return within(request).catch(function () {
     return Promise.all([fields, remembered("lang")]).then(function (found) {
       var list = found[0], lang = found[1] || "en", value = {};
       list.forEach(function (pair) { value[pair[0]] = pair[1]; });
@@ -285,7 +266,7 @@ self.addEventListener("fetch", function (event) {
     // refuses it (public/cross_origin.py): sent on from here it would look like our own.
     if (request.mode === "navigate" && (url.pathname === "/report" || url.pathname === SIGHTING) &&
         event.clientId) {
-      event.respondWith(sendOrKeep(request, event.clientId));
+      event.respondWith(sendOrKeep(request));
     }
     return;
   }
@@ -307,16 +288,14 @@ self.addEventListener("fetch", function (event) {
 // No answer within LATER is "not now" too. Our service answering "not now" (429, 5xx) is
 // recorded as `busy`: the wait is then not for the signal, and the page says so.
 function sendOne(item) {
-  return freshToken(item.sector, item.lang, LATER, item.path).then(function (token) {
-    return post(item.fields, token, item.lang, "follow", function (response) {
-      if (response.status === 429 || response.status >= 500) {
-        throw new Error("busy");  // kept; Background Sync or the page tries again later
-      }
-      var done = item.path ? THANKS : "/report/done";
-      var stored = response.ok && new URL(response.url).pathname === done;
-      return stored ? response.text() : null;
-    }, LATER, item.path);
-  }).then(function (html) {
+  return post(item.fields, item.lang, function (response) {
+    if (response.status === 429 || response.status >= 500) {
+      throw new Error("busy");  // kept; Background Sync or the page tries again later
+    }
+    var done = item.path ? THANKS : "/report/done";
+    var stored = response.ok && new URL(response.url).pathname === done;
+    return stored ? response.text() : null;
+  }, LATER, item.path).then(function (html) {
     if (html === null) {
       item.refused = true;  // answers the server would not take: the page shows why
     } else {
