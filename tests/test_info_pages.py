@@ -122,8 +122,17 @@ def test_the_cookies_page_names_the_storage_the_app_really_uses(client, app):
     assert 'var META = "meta"' in worker and "meta" in named
     assert 'store.getItem("lc-sent")' in offline_js and "lc-sent" in named
     assert len(named) == 7  # each checked above: nothing listed that is not used
-    # No other cookie is set by a reporter's journey.
+    # As the page says, the session cookie is set only when something is sent: opening the
+    # pages, switching language and a refused form set nothing. No other cookie is ever set.
+    visitor = app.test_client()
+    for path in ["/", "/report?sector=rail&lang=pl", "/cookies?lang=cy", "/about"]:
+        assert "Set-Cookie" not in visitor.get(path).headers, path
+    switched = {**VALID, "switch_lang": "pl"}
+    refused = {**VALID, "description": "", "signs": []}
+    for answers in (switched, refused):
+        assert "Set-Cookie" not in visitor.post("/report", data=answers).headers
     response = client.post("/report", data=VALID)
+    assert response.headers.getlist("Set-Cookie")
     cookies = [h for h in response.headers.getlist("Set-Cookie")]
     assert {c.split("=", 1)[0] for c in cookies} <= {named[0]}
 
