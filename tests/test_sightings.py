@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from reporter.extensions import db
@@ -178,6 +179,23 @@ def test_the_api_takes_a_sighting_once_and_puts_999_first_with_danger(app):
         [stored] = db.session.scalars(select(Sighting)).all()
         assert stored.station_crs == "LEI" and stored.danger
         assert len(db.session.scalars(select(OutboxMessage)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    "place",
+    [{"postcode": "LE1 6RN"}, {"station": "LEI"}, {"region": "east-midlands", "place": "Market"}],
+)
+def test_the_api_guides_a_sighting_at_the_same_place_by_the_reports_place(app, place):
+    with data_context(app):
+        reference = make_report(follow_up_code=CODE, sector="rail", **place).reference
+    body = {"reference": reference, "code": CODE, "danger": False, "same_place": True}
+    answer = app.test_client().post("/api/v1/follow-up/sightings", json=body)
+    assert answer.status_code == 201
+    guidance = answer.get_json()["guidance"]
+    assert guidance["region"]["id"] == "east-midlands"
+    if "postcode" in place:
+        assert guidance["police_force"]["name"] == "Leicestershire Police"
+        assert guidance["council"]["name"] == "Leicester"
 
 
 def test_the_api_refuses_a_sighting_that_says_nowhere_and_one_with_a_wrong_code(app):

@@ -16,7 +16,6 @@ from reporter.api import bp
 from reporter.api.payload import PayloadErrors, read_json
 from reporter.campaign import campaign_data
 from reporter.codes import Status
-from reporter.routing import Facts
 from reporter.services.reporting import follow_up, idempotency, intake, sightings
 from reporter.services.reporting.guidance import guidance_for
 from reporter.services.reporting.sightings import NewSighting
@@ -146,10 +145,7 @@ def add_sighting():
     if report is None:
         return refused
     sighting, again = sightings.record(report, replace(new, idempotency_key=key))
-    station = new.station.station.crs if new.station and new.station.station else None
-    facts = Facts(
-        sector=report.sector, danger=sighting.danger, postcode=new.postcode, station=station
-    )
+    facts = sightings.facts(report, sighting, new)
     answer = {
         "reference": report.reference,
         "again": again,

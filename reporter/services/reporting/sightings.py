@@ -21,8 +21,10 @@ from reporter.extensions import db
 from reporter.models import Report, Sighting, utcnow
 from reporter.reference import Reference
 from reporter.reference.stations import StationMatch
+from reporter.routing import Facts
 from reporter.services.mail import notify, outbox
 from reporter.services.reporting import idempotency
+from reporter.services.reporting.reports import decrypt_field
 
 log = logging.getLogger(__name__)
 SEEN_AGAIN_ALERT = "seen-again"
@@ -108,6 +110,21 @@ def record(report: Report, new: NewSighting) -> tuple[Sighting, bool]:
     db.session.commit()
     log.info("sighting stored", extra={"reference": report.reference})
     return sighting, False
+
+
+def facts(report: Report, sighting: Sighting, new: NewSighting) -> Facts:
+    """What the guidance for a sighting is worked out from: where it was seen, and "the same
+    place" is the report's own (its station, its postcode, and the region it was routed to)."""
+    postcode = new.postcode
+    if sighting.same_place and not postcode:
+        postcode = decrypt_field(report, "postcode")
+    return Facts(
+        sector=report.sector,
+        danger=sighting.danger,
+        postcode=postcode,
+        station=sighting.station_crs,
+        site_region=report.region_id if sighting.same_place else None,
+    )
 
 
 def _urgent(report: Report, sighting: Sighting) -> None:
