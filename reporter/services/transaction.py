@@ -5,8 +5,11 @@ is rolled back by the service itself, so no view or command ever touches the ses
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db
 
@@ -27,3 +30,15 @@ def rolled_back_on_error(change: Callable[P, R]) -> Callable[P, R]:
             raise
 
     return run
+
+
+def answered(look_up: Callable[[], R], not_done: str, log: logging.Logger) -> tuple[R | None, bool]:
+    """What `look_up()` finds and whether the database answered. A database that does not answer
+    must keep nobody from going on: the session is rolled back, `log` warns what was not done
+    (with the error's type, never a value) and the answer is (None, False)."""
+    try:
+        return look_up(), True
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("%s: %s", not_done, type(exc).__name__)
+        return None, False
