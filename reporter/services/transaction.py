@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.extensions import db
+from reporter.models import Report
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,3 +44,21 @@ def answered(look_up: Callable[[], R], not_done: str, log: logging.Logger) -> tu
         db.session.rollback()
         log.warning("%s: %s", not_done, type(exc).__name__)
         return None, False
+
+
+def every_report(batch: int) -> Iterator[list[Report]]:
+    """Every report in id order, `batch` at a time, for work on them all (an index rebuilt):
+    each batch is let go of from the session once the caller is done with it (after the
+    caller's commit, if it commits), so memory stays flat however many there are."""
+    last_id = 0
+    while True:
+        reports = list(
+            db.session.scalars(
+                select(Report).where(Report.id > last_id).order_by(Report.id).limit(batch)
+            )
+        )
+        if not reports:
+            return
+        last_id = reports[-1].id
+        yield reports
+        db.session.expunge_all()
