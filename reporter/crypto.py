@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 VERSION = b"\x01"
@@ -87,3 +90,18 @@ def development_key(instance_dir: Path) -> str:
 def runtime_cipher() -> DataCipher:
     """The running app's cipher, made once from REPORTER_DATA_KEY by create_app()."""
     return current_app.extensions[EXTENSION]
+
+
+def derived_key(keys_text: str, purpose: bytes) -> bytes:
+    """A 32-byte key for one purpose (`purpose` names it, and its version), derived from the
+    first key of REPORTER_DATA_KEY: a new first key means a new derived key."""
+    first = keys_text.split(",")[0].strip()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+        base64.b64decode(first)
+    )
+
+
+def keyed_token(key: bytes, kind: str, value: str) -> str:
+    """A blind index token: the HMAC-SHA256 of `kind:value` under `key`, 128 bits in hex. Equal
+    values of a kind give equal tokens; the value cannot be read back."""
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]

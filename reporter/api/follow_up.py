@@ -154,20 +154,32 @@ def add_sighting():
     return jsonify(answer), 200 if again else 201
 
 
+def _object(description: str, required: list[str], properties: dict, **more) -> dict:
+    """An object with only these properties; `more` adds rules across them."""
+    return {
+        "type": "object",
+        "description": description,
+        "required": required,
+        "properties": properties,
+        "additionalProperties": False,
+        **more,
+    }
+
+
 def schemas(ref) -> dict:
     # The report's document module builds the field rules; it imports this one.
     from reporter.api.openapi import VISIBLE, _field_schema, _given
 
     text = {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH}
+    reference = {"type": "string", "description": "the report's reference"}
     fields = intake.FIELDS_BY_NAME
     visible = {"type": "string", "pattern": VISIBLE}
     return {
-        "NewSighting": {
-            "type": "object",
-            "description": "I saw them again: a later sighting of the young people of a "
-            "report. With danger true the guidance puts 999 first, and staff are alerted.",
-            "required": ["reference", "code", "danger"],
-            "properties": {
+        "NewSighting": _object(
+            "I saw them again: a later sighting of the young people of a report. With danger "
+            "true the guidance puts 999 first, and staff are alerted.",
+            ["reference", "code", "danger"],
+            {
                 "reference": {**text, "description": "the report's reference, e.g. LC-7KQD-9PRA"},
                 "code": {**text, "description": "the report's follow_up_code, from its 201"},
                 "danger": {"type": "boolean", "description": "a child in danger right now"},
@@ -183,19 +195,17 @@ def schemas(ref) -> dict:
                     "description": "what is different this time, in the reporter's words",
                 },
             },
-            "additionalProperties": False,
-            "anyOf": [  # where: the same place, a station or a postcode
+            anyOf=[  # where: the same place, a station or a postcode
                 {"required": ["same_place"], "properties": {"same_place": {"const": True}}},
                 _given("station", visible),
                 _given("postcode", visible),
             ],
-        },
-        "SightingStored": {
-            "type": "object",
-            "description": "the sighting is stored with the report",
-            "required": ["reference", "again", "guidance"],
-            "properties": {
-                "reference": {"type": "string", "description": "the report's reference"},
+        ),
+        "SightingStored": _object(
+            "the sighting is stored with the report",
+            ["reference", "again", "guidance"],
+            {
+                "reference": reference,
                 "again": {
                     "type": "boolean",
                     "description": "sent before under the same Idempotency-Key: stored once",
@@ -205,13 +215,11 @@ def schemas(ref) -> dict:
                     "description": "who to contact now about this sighting",
                 },
             },
-            "additionalProperties": False,
-        },
-        "FollowUpRequest": {
-            "type": "object",
-            "description": "a report's reference and its follow-up code",
-            "required": list(FIELDS),
-            "properties": {
+        ),
+        "FollowUpRequest": _object(
+            "a report's reference and its follow-up code",
+            list(FIELDS),
+            {
                 "reference": {**text, "description": "as given, e.g. LC-7KQD-9PRA"},
                 "code": {
                     **text,
@@ -219,14 +227,12 @@ def schemas(ref) -> dict:
                     "spaces and case do not matter",
                 },
             },
-            "additionalProperties": False,
-        },
-        "FollowUpStatus": {
-            "type": "object",
-            "description": "where the report is now",
-            "required": ["reference", "status", "status_text"],
-            "properties": {
-                "reference": {"type": "string", "description": "the report's reference"},
+        ),
+        "FollowUpStatus": _object(
+            "where the report is now",
+            ["reference", "status", "status_text"],
+            {
+                "reference": reference,
                 "status": {
                     "enum": [s.value for s in Status],
                     "description": "the report's status code, for a program; show status_text",
@@ -236,8 +242,7 @@ def schemas(ref) -> dict:
                     "description": "where the report is, in the reporter's words",
                 },
             },
-            "additionalProperties": False,
-        },
+        ),
     }
 
 

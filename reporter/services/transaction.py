@@ -5,10 +5,15 @@ is rolled back by the service itself, so no view or command ever touches the ses
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
 from reporter.extensions import db
+from reporter.models import Report
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,3 +32,33 @@ def rolled_back_on_error(change: Callable[P, R]) -> Callable[P, R]:
             raise
 
     return run
+
+
+def answered(look_up: Callable[[], R], not_done: str, log: logging.Logger) -> tuple[R | None, bool]:
+    """What `look_up()` finds and whether the database answered. A database that does not answer
+    must keep nobody from going on: the session is rolled back, `log` warns what was not done
+    (with the error's type, never a value) and the answer is (None, False)."""
+    try:
+        return look_up(), True
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("%s: %s", not_done, type(exc).__name__)
+        return None, False
+
+
+def every_report(batch: int) -> Iterator[list[Report]]:
+    """Every report in id order, `batch` at a time, for work on them all (an index rebuilt):
+    each batch is let go of from the session once the caller is done with it (after the
+    caller's commit, if it commits), so memory stays flat however many there are."""
+    last_id = 0
+    while True:
+        reports = list(
+            db.session.scalars(
+                select(Report).where(Report.id > last_id).order_by(Report.id).limit(batch)
+            )
+        )
+        if not reports:
+            return
+        last_id = reports[-1].id
+        yield reports
+        db.session.expunge_all()

@@ -57,6 +57,12 @@ class ChoiceField(SelectField):
             raise ValidationError(self.invalid)
 
 
+def required_choice(label: str, invalid: str, missing: str) -> ChoiceField:
+    """A choice the view offers at request time that must be made: `missing` says so when none
+    is chosen, `invalid` when what was sent is not one of those offered."""
+    return ChoiceField(label, choices=[], invalid=invalid, validators=[InputRequired(missing)])
+
+
 class LoginForm(FlaskForm):
     email = StringField("Email address", validators=[InputRequired("Enter your email address.")])
     password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
@@ -191,12 +197,7 @@ class AssignForm(FlaskForm):
 
 
 class RerouteForm(FlaskForm):
-    queue = ChoiceField(
-        "Move to",
-        choices=[],
-        invalid="Choose another region.",
-        validators=[InputRequired("Choose where to move the report.")],
-    )
+    queue = required_choice("Move to", "Choose another region.", "Choose where to move the report.")
     reroute_reason = reason_field("Reason for moving it", "Enter a reason for re-routing.")
 
 
@@ -225,18 +226,8 @@ class UserEditForm(UserForm):
 
 
 class ForceRegionForm(FlaskForm):
-    force = ChoiceField(
-        "Police force",
-        choices=[],
-        invalid="Choose a police force.",
-        validators=[InputRequired("Choose a police force.")],
-    )
-    region = ChoiceField(
-        "Move it to",
-        choices=[],
-        invalid="Choose a region.",
-        validators=[InputRequired("Choose a region.")],
-    )
+    force = required_choice("Police force", "Choose a police force.", "Choose a police force.")
+    region = required_choice("Move it to", "Choose a region.", "Choose a region.")
     reason = required_text(
         "Reason for moving it", "Enter a reason for moving the force.", FORCE_REASON_MAX_LENGTH
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
+from reporter.models import Report, StaffUser
 from reporter.services.accounts import audit
 from reporter.services.data_protection import holds, retention
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.forms import HoldForm, LiftHoldForm
-from reporter.triage.routes import _act
+from reporter.triage.routes import action
 
 
 @bp.get("/retention")
@@ -27,23 +28,16 @@ def retention_page():
     return page
 
 
-@bp.post("/reports/<reference>/hold")
-@admin_only
-def place_hold(reference: str):
-    return _act(
-        reference,
-        HoldForm(),
-        lambda r, staff, form: holds.place_hold(r, staff, form.hold_reason.data),
-        "The report is on legal hold: retention keeps it until the hold is lifted.",
-    )
+@action(
+    "hold",
+    HoldForm,
+    "The report is on legal hold: retention keeps it until the hold is lifted.",
+    admin_only,
+)
+def place_hold(r: Report, staff: StaffUser, form: HoldForm) -> None:
+    holds.place_hold(r, staff, form.hold_reason.data)
 
 
-@bp.post("/reports/<reference>/unhold")
-@admin_only
-def lift_hold(reference: str):
-    return _act(
-        reference,
-        LiftHoldForm(),
-        lambda r, staff, form: holds.lift_hold(r, staff, form.lift_reason.data),
-        "The legal hold is lifted.",
-    )
+@action("unhold", LiftHoldForm, "The legal hold is lifted.", admin_only)
+def lift_hold(r: Report, staff: StaffUser, form: LiftHoldForm) -> None:
+    holds.lift_hold(r, staff, form.lift_reason.data)

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from reporter.campaign import campaign_data
 from reporter.codes import LinkState
-from reporter.models import Report
+from reporter.models import Report, StaffUser
 from reporter.reference import Reference
 from reporter.services.accounts import audit
 from reporter.services.accounts.access import (
@@ -158,87 +158,69 @@ def _act(reference: str, form: FlaskForm, do, done: str | Callable[[FlaskForm], 
     return _render_report(found, failed=form, status=400)
 
 
-@bp.post("/reports/<reference>/triaged")
-def mark_triaged(reference: str):
-    return _act(
-        reference,
-        EmptyForm(),
-        lambda r, staff, _form: triage.mark_triaged(r, staff),
-        "The report is triaged.",
-    )
+def action(path: str, form: type[FlaskForm], done: str | Callable[[FlaskForm], str], guard=None):
+    """Make `do(report, staff, form)` the action POSTed to /reports/<reference>/<path>, under
+    the function's name as its endpoint; `guard` (such as admin_only) wraps the view."""
+
+    def register(do: Callable[[Report, StaffUser, FlaskForm], None]):
+        def view(reference: str):
+            return _act(reference, form(), do, done)
+
+        bp.add_url_rule(
+            f"/reports/<reference>/{path}",
+            do.__name__,
+            guard(view) if guard else view,
+            methods=["POST"],
+        )
+        return do
+
+    return register
 
 
-@bp.post("/reports/<reference>/refer")
-def refer(reference: str):
-    return _act(
-        reference,
-        ReferForm(),
-        lambda r, staff, form: triage.refer(r, staff, form.agency.data, form.their_reference.data),
-        "The referral is recorded.",
-    )
+@action("triaged", EmptyForm, "The report is triaged.")
+def mark_triaged(r: Report, staff: StaffUser, _form: EmptyForm) -> None:
+    triage.mark_triaged(r, staff)
 
 
-@bp.post("/reports/<reference>/close")
-def close(reference: str):
-    return _act(
-        reference,
-        CloseForm(),
-        lambda r, staff, form: triage.close(r, staff, form.close_reason.data),
-        "The report is closed.",
-    )
+@action("refer", ReferForm, "The referral is recorded.")
+def refer(r: Report, staff: StaffUser, form: ReferForm) -> None:
+    triage.refer(r, staff, form.agency.data, form.their_reference.data)
 
 
-@bp.post("/reports/<reference>/reopen")
-def reopen(reference: str):
-    return _act(
-        reference,
-        ReopenForm(),
-        lambda r, staff, form: triage.reopen(r, staff, form.reopen_reason.data),
-        "The report is open again.",
-    )
+@action("close", CloseForm, "The report is closed.")
+def close(r: Report, staff: StaffUser, form: CloseForm) -> None:
+    triage.close(r, staff, form.close_reason.data)
 
 
-@bp.post("/reports/<reference>/assign")
-def assign(reference: str):
-    def do(r, staff, form):
-        chosen = form.assignee.data
-        triage.assign(r, staff, int(chosen) if chosen else None)
-
-    return _act(reference, AssignForm(), do, "The assignment is saved.")
+@action("reopen", ReopenForm, "The report is open again.")
+def reopen(r: Report, staff: StaffUser, form: ReopenForm) -> None:
+    triage.reopen(r, staff, form.reopen_reason.data)
 
 
-@bp.post("/reports/<reference>/notes")
-def add_note(reference: str):
-    return _act(
-        reference,
-        NoteForm(),
-        lambda r, staff, form: triage.add_note(r, staff, form.note.data),
-        "The note is added.",
-    )
+@action("assign", AssignForm, "The assignment is saved.")
+def assign(r: Report, staff: StaffUser, form: AssignForm) -> None:
+    chosen = form.assignee.data
+    triage.assign(r, staff, int(chosen) if chosen else None)
 
 
-@bp.post("/reports/<reference>/reroute")
-def reroute(reference: str):
-    def do(r, staff, form):
-        triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, campaign_data())
-
-    return _act(reference, RerouteForm(), do, "The report is moved to another queue.")
+@action("notes", NoteForm, "The note is added.")
+def add_note(r: Report, staff: StaffUser, form: NoteForm) -> None:
+    triage.add_note(r, staff, form.note.data)
 
 
-@bp.post("/reports/<reference>/question")
-def ask_question(reference: str):
-    def do(r, staff, form):
-        try:
-            questions.ask(r, staff, form.question.data)
-        except questions.QuestionError as refused:
-            raise triage.WorkflowError(str(refused)) from refused
+@action("reroute", RerouteForm, "The report is moved to another queue.")
+def reroute(r: Report, staff: StaffUser, form: RerouteForm) -> None:
+    triage.reroute(r, staff, form.queue.data, form.reroute_reason.data, campaign_data())
 
-    return _act(
-        reference,
-        QuestionForm(),
-        do,
-        "The question is saved. The reporter sees it when they follow up.",
-    )
+
+@action(
+    "question", QuestionForm, "The question is saved. The reporter sees it when they follow up."
+)
+def ask_question(r: Report, staff: StaffUser, form: QuestionForm) -> None:
+    try:
+        questions.ask(r, staff, form.question.data)
+    except questions.QuestionError as refused:
+        raise triage.WorkflowError(str(refused)) from refused
 
 
 LINK_DONE = {
@@ -248,13 +230,10 @@ LINK_DONE = {
 }
 
 
-@bp.post("/reports/<reference>/links")
-def link_reports(reference: str):
-    def do(r, staff, form):
-        other = visible_report(staff, form.other.data) if form.other.data else None
-        try:
-            links.decide(staff, r, other, form.decision.data)
-        except links.LinkError as refused:
-            raise triage.WorkflowError(str(refused)) from refused
-
-    return _act(reference, LinkForm(), do, lambda form: LINK_DONE.get(form.decision.data, ""))
+@action("links", LinkForm, lambda form: LINK_DONE.get(form.decision.data, ""))
+def link_reports(r: Report, staff: StaffUser, form: LinkForm) -> None:
+    other = visible_report(staff, form.other.data) if form.other.data else None
+    try:
+        links.decide(staff, r, other, form.decision.data)
+    except links.LinkError as refused:
+        raise triage.WorkflowError(str(refused)) from refused

@@ -182,6 +182,16 @@ def test_the_index_can_be_rebuilt(app):
     assert before == after and len(after) == 2
 
 
+def test_the_index_is_rebuilt_batch_by_batch_over_every_report(app, monkeypatch):
+    monkeypatch.setattr(search, "REINDEX_BATCH", 2)
+    ids = {make_report(place=f"Granby Street {n}").id for n in range(5)}
+    before = set(db.session.scalars(select(ReportSearchToken.token)))
+    db.session.execute(ReportSearchToken.__table__.delete())
+    assert reindex_all() == 5
+    assert set(db.session.scalars(select(ReportSearchToken.token))) == before
+    assert set(db.session.scalars(select(ReportSearchToken.report_id))) == ids
+
+
 def test_keyset_pages_cover_every_report_once_and_keep_the_filters(client):
     start = datetime(2026, 11, 1, 12, 0)
     made = [

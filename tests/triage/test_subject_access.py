@@ -126,6 +126,19 @@ def test_reindexing_fills_the_hashes_of_reports_stored_before_them(client, admin
     assert found(client, phone="07700 900123") == [report.reference]
 
 
+def test_the_hashes_are_rebuilt_batch_by_batch_over_every_report(app, monkeypatch):
+    monkeypatch.setattr(subject_access, "BATCH", 2)
+    for _ in range(5):
+        make_report(consent="share", contact=SAM)
+    hashes = select(Report.contact_email_hash, Report.contact_phone_hash).order_by(Report.id)
+    before = db.session.execute(hashes).all()
+    db.session.execute(update(Report).values(contact_email_hash=None, contact_phone_hash=None))
+    db.session.commit()
+    assert subject_access.reindex_contacts() == 5
+    assert db.session.execute(hashes).all() == before
+    assert all(email and phone for email, phone in before)
+
+
 def test_phone_numbers_are_normalised_as_staff_and_reporters_write_them():
     normal = subject_access.normalise_phone
     assert normal("+44 7700 900123") == normal("07700-900-123") == normal("0044 7700 900123")

@@ -13,14 +13,9 @@ a word is. It does not give the words. After the first data key changes, rebuild
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 import unicodedata
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import (
     ColumnElement,
@@ -35,10 +30,12 @@ from sqlalchemy import (
     union_all,
 )
 
+from reporter.crypto import derived_key, keyed_token
 from reporter.extensions import db
 from reporter.models import Report, ReportSearchToken
 from reporter.postcodes import normalise_postcode
 from reporter.reference import Reference
+from reporter.services.transaction import every_report
 
 WORDS = re.compile(r"[a-z0-9]+")
 MIN_WORD = 2
@@ -50,10 +47,7 @@ REFERENCE = re.compile(r"^(?:LC-?([2-9A-Z]{4})-?([2-9A-Z]{4})|([2-9A-Z]{4})-([2-
 
 
 def derive_index_key(data_key_text: str) -> bytes:
-    first = data_key_text.split(",")[0].strip()
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"lookcloser search index v1"
-    ).derive(base64.b64decode(first))
+    return derived_key(data_key_text, b"lookcloser search index v1")
 
 
 def init_app(app: Flask) -> None:
@@ -70,14 +64,10 @@ def words(text: str | None) -> list[str]:
     return list(seen)[:MAX_WORDS]
 
 
-def _token(key: bytes, kind: str, value: str) -> str:
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def tokens_for(place: str | None, postcode: str | None, key: bytes) -> set[str]:
-    tokens = {_token(key, "word", w) for w in words(place)}
+    tokens = {keyed_token(key, "word", w) for w in words(place)}
     if postcode:
-        tokens.add(_token(key, "postcode", postcode))
+        tokens.add(keyed_token(key, "postcode", postcode))
     return tokens
 
 
@@ -116,19 +106,12 @@ def reindex_all() -> int:
     """Rebuild the whole index (after a change of the first data key). Returns reports done."""
     key = current_app.extensions["reporter_search_key"]
     db.session.execute(delete(ReportSearchToken))
-    done, last_id = 0, 0
-    while True:
-        reports = db.session.scalars(
-            select(Report).where(Report.id > last_id).order_by(Report.id).limit(REINDEX_BATCH)
-        ).all()
-        if not reports:
-            break
+    done = 0
+    for reports in every_report(REINDEX_BATCH):
         rows = [{"token": t, "report_id": r.id} for r in reports for t in _report_tokens(r, key)]
         if rows:
             db.session.execute(insert(ReportSearchToken), rows)
         done += len(reports)
-        last_id = reports[-1].id
-        db.session.expunge_all()
     db.session.commit()
     return done
 
@@ -157,11 +140,11 @@ def _readings(query: str, ref: Reference) -> list[ColumnElement[bool]]:
         matches.append(Report.station_crs.in_(stations))
     postcode = normalise_postcode(query)
     if postcode and " " in postcode:
-        matches.append(_all_tokens({_token(key, "postcode", postcode)}))
+        matches.append(_all_tokens({keyed_token(key, "postcode", postcode)}))
     elif postcode:
         matches.append(Report.postcode_district == postcode)
     if place_words := words(query):
-        matches.append(_all_tokens({_token(key, "word", w) for w in place_words}))
+        matches.append(_all_tokens({keyed_token(key, "word", w) for w in place_words}))
     return matches
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
 
 from reporter.crypto import runtime_cipher
 from reporter.extensions import db
@@ -34,6 +34,7 @@ REPORT_FIELDS = ("postcode", "place", "description", "contact")
 BATCH = 500
 
 Progress = Callable[[str, int, int], None]  # (what, done so far, total at the start)
+Context = Callable[[Row, str], str]  # (row, field) -> what the field's ciphertext is sealed to
 
 
 def _not_newest(column, key_id: bytes):
@@ -88,28 +89,17 @@ def _rotate_reports(after: int, batch: int) -> tuple[int, int]:
 
 
 def _rotate_events(after: int, batch: int) -> tuple[int, int]:
-    return _rotate_report_rows(
-        ReportEvent, ("text",), lambda reference, row_id, _f: f"{reference}:event:{row_id}",
-        after, batch,
-    )  # fmt: skip
+    def context(row: Row, _field: str) -> str:
+        return f"{row.reference}:event:{row.id}"
+
+    return _rotate_rows(ReportEvent, ("text",), context, after, batch)
 
 
 def _rotate_staff(after: int, batch: int) -> tuple[int, int]:
-    cipher = runtime_cipher()
-    rows = db.session.execute(
-        select(StaffUser.id, StaffUser.totp_secret_enc)
-        .where(_not_newest(StaffUser.totp_secret_enc, cipher.current_key_id), StaffUser.id > after)
-        .order_by(StaffUser.id)
-        .limit(batch)
-    ).all()
-    if not rows:
-        return 0, after
-    changes = [
-        {"id": r.id, "totp_secret_enc": cipher.reseal(r.totp_secret_enc, f"staff:{r.id}:totp")}
-        for r in rows
-    ]
-    db.session.execute(update(StaffUser), changes)
-    return len(rows), rows[-1].id
+    def context(row: Row, _field: str) -> str:
+        return f"staff:{row.id}:totp"
+
+    return _rotate_rows(StaffUser, ("totp_secret",), context, after, batch, of_report=False)
 
 
 # The follow-up's sealed fields (services/reporting/sightings.py, services/casework/questions.py),
@@ -122,17 +112,25 @@ def _any_not_newest(model, fields: tuple[str, ...], key_id: bytes) -> ColumnElem
     return or_(*(_not_newest(getattr(model, f"{f}_enc"), key_id) for f in fields))
 
 
-def _rotate_report_rows(
-    model, fields: tuple[str, ...], context: Callable[[str, int, str], str], after: int, batch: int
+def _rotate_rows(
+    model,
+    fields: tuple[str, ...],
+    context: Context,
+    after: int,
+    batch: int,
+    *,
+    of_report: bool = True,
 ) -> tuple[int, int]:
-    """Rows that belong to a report (timeline entries, sightings, questions), each field sealed
-    to `context(reference, row id, field)`: a batch of them under the newest key."""
+    """A batch of rows (timeline entries, sightings, questions: rows of a report, whose
+    reference the row then carries; or staff) under the newest key, each field sealed to
+    `context(row, field)`."""
     cipher = runtime_cipher()
     columns = [getattr(model, f"{f}_enc") for f in fields]
+    query = select(model.id, *([Report.reference] if of_report else []), *columns)
+    if of_report:
+        query = query.join(Report, Report.id == model.report_id)
     rows = db.session.execute(
-        select(model.id, Report.reference, *columns)
-        .join(Report, Report.id == model.report_id)
-        .where(_any_not_newest(model, fields, cipher.current_key_id), model.id > after)
+        query.where(_any_not_newest(model, fields, cipher.current_key_id), model.id > after)
         .order_by(model.id)
         .limit(batch)
     ).all()
@@ -140,28 +138,25 @@ def _rotate_report_rows(
         return 0, after
     changes = [
         {"id": r.id}
-        | {
-            f"{f}_enc": cipher.reseal(getattr(r, f"{f}_enc"), context(r.reference, r.id, f))
-            for f in fields
-        }
+        | {f"{f}_enc": cipher.reseal(getattr(r, f"{f}_enc"), context(r, f)) for f in fields}
         for r in rows
     ]
     db.session.execute(update(model), changes)
     return len(rows), rows[-1].id
 
 
-def _follow_up_context(kind: str) -> Callable[[str, int, str], str]:
-    return lambda reference, row_id, field: f"{reference}:{kind}:{row_id}:{field}"
+def _follow_up_context(kind: str) -> Context:
+    return lambda row, field: f"{row.reference}:{kind}:{row.id}:{field}"
 
 
 def _rotate_sightings(after: int, batch: int) -> tuple[int, int]:
     context = _follow_up_context("sighting")
-    return _rotate_report_rows(Sighting, SIGHTING_FIELDS, context, after, batch)
+    return _rotate_rows(Sighting, SIGHTING_FIELDS, context, after, batch)
 
 
 def _rotate_questions(after: int, batch: int) -> tuple[int, int]:
     context = _follow_up_context("question")
-    return _rotate_report_rows(OfficerQuestion, QUESTION_FIELDS, context, after, batch)
+    return _rotate_rows(OfficerQuestion, QUESTION_FIELDS, context, after, batch)
 
 
 def _rotate_force_reasons(_after: int, _batch: int) -> tuple[int, int]:

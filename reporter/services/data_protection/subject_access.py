@@ -15,30 +15,24 @@ existed, `flask --app wsgi triage reindex-search` recomputes them.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import re
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app
 from sqlalchemy import func, or_, select, update
 
+from reporter.crypto import derived_key, keyed_token
 from reporter.extensions import db
 from reporter.models import Report, StaffUser
 from reporter.services.accounts import audit
+from reporter.services.transaction import every_report
 
 MIN_PHONE_DIGITS = 6
 BATCH = 500
 
 
 def derive_contact_key(data_key_text: str) -> bytes:
-    first = data_key_text.split(",")[0].strip()
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"lookcloser contact index v1"
-    ).derive(base64.b64decode(first))
+    return derived_key(data_key_text, b"lookcloser contact index v1")
 
 
 def init_app(app: Flask) -> None:
@@ -61,7 +55,7 @@ def _hash(kind: str, value: str | None, key: bytes | None = None) -> str | None:
     if value is None:
         return None
     key = key or current_app.extensions["reporter_contact_key"]
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_token(key, kind, value)
 
 
 def contact_hashes(contact: dict | None, key: bytes | None = None) -> dict[str, str | None]:
@@ -78,21 +72,14 @@ def reindex_contacts() -> int:
     from reporter.services.reporting.reports import decrypt_field
 
     key = current_app.extensions["reporter_contact_key"]
-    done, last_id = 0, 0
-    while True:
-        reports = db.session.scalars(
-            select(Report).where(Report.id > last_id).order_by(Report.id).limit(BATCH)
-        ).all()
-        if not reports:
-            break
+    done = 0
+    for reports in every_report(BATCH):
         for report in reports:
             stored = decrypt_field(report, "contact")
             hashes = contact_hashes(json.loads(stored) if stored else None, key)
             db.session.execute(update(Report).where(Report.id == report.id).values(**hashes))
         done += len(reports)
-        last_id = reports[-1].id
         db.session.commit()
-        db.session.expunge_all()
     return done
 
 

@@ -9,14 +9,13 @@ import logging
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.bidi import text_problem
 from reporter.extensions import db
 from reporter.models import Partner, PartnerKey, StaffUser, utcnow
 from reporter.services.accounts import audit
 from reporter.services.partnerships.partners import PartnerError
-from reporter.services.transaction import rolled_back_on_error
+from reporter.services.transaction import answered, rolled_back_on_error
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +98,4 @@ def key_for_request(key: str) -> PartnerKey | None:
 def look_up_key(key: str) -> tuple[PartnerKey | None, bool]:
     """The live key this is (see key_for_request) and whether the database answered: when it
     does not, (None, False), and the report goes on without the key."""
-    try:
-        return key_for_request(key), True
-    except SQLAlchemyError as exc:
-        db.session.rollback()
-        log.warning("API key not checked: %s", type(exc).__name__)
-        return None, False
+    return answered(lambda: key_for_request(key), "API key not checked", log)

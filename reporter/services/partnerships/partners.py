@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from reporter.bidi import shown_safely, text_problem
 from reporter.campaign import postcode_index
@@ -25,7 +25,7 @@ from reporter.routing import Facts, resolve_region
 from reporter.services.accounts import audit
 from reporter.services.reference_admin import effective_reference
 from reporter.services.reporting.reports import REFERENCE_ALPHABET
-from reporter.services.transaction import rolled_back_on_error
+from reporter.services.transaction import answered, rolled_back_on_error
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +89,7 @@ def find_site(raw_code: str | None) -> Site | None:
 def look_up_site(raw_code: str | None) -> tuple[Site | None, bool]:
     """The site of a code (see find_site) and whether the database answered. A database that
     does not answer must never keep anyone from the form: the answer is then (None, False)."""
-    try:
-        return find_site(raw_code), True
-    except SQLAlchemyError as exc:
-        db.session.rollback()
-        log.warning("entry code not looked up: %s", type(exc).__name__)
-        return None, False
+    return answered(lambda: find_site(raw_code), "entry code not looked up", log)
 
 
 def live_site(raw_code: str | None) -> Site | None:
