@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -22,8 +20,6 @@ from bench import _servers
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, missing_service
 from tests.test_instances import _migrate
 
-ROOT = Path(__file__).parent.parent
-CONFIG = ROOT / "deploy" / "nginx-cache.conf"
 PAGES = ["/report?lang=cy", "/report?sector=rail&lang=cy", "/report?sector=rail&lang=ar"]
 
 
@@ -51,45 +47,9 @@ def app_behind_nginx():
     _migrate(database)
     # Fresh for one second: the test then sees nginx serve what it kept past its freshness.
     env = _servers.production_env(database, redis_url=TEST_REDIS_URL, PUBLIC_PAGE_MAX_AGE="1")
-    work = Path(tempfile.mkdtemp(prefix="reporter-nginx-"))
-    with _servers.gunicorn("wsgi:app", env, workers=1) as app:
-        port = _servers.free_port()
-        site = (
-            CONFIG.read_text()
-            .replace("@CACHE_DIR@", str(work / "cache"))
-            .replace("@LISTEN@", f"127.0.0.1:{port}")
-            .replace("@UPSTREAM@", f"127.0.0.1:{app.url.rsplit(':', 1)[1]}")
-        )
-        (work / "nginx.conf").write_text(
-            "user root; worker_processes 1; daemon off; pid " + str(work / "nginx.pid") + ";\n"
-            "error_log " + str(work / "error.log") + ";\n"
-            "events { worker_connections 64; }\n"
-            "http { access_log off;\n"
-            f"client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;\n"
-            f"fastcgi_temp_path {work}/f; uwsgi_temp_path {work}/u; scgi_temp_path {work}/s;\n"
-            f"{site}\n}}\n"
-        )
-        proxy = subprocess.Popen([nginx, "-c", str(work / "nginx.conf"), "-p", str(work)])
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for_port(port)
-            yield base, app
-        finally:
-            proxy.send_signal(signal.SIGQUIT)
-            proxy.wait(10)
-            shutil.rmtree(work, ignore_errors=True)
-
-
-def _wait_for_port(port: int, timeout: float = 10) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"nginx did not listen on {port}")
+    # nginx runs deploy/nginx-cache.conf, started as the benches start it (bench/_servers.py).
+    with _servers.gunicorn("wsgi:app", env, workers=1) as app, _servers.nginx(app) as base:
+        yield base, app
 
 
 def test_the_blank_form_opens_from_nginx_while_the_app_is_stopped(app_behind_nginx):
