@@ -99,17 +99,24 @@ def test_offline_a_language_the_phone_has_used_opens_from_the_phone_answers_kept
     expect(welsh.textbox("What did you see?")).to_have_value(DESCRIPTION)
 
 
-@pytest.mark.parametrize("service_workers", ["allow", "block"])
-def test_offline_changing_where_you_work_says_it_needs_a_signal(reporter, service_workers):
-    person = reporter("pl", service_workers=service_workers)
-    page = person.page
+def answered_then_offline(person, danger: str, service_workers: str):
+    """The rail form opened (and, with a service worker, every setting's form kept on the
+    phone), danger answered and what was seen typed; then the signal goes."""
     person.open_form("rail")
     if service_workers == "allow":
-        wait_until_kept(page, len(person.ref.sectors))
-    person.answer_danger("Yes")
+        wait_until_kept(person.page, len(person.ref.sectors))
+    person.answer_danger(danger)
     person.textbox("What did you see?").fill(DESCRIPTION)
+    person.page.context.set_offline(True)
+    return person
 
-    page.context.set_offline(True)
+
+@pytest.mark.parametrize("service_workers", ["allow", "block"])
+def test_offline_changing_where_you_work_says_it_needs_a_signal(reporter, service_workers):
+    person = answered_then_offline(
+        reporter("pl", service_workers=service_workers), "Yes", service_workers
+    )
+    page = person.page
     page.get_by_role("button", name=person.t("Change where you work"), exact=True).click()
     notice = page.get_by_text(person.t(NEEDS_SIGNAL))
     expect(notice).to_be_visible()
@@ -126,15 +133,10 @@ def test_offline_changing_where_you_work_says_it_needs_a_signal(reporter, servic
 
 @pytest.mark.parametrize("service_workers", ["allow", "block"])
 def test_offline_a_language_not_on_the_phone_says_it_needs_a_signal(reporter, service_workers):
-    person = reporter("en", service_workers=service_workers)
+    person = answered_then_offline(
+        reporter("en", service_workers=service_workers), "No", service_workers
+    )
     page = person.page
-    person.open_form("rail")
-    if service_workers == "allow":
-        wait_until_kept(page, len(person.ref.sectors))
-    person.answer_danger("No")
-    person.textbox("What did you see?").fill(DESCRIPTION)
-
-    page.context.set_offline(True)
     page.locator("details summary", has_text=person.t("Language")).click()
     page.get_by_role("button", name=native_name("ar"), exact=True).click()
     notice = page.get_by_text(person.t(NEEDS_SIGNAL))
