@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from browser_support import LANGUAGES, axe_violations, describe_violations, horizontal_overflow
 from playwright.sync_api import expect
-from test_browser_offline import kept_pages
+from test_browser_offline import controlled, kept_pages
 from test_browser_pages import REFLOW_SIZES
 
 pytestmark = pytest.mark.browser
@@ -74,7 +74,7 @@ def test_after_one_visit_the_information_pages_open_with_no_signal(reporter):
     person = reporter("ar")
     person.open_start()
     page = person.page
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    controlled(page)
     kept_pages(page, 1 + len(person.ref.sectors) + len(INFO))
     context = page.context
     page.close()
