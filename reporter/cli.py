@@ -17,10 +17,12 @@ from reporter.campaign import campaign_data
 from reporter.crypto import new_key
 from reporter.extensions import db
 from reporter.models import Report, utcnow
+from reporter.plurals import counted
 from reporter.routing import Facts
 from reporter.services.data_protection import holds, key_rotation, retention
 from reporter.services.mail import notify, outbox
 from reporter.services.partnerships import poster_bundles
+from reporter.services.reporting import follow_up
 from reporter.services.reporting.guidance import guidance_for
 from reporter.services.reporting.reports import Contact, NewReport, store
 from reporter.triage.cli import development_only, echo_demo_accounts
@@ -146,6 +148,12 @@ def rotate_command(batch_size: int) -> None:
     if left:
         raise click.ClickException(f"Still under an older key: {left}. Run it again.")
     click.echo("Nothing is left under an older key: the older keys can be removed.")
+    if codes := follow_up.codes_under_older_keys():
+        click.echo(
+            f"But {counted(codes, 'report has', 'reports have')} a follow-up code made under an "
+            "older key (a code is never stored, so it cannot be moved to the new key): removing "
+            "that key ends those codes. Keep it until those reports are purged to keep them."
+        )
 
 
 def init_app(app: Flask) -> None:

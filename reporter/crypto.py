@@ -95,10 +95,17 @@ def runtime_cipher() -> DataCipher:
 def derived_key(keys_text: str, purpose: bytes) -> bytes:
     """A 32-byte key for one purpose (`purpose` names it, and its version), derived from the
     first key of REPORTER_DATA_KEY: a new first key means a new derived key."""
-    first = keys_text.split(",")[0].strip()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
-        base64.b64decode(first)
-    )
+    return derived_keys(keys_text, purpose)[0][1]
+
+
+def derived_keys(keys_text: str, purpose: bytes) -> list[tuple[str, bytes]]:
+    """(key id, derived key) for each key of REPORTER_DATA_KEY, the first (newest) first: the
+    id (8 hex digits) is the one the key's ciphertexts carry."""
+    keys = [base64.b64decode(part.strip()) for part in keys_text.split(",")]
+    return [
+        (_key_id(key).hex(), HKDF(hashes.SHA256(), 32, salt=None, info=purpose).derive(key))
+        for key in keys
+    ]
 
 
 def keyed_token(key: bytes, kind: str, value: str) -> str:

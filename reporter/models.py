@@ -108,8 +108,9 @@ class Report(Model):
     # same key with other answers is refused, never answered.
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
-    # The argon2id hash of the follow-up code the reporter was given
-    # (services/reporting/follow_up.py): the code itself is shown once and never stored.
+    # The keyed hash of the follow-up code the reporter was given (argon2id for codes given
+    # before December 2026; services/reporting/follow_up.py): the code itself is shown once and
+    # never stored.
     follow_up_hash: Mapped[str | None] = mapped_column(String(128))
 
     assigned_to: Mapped[StaffUser | None] = relationship()

@@ -1,4 +1,4 @@
-"""Follow-up: a code given once with the reference, stored only as an argon2 hash; with both,
+"""Follow-up: a code given once with the reference, stored only as a keyed hash; with both,
 the reporter sees where the report is in plain words. A wrong code and an unknown reference
 get the same answer after the same work; wrong attempts are limited per address and per
 reference, and a reference locked for too many is on its timeline and told to the officer."""
@@ -11,6 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from reporter.crypto import new_key
 from reporter.extensions import db, limiter
 from reporter.models import AuditEvent, OutboxMessage, Report, ReportEvent
 from reporter.services.reporting import follow_up
@@ -45,7 +46,8 @@ def test_the_outcome_page_gives_a_code_in_groups_once_and_only_its_hash_is_kept(
     assert "LC-" in again and not CODE.search(again), "the code is shown once"
     with data_context(app):
         stored = db.session.scalars(select(Report)).one()
-        assert code not in stored.follow_up_hash and stored.follow_up_hash.startswith("$argon2id$")
+        assert code not in stored.follow_up_hash
+        assert stored.follow_up_hash.startswith(follow_up.KEYED)
 
 
 def test_the_outcome_page_offers_copy_with_script_and_a_way_to_follow_up(client):
@@ -96,26 +98,63 @@ def test_the_status_is_said_in_the_readers_language(app):
     assert "Received." not in welsh.text and english
 
 
-def test_a_wrong_code_and_an_unknown_reference_get_the_same_page_after_one_hash_each(
+def test_a_wrong_code_and_an_unknown_reference_get_the_same_page_after_the_same_work(
     app, monkeypatch
 ):
+    """Each look-up does one argon2 verification (against a dummy, unless the report's code was
+    stored that way before December 2026) and one keyed hash, whether the reference exists or
+    not."""
     with data_context(app):
         reference = make_report(follow_up_code=KNOWN_CODE).reference
-    verified: list[str] = []
-    verify = PasswordHasher.verify
+    work: list[str] = []
+    verify, keyed = PasswordHasher.verify, follow_up.keyed_hash
 
-    def counting(hasher, stored_hash, code):
-        verified.append(stored_hash)
+    def counting_verify(hasher, stored_hash, code):
+        work.append("argon2")
         return verify(hasher, stored_hash, code)
 
-    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    def counting_keyed(*args):
+        work.append("keyed")
+        return keyed(*args)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    monkeypatch.setattr(follow_up, "keyed_hash", counting_keyed)
     client = app.test_client()
     wrong_code = ask(client, reference, "2222-3333-4444-6666")
+    after_one = list(work)
     unknown_reference = ask(client, "LC-2222-3333", KNOWN_CODE)
     assert wrong_code.text == unknown_reference.text
     assert "We could not find a report with that reference and follow-up code." in wrong_code.text
-    assert len(verified) == 2 and all(h.startswith("$argon2id$") for h in verified)
-    assert verified[0] != verified[1], "the unknown reference costs a dummy hash's work"
+    assert after_one == ["argon2", "keyed"] and work == after_one * 2
+
+
+def test_a_code_stored_as_argon2_before_keyed_hashes_still_opens_its_report(app):
+    with data_context(app):
+        report = make_report()
+        report.follow_up_hash = PasswordHasher(time_cost=1, memory_cost=2048).hash(
+            follow_up.normalise_code(KNOWN_CODE)
+        )
+        db.session.commit()
+        reference = report.reference
+    client = app.test_client()
+    assert "Received." in ask(client, reference, KNOWN_CODE).text
+    assert "Received." not in ask(client, reference, "2222-3333-4444-6666").text
+
+
+def test_the_stored_hash_needs_the_key_the_table_alone_cannot_check_a_code(app, make_app):
+    """The hash is keyed by REPORTER_DATA_KEY, which is not in the database: the same code under
+    another key gives another hash, and a report's code opens it only with its own key."""
+    with data_context(app):
+        reference = make_report(follow_up_code=KNOWN_CODE).reference
+        stored = db.session.scalars(select(Report)).one().follow_up_hash
+    other = make_app(REPORTER_DATA_KEY=new_key())
+    with other.app_context():
+        assert follow_up.hash_code(KNOWN_CODE) != stored
+        assert not follow_up.code_matches(stored, KNOWN_CODE)
+    with app.app_context():
+        assert follow_up.code_matches(stored, KNOWN_CODE)
+        assert follow_up.code_matches(stored, KNOWN_CODE.lower().replace("-", " "))
+    assert "Received." in ask(app.test_client(), reference, KNOWN_CODE).text
 
 
 def test_the_code_is_never_written_to_the_log(app, caplog):

@@ -247,3 +247,29 @@ def test_rotation_re_encrypts_sightings_questions_and_answers_too(apps):
         assert sightings.text_of(report, seen, "details") == "Same two boys"
         (question,) = questions.of_report(report)
         assert questions.text_of(report, question, "answer") == "Towards the bus station"
+
+
+def test_a_follow_up_code_outlives_rotation_while_its_key_is_kept_and_rotate_says_so(apps):
+    """A code is never stored, so it cannot be keyed again: after rotation it still opens its
+    report while the older key is listed, `keys rotate` says how many codes the older key
+    holds, and once that key is removed the code no longer opens the report."""
+    from reporter.services.reporting import follow_up
+
+    code = "7KQD-M3XT-9PRA-CWHN"
+    with apps.old.app_context():
+        stored = make_report(follow_up_code=code).follow_up_hash
+        purged = make_report(follow_up_code="2222-3333-4444-6666")
+        purged.content_purged_at = purged.created_at  # past retention: its code counts no more
+        db.session.commit()
+    with apps.new.app_context():
+        result = apps.new.test_cli_runner().invoke(args=["keys", "rotate"])
+        assert result.exit_code == 0, result.output
+        assert "But 1 report has a follow-up code made under an older key" in result.output
+        assert follow_up.code_matches(stored, code)
+        assert follow_up.hash_code(code) != stored  # new codes are keyed under the new key
+        make_report(follow_up_code=code)
+        assert follow_up.codes_under_older_keys() == 1
+    with apps.new_only.app_context():
+        assert not follow_up.code_matches(stored, code)
+        result = apps.new_only.test_cli_runner().invoke(args=["keys", "rotate"])
+        assert "follow-up code" not in result.output  # the older key is gone: nothing to keep

@@ -2,9 +2,10 @@
 with its reference and that code.
 
 The code is 16 characters of the reference's alphabet (about 76 bits), shown in four groups of
-four. Only its argon2id hash is stored. Looking up always runs exactly one argon2 verification,
-against the report's hash or, for a reference that does not exist, a dummy one: a wrong code and
-an unknown reference get the same answer in the same time. Failed attempts count against the
+four. Only its keyed hash is stored (HMAC-SHA256 under a key derived from REPORTER_DATA_KEY; see
+hash_code for why not argon2). Looking up does the same work whether the reference exists or
+not: a wrong code and an unknown reference get the same answer in the same time. Failed
+attempts count against the
 address and against the reference (follow_up_limits.py); a reference that fills its allowance
 is locked for follow-up for a while, whether it exists or not, and when it exists the staff
 covering it are told. Neither the code nor the reference tried is ever logged.
@@ -12,6 +13,7 @@ covering it are told. Neither the code nor the reference tried is ever logged.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import secrets
@@ -20,11 +22,13 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporter.codes import Status
+from reporter.crypto import derived_keys
 from reporter.extensions import db
 from reporter.models import Report, ReportEvent
 from reporter.services.accounts import audit
@@ -38,12 +42,11 @@ CODE_LENGTH = 16
 CODE_GROUP = 4
 LOCKED_EVENT = "follow_up_locked"
 LOCKED_ALERT = "follow-up-locked"
-# argon2id, as staff passwords are, but light (one pass over 2 MiB: about 1 ms). A password is
-# guessable and needs OWASP's 19 MiB and 2 passes; this code is 16 random characters of 27
-# (about 76 bits), so a stolen table resists any guessing at any speed, and the hash is paid on
-# the busiest write there is: at OWASP's cost it took 22 ms of the 30 a stored report costs and
-# cut the API's reports a second from 480 to 70 (bench/production.py).
-_hasher = PasswordHasher(time_cost=1, memory_cost=2048, parallelism=1)
+KEYED = "hmac-sha256$"  # a stored hash: KEYED, the data key's id, "$", the HMAC in hex
+KEY_PURPOSE = b"lookcloser follow-up code v1"
+# Codes given before December 2026 were stored as light argon2id hashes (one pass over 2 MiB);
+# they are still checked, with this hasher, until their reports are purged.
+_legacy = PasswordHasher(time_cost=1, memory_cost=2048, parallelism=1)
 # The code as given, for the API's document: four groups of four, joined by dashes.
 CODE_PATTERN = (
     "^" + "-".join([f"[{REFERENCE_ALPHABET}]{{{CODE_GROUP}}}"] * (CODE_LENGTH // CODE_GROUP)) + "$"
@@ -70,21 +73,72 @@ def normalise_reference(typed: str) -> str:
     return f"LC-{chars[:4]}-{chars[4:]}" if len(chars) == 8 else ""
 
 
+@cache
+def _keys(data_key_text: str) -> dict[str, bytes]:
+    return dict(derived_keys(data_key_text, KEY_PURPOSE))
+
+
+def _code_keys() -> dict[str, bytes]:
+    """Key id -> the code key derived from that REPORTER_DATA_KEY key, the newest first."""
+    return _keys(current_app.config["REPORTER_DATA_KEY"])
+
+
+def keyed_hash(key_id: str, key: bytes, code: str) -> str:
+    digest = hmac.new(key, normalise_code(code).encode(), "sha256").hexdigest()
+    return f"{KEYED}{key_id}${digest}"
+
+
 def hash_code(code: str) -> str:
-    return _hasher.hash(normalise_code(code))
+    """What is stored of a code: its HMAC-SHA256 under the newest key.
+
+    Not argon2, as passwords are: a slow hash is there to make guessing a weak secret from a
+    stolen table expensive. This code is 76 random bits, and the key is not in the database:
+    the table alone cannot be tested against at all, and whoever also holds REPORTER_DATA_KEY
+    can already read every report the codes lead to. argon2 was the busiest write's largest
+    cost: it halved the reports a second the API stores (bench/production.py)."""
+    key_id, key = next(iter(_code_keys().items()))
+    return keyed_hash(key_id, key, code)
 
 
 @cache
 def _dummy_hash() -> str:
-    """Verified against when no report has the reference, so it costs what a wrong code does."""
-    return _hasher.hash(new_code())
+    """Checked against when no report has the reference (or its hash is keyed, not argon2), so
+    every look-up does one argon2 verification and costs what any other does."""
+    return _legacy.hash(new_code())
 
 
-def _verify(stored_hash: str | None, code: str) -> bool:
+def code_matches(stored_hash: str | None, code: str) -> bool:
+    stored = stored_hash or ""
+    legacy = stored.startswith("$argon2")
+    right: bool
     try:
-        return _hasher.verify(stored_hash or _dummy_hash(), normalise_code(code))
+        right = _legacy.verify(stored if legacy else _dummy_hash(), normalise_code(code))
     except (VerificationError, InvalidHashError):
-        return False
+        right = False
+    if legacy:
+        return right
+    key_id = stored[len(KEYED) :].split("$", 1)[0]
+    key = _code_keys().get(key_id, b"")  # an unknown key (or none) is checked all the same
+    return hmac.compare_digest(stored, keyed_hash(key_id, key, code)) and bool(key)
+
+
+def codes_under_older_keys() -> int:
+    """How many live reports hold a follow-up code keyed under one of the older data keys still
+    listed: a code is never stored, so it cannot be keyed again, and removing its key ends it."""
+    older = list(_code_keys())[1:]
+    if not older:
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Report)
+            .where(
+                or_(*[Report.follow_up_hash.startswith(f"{KEYED}{key_id}$") for key_id in older]),
+                Report.content_purged_at.is_(None),
+            )
+        )
+        or 0
+    )
 
 
 def reissue(report: Report) -> str | None:
@@ -133,7 +187,7 @@ def look_up(reference: str, code: str, address: str) -> LookUp:
         return LookUp(retry_after=wait)
     stored = normalise_reference(reference)
     report = find_report(stored) if stored else None
-    right = _verify(report.follow_up_hash if report else None, code)
+    right = code_matches(report.follow_up_hash if report else None, code)
     key = stored or "malformed"
     if wait := limits.reference_wait(key):
         return LookUp(retry_after=wait)
