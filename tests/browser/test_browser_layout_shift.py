@@ -9,6 +9,9 @@ rate limits on)."""
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from browser_support import DESCRIPTION, PHONE
 
@@ -64,6 +67,55 @@ def test_the_form_does_not_move_when_it_opens_on_answers_kept_on_the_phone(repor
     person.open_form("rail")
     person.textbox("What did you see?").fill(DESCRIPTION)
     slow_phone(person.page)
+    person.open_form("rail")
+    shifts = layout_shifts(person)
+    assert sum(s["value"] for s in shifts) == 0, shifts
+
+
+class ArrivesInTwoParts:
+    """WSGI middleware: the form page is sent uncompressed in two parts, the first ending at
+    `after`, with a pause between (as a slow link delivers it, so the browser may paint the
+    first part); `expect=False` also takes the page's `<link rel="expect">` out, as a browser
+    that does not know it would ignore it."""
+
+    def __init__(self, app, after: bytes, expect: bool):
+        self.app, self.after, self.expect = app, after, expect
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"] != "/report":
+            return self.app(environ, start_response)
+        environ.pop("HTTP_ACCEPT_ENCODING", None)
+        headers: list = []
+        body = b"".join(self.app(environ, lambda status, h, *a: headers.append((status, h))))
+        if not self.expect:
+            body = re.sub(rb'<link rel="expect"[^>]*>', b"", body)
+        [(status, sent)] = headers
+        start_response(status, [(k, v) for k, v in sent if k.lower() != "content-length"])
+        cut = body.index(self.after) + len(self.after)
+
+        def parts():
+            yield body[:cut] + b" " * 2048  # enough for the browser to parse and paint
+            time.sleep(0.6)
+            yield body[cut:]
+
+        return parts()
+
+
+@pytest.mark.parametrize("expect", [True, False], ids=["expect", "no-expect"])
+@pytest.mark.parametrize(
+    "after",
+    [b'<details class="languages">', b'<span class="brand" dir="ltr">', b"<summary>"],
+    ids=["switcher", "brand", "summary"],
+)
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_header_does_not_move_when_the_page_arrives_in_parts(
+    reporter, serve, lang, after, expect
+):
+    """Found by CI: a first paint with the switcher's `<details>` but not yet its summary showed
+    the browser's own "Details" summary, and the header moved when the real one came."""
+    server = serve()
+    server.app.wsgi_app = ArrivesInTwoParts(server.app.wsgi_app, after, expect)
+    person = reporter(lang, server=server, viewport=LIGHTHOUSE_PHONE, service_workers="block")
     person.open_form("rail")
     shifts = layout_shifts(person)
     assert sum(s["value"] for s in shifts) == 0, shifts
