@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from functools import cache
 from typing import cast
 
 from flask import current_app
@@ -29,7 +30,13 @@ SCOPE = "stored-reports"
 
 
 def _limits(limits: str | None) -> list[RateLimitItem]:
-    return parse_many(limits or current_app.config["REPORT_RATE_LIMIT"])
+    return list(_parsed(limits or current_app.config["REPORT_RATE_LIMIT"]))
+
+
+@cache
+def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
+    """The limits a setting names, parsed once per process (twice a report otherwise)."""
+    return tuple(parse_many(limits))
 
 
 def _enabled() -> bool:
