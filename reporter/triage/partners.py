@@ -10,7 +10,6 @@ from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
 from reporter.models import Partner, Site, utcnow
 from reporter.plurals import counted
-from reporter.services.accounts import audit
 from reporter.services.accounts.access import sees_every_queue
 from reporter.services.partnerships import (
     entries,
@@ -24,7 +23,7 @@ from reporter.services.partnerships import partners as service
 from reporter.services.reference_admin import effective_reference
 from reporter.triage import bp, poster_pages
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error
+from reporter.triage.common import add_error, audited_page, refusal_shown
 from reporter.triage.forms import EmptyForm
 from reporter.triage.partner_forms import ImportForm, KeyForm, PartnerForm, ResultsForm, SiteForm
 
@@ -59,9 +58,12 @@ def _details(form: PartnerForm) -> service.PartnerDetails:
 @bp.get("/partners")
 @admin_only
 def partners():
-    page = render_template("triage/partners.html", partners=service.all_partners())
-    audit.viewed("partners_viewed", actor=current_staff())
-    return page
+    return audited_page(
+        "triage/partners.html",
+        "partners_viewed",
+        actor=current_staff(),
+        partners=service.all_partners(),
+    )
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
@@ -69,11 +71,8 @@ def partners():
 def new_partner():
     form = PartnerForm(ref=campaign_data())
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, service.PartnerError, "name"):
             partner = service.create_partner(_details(form), actor=current_staff())
-        except service.PartnerError as refused:
-            add_error(form[refused.field or "name"], str(refused))
-        else:
             flash(f"{isolated_text(partner.name)} is added. Now add its sites.")
             return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
     return render_template("triage/partner_form.html", form=form), (400 if form.errors else 200)
@@ -115,11 +114,8 @@ def partner(partner_id: int):
         return _render_partner(partner)
     form = PartnerForm(ref=campaign_data())
     if form.validate():
-        try:
+        with refusal_shown(form, service.PartnerError, "name"):
             changed = service.change_partner(partner, _details(form), actor=current_staff())
-        except service.PartnerError as refused:
-            add_error(form[refused.field or "name"], str(refused))
-        else:
             flash("Changes saved." if changed else "Nothing changed.")
             return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
     return _render_partner(partner, 400, details=form)
@@ -145,7 +141,7 @@ def add_site(partner_id: int):
     partner = _partner_or_404(partner_id)
     form = SiteForm(ref=campaign_data())
     if form.validate():
-        try:
+        with refusal_shown(form, service.PartnerError, "label"):
             site = service.add_site(
                 partner,
                 label=form.label.data,
@@ -154,9 +150,6 @@ def add_site(partner_id: int):
                 sector=form.site_sector.data,
                 actor=current_staff(),
             )
-        except service.PartnerError as refused:
-            add_error(form.label, str(refused))
-        else:
             flash(f"Site “{isolated_text(site.label)}” added with the code {site.code}.")
             return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
     return _render_partner(partner, 400, site_form=form)
@@ -297,11 +290,8 @@ def create_key(partner_id: int):
     partner = _partner_or_404(partner_id)
     form = KeyForm()
     if form.validate():
-        try:
+        with refusal_shown(form, service.PartnerError, "key_name"):
             row, key = partner_keys.create_key(partner, form.key_name.data, actor=current_staff())
-        except service.PartnerError as refused:
-            add_error(form.key_name, str(refused))
-        else:
             return render_template(
                 "triage/partner_key_shown.html", partner=partner, row=row, key=key
             )
@@ -330,13 +320,14 @@ def entry_results():
     form.validate()
     weeks = int(form.weeks.data) if not form.weeks.errors else entries.WEEK_CHOICES[1]
     result = entries.results(weeks)
-    page = render_template(
+    return audited_page(
         "triage/entry_results.html",
+        "entry_results_viewed",
+        actor=staff,
+        audit_detail={"weeks": weeks},
         form=form,
         result=result,
         weeks=weeks,
         feedback_shown=feedback.shown,
         suppress_under=feedback.SUPPRESS_UNDER,
     )
-    audit.viewed("entry_results_viewed", actor=staff, detail={"weeks": weeks})
-    return page

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 
 from reporter.campaign import campaign_data
 from reporter.codes import LinkState
 from reporter.models import Report, StaffUser
 from reporter.reference import Reference
-from reporter.services.accounts import audit
 from reporter.services.accounts.access import (
     assignable_staff,
     can_see,
@@ -25,6 +24,7 @@ from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import (
     add_error,
+    audited_page,
     filter_args,
     queue_filter,
     queue_form,
@@ -58,8 +58,11 @@ def queue():
     source = request.form if request.method == "POST" else request.args
     after = Cursor.decode(source.get("after"))
     rows, next_cursor = queue_page(staff, chosen, ref, after)
-    page = render_template(
+    return audited_page(
         "triage/queue.html",
+        "queue_viewed",
+        actor=staff,
+        audit_detail={**chosen.describe(), "later_page": bool(after)},
         form=form,
         rows=rows,
         places=queue_places(rows, ref),
@@ -70,11 +73,6 @@ def queue():
         next_after=next_cursor.encode() if next_cursor else None,
         later_page=bool(after),
     )
-    # Committed after rendering: a commit expires the signed-in member of staff the page shows.
-    audit.viewed(
-        "queue_viewed", actor=staff, detail={**chosen.describe(), "later_page": bool(after)}
-    )
-    return page
 
 
 def _action_forms(report: Report, ref: Reference, failed: FlaskForm | None) -> dict[str, FlaskForm]:
@@ -111,8 +109,11 @@ def _fill_choices(form: FlaskForm, report: Report, ref: Reference) -> None:
 def _render_report(report: Report, failed: FlaskForm | None = None, problem=None, status=200):
     staff = current_staff()
     ref = campaign_data()
-    page = render_template(
+    page = audited_page(
         "triage/report.html",
+        "report_viewed",
+        actor=staff,
+        audit_report=report,
         detail=triage.report_detail(report, ref),
         related=related_reports(staff, report),
         timeline=triage.timeline(report, ref),
@@ -128,7 +129,6 @@ def _render_report(report: Report, failed: FlaskForm | None = None, problem=None
         linked_reports=links.decided(staff, report, LinkState.LINKED),
         dismissed_reports=links.decided(staff, report, LinkState.DISMISSED),
     )
-    audit.viewed("report_viewed", actor=staff, report=report)
     return page, status
 
 
