@@ -17,6 +17,7 @@ from reporter.services.mail import coverage
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
 from reporter.triage.common import (
+    asked_active,
     audited_page,
     day_range,
     form_page,
@@ -201,7 +202,7 @@ def edit_user(user_id: int):
 @admin_only
 def set_active(user_id: int):
     user = _user_or_404(user_id)
-    active = request.form.get("active") == "yes"
+    active = asked_active()
     try:
         staff.set_active(user, active, actor=current_staff())
     except staff.StaffError as refused:

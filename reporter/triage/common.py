@@ -67,6 +67,11 @@ def query_args(*leaving_out: str) -> dict[str, Any]:
     return {k: v for k, v in request.args.items() if k not in leaving_out}
 
 
+def asked_active() -> bool:
+    """What a retire / bring-back button asks for (it posts active=yes or active=no)."""
+    return request.form.get("active") == "yes"
+
+
 def form_page(template: str, form, **context) -> tuple[str, int]:
     """A page with a form: 400 when the form has errors, so a refusal is never a success."""
     return render_template(template, form=form, **context), (400 if form.errors else 200)

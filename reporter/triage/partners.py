@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
 
 from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
@@ -23,7 +24,7 @@ from reporter.services.partnerships import partners as service
 from reporter.services.reference_admin import effective_reference
 from reporter.triage import bp, poster_pages
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, audited_page, refusal_shown
+from reporter.triage.common import add_error, asked_active, audited_page, refusal_shown
 from reporter.triage.forms import EmptyForm
 from reporter.triage.partner_forms import ImportForm, KeyForm, PartnerForm, ResultsForm, SiteForm
 
@@ -43,6 +44,12 @@ def _site_or_404(partner: Partner, site_id: int) -> Site:
     if site is None:
         raise NotFound()
     return site
+
+
+def _back_to_partner(partner: Partner, message: str) -> Response:
+    """After a change on the partner's page: say what happened, there."""
+    flash(message)
+    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 
 
 def _details(form: PartnerForm) -> service.PartnerDetails:
@@ -73,8 +80,9 @@ def new_partner():
     if form.validate_on_submit():
         with refusal_shown(form, service.PartnerError, "name"):
             partner = service.create_partner(_details(form), actor=current_staff())
-            flash(f"{isolated_text(partner.name)} is added. Now add its sites.")
-            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+            return _back_to_partner(
+                partner, f"{isolated_text(partner.name)} is added. Now add its sites."
+            )
     return render_template("triage/partner_form.html", form=form), (400 if form.errors else 200)
 
 
@@ -116,8 +124,7 @@ def partner(partner_id: int):
     if form.validate():
         with refusal_shown(form, service.PartnerError, "name"):
             changed = service.change_partner(partner, _details(form), actor=current_staff())
-            flash("Changes saved." if changed else "Nothing changed.")
-            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+            return _back_to_partner(partner, "Changes saved." if changed else "Nothing changed.")
     return _render_partner(partner, 400, details=form)
 
 
@@ -125,14 +132,15 @@ def partner(partner_id: int):
 @admin_only
 def set_partner_active(partner_id: int):
     partner = _partner_or_404(partner_id)
-    active = request.form.get("active") == "yes"
+    active = asked_active()
     service.set_partner_active(partner, active, actor=current_staff())
-    flash(
+    return _back_to_partner(
+        partner,
         f"{isolated_text(partner.name)} is active again: its links open its form."
         if active
-        else f"{isolated_text(partner.name)} is retired: its links open the plain form with a note."
+        else f"{isolated_text(partner.name)} is retired: its links open the plain form "
+        "with a note.",
     )
-    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 
 
 @bp.post("/partners/<int:partner_id>/sites")
@@ -150,8 +158,9 @@ def add_site(partner_id: int):
                 sector=form.site_sector.data,
                 actor=current_staff(),
             )
-            flash(f"Site “{isolated_text(site.label)}” added with the code {site.code}.")
-            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+            return _back_to_partner(
+                partner, f"Site “{isolated_text(site.label)}” added with the code {site.code}."
+            )
     return _render_partner(partner, 400, site_form=form)
 
 
@@ -160,15 +169,15 @@ def add_site(partner_id: int):
 def set_site_active(partner_id: int, site_id: int):
     partner = _partner_or_404(partner_id)
     site = _site_or_404(partner, site_id)
-    active = request.form.get("active") == "yes"
+    active = asked_active()
     service.set_site_active(site, active, actor=current_staff())
-    flash(
+    return _back_to_partner(
+        partner,
         f"“{isolated_text(site.label)}” is live again, with the same code {site.code}."
         if active
         else f"“{isolated_text(site.label)}” is retired: its code {site.code} opens the plain "
-        "form with a note."
+        "form with a note.",
     )
-    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 
 
 @bp.route("/partners/<int:partner_id>/import", methods=["GET", "POST"])
@@ -188,8 +197,9 @@ def import_sites(partner_id: int):
                 add_error(form.file, str(refused))
             else:
                 if sites:
-                    flash(f"Imported {counted(len(sites), 'site', 'sites')}.")
-                    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+                    return _back_to_partner(
+                        partner, f"Imported {counted(len(sites), 'site', 'sites')}."
+                    )
         elif form.file.data:
             data = form.file.data.read()
             preview = site_import.preview_import(partner, data)
@@ -306,8 +316,9 @@ def revoke_key(partner_id: int, key_id: int):
     if row is None:
         raise NotFound()
     partner_keys.revoke_key(row, actor=current_staff())
-    flash(f"The key “{row.name}” is revoked: requests with it now get 401.")
-    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+    return _back_to_partner(
+        partner, f"The key “{row.name}” is revoked: requests with it now get 401."
+    )
 
 
 @bp.get("/partners/results")
