@@ -14,7 +14,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from wtforms import Field, Form
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
-from reporter.models import Report, StaffUser
+from reporter.models import StaffUser
 from reporter.reference import Reference
 from reporter.services.accounts import audit
 from reporter.services.accounts.access import sees_every_queue
@@ -82,15 +82,14 @@ def audited_page(
     action: str,
     *,
     actor: StaffUser,
-    audit_report: Report | None = None,
     audit_detail: dict | None = None,
     **context: Any,
 ) -> str:
-    """A page whose reading is audited (audit.viewed: `action`, by `actor`, of `audit_report`,
+    """A list or a search page whose reading is audited (audit.viewed: `action`, by `actor`,
     with `audit_detail`). Recorded after rendering: a page that failed to render was never
     read, and the commit expires the signed-in member of staff the page shows."""
     page = render_template(template, **context)
-    audit.viewed(action, actor=actor, report=audit_report, detail=audit_detail)
+    audit.viewed(action, actor=actor, detail=audit_detail)
     return page
 
 

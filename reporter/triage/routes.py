@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from reporter.campaign import campaign_data
 from reporter.codes import LinkState
 from reporter.models import Report, StaffUser
 from reporter.reference import Reference
+from reporter.services.accounts import audit
 from reporter.services.accounts.access import (
     assignable_staff,
     can_see,
@@ -109,11 +110,8 @@ def _fill_choices(form: FlaskForm, report: Report, ref: Reference) -> None:
 def _render_report(report: Report, failed: FlaskForm | None = None, problem=None, status=200):
     staff = current_staff()
     ref = campaign_data()
-    page = audited_page(
+    page = render_template(
         "triage/report.html",
-        "report_viewed",
-        actor=staff,
-        audit_report=report,
         detail=triage.report_detail(report, ref),
         related=related_reports(staff, report),
         timeline=triage.timeline(report, ref),
@@ -129,6 +127,7 @@ def _render_report(report: Report, failed: FlaskForm | None = None, problem=None
         linked_reports=links.decided(staff, report, LinkState.LINKED),
         dismissed_reports=links.decided(staff, report, LinkState.DISMISSED),
     )
+    audit.viewed("report_viewed", actor=staff, report=report)
     return page, status
 
 
