@@ -3,6 +3,9 @@ posters and cards, API keys; and, for admins and national staff, scans and repor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -50,6 +53,16 @@ def _back_to_partner(partner: Partner, message: str) -> Response:
     """After a change on the partner's page: say what happened, there."""
     flash(message)
     return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+
+
+def _retire_or_bring_back(
+    partner: Partner, set_active: Callable[..., object], *, retired: str, back: str
+) -> Response:
+    """A retire / bring-back button on the partner's page (the partner's own, or a site's):
+    switch as the button asks, then say there what that means for the links."""
+    active = asked_active()
+    set_active(active, actor=current_staff())
+    return _back_to_partner(partner, back if active else retired)
 
 
 def _details(form: PartnerForm) -> service.PartnerDetails:
@@ -132,14 +145,12 @@ def partner(partner_id: int):
 @admin_only
 def set_partner_active(partner_id: int):
     partner = _partner_or_404(partner_id)
-    active = asked_active()
-    service.set_partner_active(partner, active, actor=current_staff())
-    return _back_to_partner(
+    return _retire_or_bring_back(
         partner,
-        f"{isolated_text(partner.name)} is active again: its links open its form."
-        if active
-        else f"{isolated_text(partner.name)} is retired: its links open the plain form "
+        partial(service.set_partner_active, partner),
+        retired=f"{isolated_text(partner.name)} is retired: its links open the plain form "
         "with a note.",
+        back=f"{isolated_text(partner.name)} is active again: its links open its form.",
     )
 
 
@@ -169,14 +180,12 @@ def add_site(partner_id: int):
 def set_site_active(partner_id: int, site_id: int):
     partner = _partner_or_404(partner_id)
     site = _site_or_404(partner, site_id)
-    active = asked_active()
-    service.set_site_active(site, active, actor=current_staff())
-    return _back_to_partner(
+    label = isolated_text(site.label)
+    return _retire_or_bring_back(
         partner,
-        f"“{isolated_text(site.label)}” is live again, with the same code {site.code}."
-        if active
-        else f"“{isolated_text(site.label)}” is retired: its code {site.code} opens the plain "
-        "form with a note.",
+        partial(service.set_site_active, site),
+        retired=f"“{label}” is retired: its code {site.code} opens the plain form with a note.",
+        back=f"“{label}” is live again, with the same code {site.code}.",
     )
 
 
