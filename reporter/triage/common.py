@@ -1,5 +1,5 @@
 """What several staff pages share: UK dates in and out, the queue's filters and region choices,
-errors on form fields, the layout's filters."""
+errors on form fields (a service's refusal among them), audited pages, the layout's filters."""
 
 from __future__ import annotations
 
