@@ -23,7 +23,7 @@ from reporter.campaign import campaign_data
 from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import ForceRegion, StaffUser, utcnow
-from reporter.reference import Reference
+from reporter.reference import Force, Reference
 from reporter.services.accounts import audit
 
 log = logging.getLogger(__name__)
@@ -94,18 +94,17 @@ def effective_reference() -> Reference:
 
 @dataclass(frozen=True)
 class ForceRow:
-    """One line of the admin page."""
+    """One line of the admin page: a force as the reference files give it, the region it is in
+    now, and when and why an admin moved it there."""
 
-    force_id: str
-    name: str
+    force: Force
     region_id: str
-    file_region_id: str
     changed_at: datetime | None = None
     reason: str | None = None
 
     @property
     def moved(self) -> bool:
-        return self.region_id != self.file_region_id
+        return self.region_id != self.force.region
 
 
 def force_rows() -> list[ForceRow]:
@@ -117,13 +116,10 @@ def force_rows() -> list[ForceRow]:
     rows = []
     for force in ref.forces.values():
         row = moved.get(force.id)
-        region = row.region_id if row and row.region_id in ref.regions else force.region
         rows.append(
             ForceRow(
-                force_id=force.id,
-                name=force.name,
-                region_id=region,
-                file_region_id=force.region,
+                force=force,
+                region_id=row.region_id if row and row.region_id in ref.regions else force.region,
                 changed_at=row.changed_at if row else None,
                 reason=cipher.decrypt(row.reason_enc, reason_context(force.id)) if row else None,
             )

@@ -7,16 +7,19 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped
 
 from reporter.extensions import db
-from reporter.models import Report
+from reporter.models import Model, Report
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Row = TypeVar("Row", bound=Model)
 
 
 def rolled_back_on_error(change: Callable[P, R]) -> Callable[P, R]:
@@ -62,3 +65,10 @@ def every_report(batch: int) -> Iterator[list[Report]]:
         last_id = reports[-1].id
         yield reports
         db.session.expunge_all()
+
+
+def rows_of_report(model: type[Row], report: Report, at: Mapped[datetime]) -> list[Row]:
+    """A report's rows of `model` (timeline events, sightings, questions: each has a
+    `report_id`) in the order they happened: by `at`, then by id for rows of the same moment."""
+    query = select(model).filter_by(report_id=report.id)
+    return list(db.session.scalars(query.order_by(at, *inspect(model).primary_key)))

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from reporter.services.accounts import staff
 from reporter.triage import bp
 from reporter.triage.auth import current_staff, enrolment
-from reporter.triage.common import add_error, form_page
+from reporter.triage.common import form_page, refusal_shown
 from reporter.triage.forms import PasswordForm
 
 
@@ -21,11 +21,8 @@ def change_password():
     user = current_staff()
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, staff.StaffError, "new_password"):
             staff.change_password(user, form.current_password.data, form.new_password.data)
-        except staff.StaffError as refused:
-            add_error(form[refused.field or "new_password"], str(refused))
-        else:
             flash("Your password is changed. Sign in again with the new one.")
             return redirect(url_for("triage.login"), code=303)
     return form_page("triage/password.html", form)

@@ -16,7 +16,15 @@ from reporter.services.accounts import audit, enrolment, staff
 from reporter.services.mail import coverage
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, day_range, form_page, query_args, uk_time
+from reporter.triage.common import (
+    asked_active,
+    audited_page,
+    day_range,
+    form_page,
+    query_args,
+    refusal_shown,
+    uk_time,
+)
 from reporter.triage.forms import (
     AuditFilterForm,
     EmptyForm,
@@ -119,14 +127,14 @@ def _user_or_404(user_id: int) -> StaffUser:
 @bp.get("/users")
 @admin_only
 def users():
-    page = render_template(
+    return audited_page(
         "triage/users.html",
+        "users_viewed",
+        actor=current_staff(),
         users=staff.all_users(),
         needs_factor=enrolment.second_factor_required,
         uncovered=coverage.uncovered_regions(),
     )
-    audit.viewed("users_viewed", actor=current_staff())
-    return page
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -134,7 +142,7 @@ def users():
 def new_user():
     form = UserForm(ref=campaign_data())
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, staff.StaffError, "email"):
             user = staff.create_user(
                 staff.NewUser(
                     email=form.email.data,
@@ -147,9 +155,6 @@ def new_user():
                 ),
                 actor=current_staff(),
             )
-        except staff.StaffError as refused:
-            add_error(form[refused.field or "email"], str(refused))
-        else:
             return _setup_link_page(user, reset_factor=False)
     return form_page("triage/user_form.html", form, user=None)
 
@@ -179,7 +184,7 @@ def edit_user(user_id: int):
         },
     )
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, staff.StaffError, "role"):
             changed = staff.change_access(
                 user,
                 role=form.role.data,
@@ -188,9 +193,6 @@ def edit_user(user_id: int):
                 name=form.name.data,
                 actor=current_staff(),
             )
-        except staff.StaffError as refused:
-            add_error(form[refused.field or "role"], str(refused))
-        else:
             flash("Changes saved. Their sessions have ended." if changed else "Nothing changed.")
             return redirect(url_for("triage.edit_user", user_id=user.id), code=303)
     return form_page("triage/user_form.html", form, user=user, buttons=EmptyForm(formdata=None))
@@ -200,7 +202,7 @@ def edit_user(user_id: int):
 @admin_only
 def set_active(user_id: int):
     user = _user_or_404(user_id)
-    active = request.form.get("active") == "yes"
+    active = asked_active()
     try:
         staff.set_active(user, active, actor=current_staff())
     except staff.StaffError as refused:
@@ -251,16 +253,16 @@ def audit_log():
     )
     rows, last_id = audit.audit_page(chosen)
     args = query_args("before")
-    page = render_template(
+    return audited_page(
         "triage/audit.html",
+        "audit_viewed",
+        actor=current_staff(),
         form=form,
         rows=rows,
         actions=audit.ACTIONS,
         next_url=url_for("triage.audit_log", **args, before=last_id) if last_id else None,
         first_url=url_for("triage.audit_log", **args) if chosen.before_id else None,
     )
-    audit.viewed("audit_viewed", actor=current_staff())
-    return page
 
 
 @bp.route("/reference", methods=["GET", "POST"])
@@ -268,13 +270,10 @@ def audit_log():
 def force_regions():
     form = ForceRegionForm(ref=campaign_data())
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, reference_admin.ReferenceAdminError, "force"):
             moved = reference_admin.move_force(
                 form.force.data, form.region.data, actor=current_staff(), reason=form.reason.data
             )
-        except reference_admin.ReferenceAdminError as refused:
-            add_error(form[refused.field], str(refused))
-        else:
             ref = campaign_data()
             force, region = ref.forces[form.force.data].name, ref.regions[form.region.data].name
             flash(

@@ -1,19 +1,22 @@
 """What several staff pages share: UK dates in and out, the queue's filters and region choices,
-errors on form fields, the layout's filters."""
+errors on form fields (a service's refusal among them), audited pages, the layout's filters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
-from wtforms import Field
+from wtforms import Field, Form
 
 from reporter.codes import NATIONAL_QUEUE, NATIONAL_QUEUE_LABEL
 from reporter.models import StaffUser
 from reporter.reference import Reference
+from reporter.services.accounts import audit
 from reporter.services.accounts.access import sees_every_queue
 from reporter.services.casework.queue import QueueFilter
 from reporter.services.partnerships.partners import all_partners
@@ -64,13 +67,46 @@ def query_args(*leaving_out: str) -> dict[str, Any]:
     return {k: v for k, v in request.args.items() if k not in leaving_out}
 
 
+def asked_active() -> bool:
+    """What a retire / bring-back button asks for (it posts active=yes or active=no)."""
+    return request.form.get("active") == "yes"
+
+
 def form_page(template: str, form, **context) -> tuple[str, int]:
     """A page with a form: 400 when the form has errors, so a refusal is never a success."""
     return render_template(template, form=form, **context), (400 if form.errors else 200)
 
 
+def audited_page(
+    template: str,
+    action: str,
+    *,
+    actor: StaffUser,
+    audit_detail: dict | None = None,
+    **context: Any,
+) -> str:
+    """A list or a search page whose reading is audited (audit.viewed: `action`, by `actor`,
+    with `audit_detail`). Recorded after rendering: a page that failed to render was never
+    read, and the commit expires the signed-in member of staff the page shows."""
+    page = render_template(template, **context)
+    audit.viewed(action, actor=actor, detail=audit_detail)
+    return page
+
+
 def add_error(field: Field, message: str) -> None:
     field.errors = [*(field.errors or []), message]
+
+
+@contextmanager
+def refusal_shown(form: Form, refusal: type[Exception], field: str) -> Iterator[None]:
+    """Around what a valid form asks of a service: if the service refuses (`refusal`), the rest
+    of the block is skipped and the refusal is shown on the field it names when this form has
+    that field, else on `field`; the view goes on to show the form again."""
+    try:
+        yield
+    except refusal as refused:
+        named = getattr(refused, "field", None)
+        add_error(form[named if named in form else field], str(refused))
 
 
 def region_choices(staff: StaffUser, ref: Reference) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ regions, national staff every region (and may narrow to one)."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import request
 from flask_wtf import FlaskForm
 
 from reporter import charts
@@ -13,7 +13,7 @@ from reporter.services.accounts import audit
 from reporter.services.casework import hotspots as service
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import region_choices
+from reporter.triage.common import audited_page, region_choices
 from reporter.triage.forms import ChoiceField, choices
 from reporter.uktime import uk_today
 
@@ -66,8 +66,11 @@ def hotspots():
         )
         for kind, spots in result.places.items()
     }
-    page = render_template(
+    return audited_page(
         "triage/hotspots.html",
+        "hotspots_viewed",
+        actor=staff,
+        audit_detail=chosen.describe(),
         form=form,
         show_regions=show_regions,
         result=result,
@@ -75,8 +78,6 @@ def hotspots():
         kinds=service.KIND_LABELS,
         csv_args=request.args.to_dict(),
     )
-    audit.viewed("hotspots_viewed", actor=staff, detail=chosen.describe())
-    return page
 
 
 @bp.get("/hotspots.csv")

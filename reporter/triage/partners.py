@@ -3,14 +3,17 @@ posters and cards, API keys; and, for admins and national staff, scans and repor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import flash, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
 
 from reporter.bidi import isolated_text
 from reporter.campaign import campaign_data
 from reporter.models import Partner, Site, utcnow
 from reporter.plurals import counted
-from reporter.services.accounts import audit
 from reporter.services.accounts.access import sees_every_queue
 from reporter.services.partnerships import (
     entries,
@@ -24,7 +27,7 @@ from reporter.services.partnerships import partners as service
 from reporter.services.reference_admin import effective_reference
 from reporter.triage import bp, poster_pages
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error
+from reporter.triage.common import add_error, asked_active, audited_page, refusal_shown
 from reporter.triage.forms import EmptyForm
 from reporter.triage.partner_forms import ImportForm, KeyForm, PartnerForm, ResultsForm, SiteForm
 
@@ -46,6 +49,22 @@ def _site_or_404(partner: Partner, site_id: int) -> Site:
     return site
 
 
+def _back_to_partner(partner: Partner, message: str) -> Response:
+    """After a change on the partner's page: say what happened, there."""
+    flash(message)
+    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+
+
+def _retire_or_bring_back(
+    partner: Partner, set_active: Callable[..., object], *, retired: str, back: str
+) -> Response:
+    """A retire / bring-back button on the partner's page (the partner's own, or a site's):
+    switch as the button asks, then say there what that means for the links."""
+    active = asked_active()
+    set_active(active, actor=current_staff())
+    return _back_to_partner(partner, back if active else retired)
+
+
 def _details(form: PartnerForm) -> service.PartnerDetails:
     return service.PartnerDetails(
         name=form.name.data or "",
@@ -59,9 +78,12 @@ def _details(form: PartnerForm) -> service.PartnerDetails:
 @bp.get("/partners")
 @admin_only
 def partners():
-    page = render_template("triage/partners.html", partners=service.all_partners())
-    audit.viewed("partners_viewed", actor=current_staff())
-    return page
+    return audited_page(
+        "triage/partners.html",
+        "partners_viewed",
+        actor=current_staff(),
+        partners=service.all_partners(),
+    )
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
@@ -69,13 +91,11 @@ def partners():
 def new_partner():
     form = PartnerForm(ref=campaign_data())
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, service.PartnerError, "name"):
             partner = service.create_partner(_details(form), actor=current_staff())
-        except service.PartnerError as refused:
-            add_error(form[refused.field or "name"], str(refused))
-        else:
-            flash(f"{isolated_text(partner.name)} is added. Now add its sites.")
-            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+            return _back_to_partner(
+                partner, f"{isolated_text(partner.name)} is added. Now add its sites."
+            )
     return render_template("triage/partner_form.html", form=form), (400 if form.errors else 200)
 
 
@@ -115,13 +135,9 @@ def partner(partner_id: int):
         return _render_partner(partner)
     form = PartnerForm(ref=campaign_data())
     if form.validate():
-        try:
+        with refusal_shown(form, service.PartnerError, "name"):
             changed = service.change_partner(partner, _details(form), actor=current_staff())
-        except service.PartnerError as refused:
-            add_error(form[refused.field or "name"], str(refused))
-        else:
-            flash("Changes saved." if changed else "Nothing changed.")
-            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+            return _back_to_partner(partner, "Changes saved." if changed else "Nothing changed.")
     return _render_partner(partner, 400, details=form)
 
 
@@ -129,14 +145,13 @@ def partner(partner_id: int):
 @admin_only
 def set_partner_active(partner_id: int):
     partner = _partner_or_404(partner_id)
-    active = request.form.get("active") == "yes"
-    service.set_partner_active(partner, active, actor=current_staff())
-    flash(
-        f"{isolated_text(partner.name)} is active again: its links open its form."
-        if active
-        else f"{isolated_text(partner.name)} is retired: its links open the plain form with a note."
+    return _retire_or_bring_back(
+        partner,
+        partial(service.set_partner_active, partner),
+        retired=f"{isolated_text(partner.name)} is retired: its links open the plain form "
+        "with a note.",
+        back=f"{isolated_text(partner.name)} is active again: its links open its form.",
     )
-    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 
 
 @bp.post("/partners/<int:partner_id>/sites")
@@ -145,7 +160,7 @@ def add_site(partner_id: int):
     partner = _partner_or_404(partner_id)
     form = SiteForm(ref=campaign_data())
     if form.validate():
-        try:
+        with refusal_shown(form, service.PartnerError, "label"):
             site = service.add_site(
                 partner,
                 label=form.label.data,
@@ -154,11 +169,9 @@ def add_site(partner_id: int):
                 sector=form.site_sector.data,
                 actor=current_staff(),
             )
-        except service.PartnerError as refused:
-            add_error(form.label, str(refused))
-        else:
-            flash(f"Site “{isolated_text(site.label)}” added with the code {site.code}.")
-            return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+            return _back_to_partner(
+                partner, f"Site “{isolated_text(site.label)}” added with the code {site.code}."
+            )
     return _render_partner(partner, 400, site_form=form)
 
 
@@ -167,15 +180,13 @@ def add_site(partner_id: int):
 def set_site_active(partner_id: int, site_id: int):
     partner = _partner_or_404(partner_id)
     site = _site_or_404(partner, site_id)
-    active = request.form.get("active") == "yes"
-    service.set_site_active(site, active, actor=current_staff())
-    flash(
-        f"“{isolated_text(site.label)}” is live again, with the same code {site.code}."
-        if active
-        else f"“{isolated_text(site.label)}” is retired: its code {site.code} opens the plain "
-        "form with a note."
+    label = isolated_text(site.label)
+    return _retire_or_bring_back(
+        partner,
+        partial(service.set_site_active, site),
+        retired=f"“{label}” is retired: its code {site.code} opens the plain form with a note.",
+        back=f"“{label}” is live again, with the same code {site.code}.",
     )
-    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
 
 
 @bp.route("/partners/<int:partner_id>/import", methods=["GET", "POST"])
@@ -195,8 +206,9 @@ def import_sites(partner_id: int):
                 add_error(form.file, str(refused))
             else:
                 if sites:
-                    flash(f"Imported {counted(len(sites), 'site', 'sites')}.")
-                    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+                    return _back_to_partner(
+                        partner, f"Imported {counted(len(sites), 'site', 'sites')}."
+                    )
         elif form.file.data:
             data = form.file.data.read()
             preview = site_import.preview_import(partner, data)
@@ -297,11 +309,8 @@ def create_key(partner_id: int):
     partner = _partner_or_404(partner_id)
     form = KeyForm()
     if form.validate():
-        try:
+        with refusal_shown(form, service.PartnerError, "key_name"):
             row, key = partner_keys.create_key(partner, form.key_name.data, actor=current_staff())
-        except service.PartnerError as refused:
-            add_error(form.key_name, str(refused))
-        else:
             return render_template(
                 "triage/partner_key_shown.html", partner=partner, row=row, key=key
             )
@@ -316,8 +325,9 @@ def revoke_key(partner_id: int, key_id: int):
     if row is None:
         raise NotFound()
     partner_keys.revoke_key(row, actor=current_staff())
-    flash(f"The key “{row.name}” is revoked: requests with it now get 401.")
-    return redirect(url_for("triage.partner", partner_id=partner.id), code=303)
+    return _back_to_partner(
+        partner, f"The key “{row.name}” is revoked: requests with it now get 401."
+    )
 
 
 @bp.get("/partners/results")
@@ -330,13 +340,14 @@ def entry_results():
     form.validate()
     weeks = int(form.weeks.data) if not form.weeks.errors else entries.WEEK_CHOICES[1]
     result = entries.results(weeks)
-    page = render_template(
+    return audited_page(
         "triage/entry_results.html",
+        "entry_results_viewed",
+        actor=staff,
+        audit_detail={"weeks": weeks},
         form=form,
         result=result,
         weeks=weeks,
         feedback_shown=feedback.shown,
         suppress_under=feedback.SUPPRESS_UNDER,
     )
-    audit.viewed("entry_results_viewed", actor=staff, detail={"weeks": weeks})
-    return page

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app
 
 from reporter.models import Report, StaffUser
-from reporter.services.accounts import audit
 from reporter.services.data_protection import holds, retention
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
+from reporter.triage.common import audited_page
 from reporter.triage.forms import HoldForm, LiftHoldForm
 from reporter.triage.routes import action
 
@@ -17,15 +17,15 @@ from reporter.triage.routes import action
 @admin_only
 def retention_page():
     days = current_app.config["REPORT_RETENTION_DAYS"]
-    page = render_template(
+    return audited_page(
         "triage/retention.html",
+        "retention_viewed",
+        actor=current_staff(),
         due=retention.due_for_purge(days),
         held=holds.held_reports(),
         days=days,
         ahead=retention.WARN_AHEAD.days,
     )
-    audit.viewed("retention_viewed", actor=current_staff())
-    return page
 
 
 @action(

@@ -25,6 +25,7 @@ from reporter.triage import bp
 from reporter.triage.auth import current_staff
 from reporter.triage.common import (
     add_error,
+    audited_page,
     filter_args,
     queue_filter,
     queue_form,
@@ -58,8 +59,11 @@ def queue():
     source = request.form if request.method == "POST" else request.args
     after = Cursor.decode(source.get("after"))
     rows, next_cursor = queue_page(staff, chosen, ref, after)
-    page = render_template(
+    return audited_page(
         "triage/queue.html",
+        "queue_viewed",
+        actor=staff,
+        audit_detail={**chosen.describe(), "later_page": bool(after)},
         form=form,
         rows=rows,
         places=queue_places(rows, ref),
@@ -70,11 +74,6 @@ def queue():
         next_after=next_cursor.encode() if next_cursor else None,
         later_page=bool(after),
     )
-    # Committed after rendering: a commit expires the signed-in member of staff the page shows.
-    audit.viewed(
-        "queue_viewed", actor=staff, detail={**chosen.describe(), "later_page": bool(after)}
-    )
-    return page
 
 
 def _action_forms(report: Report, ref: Reference, failed: FlaskForm | None) -> dict[str, FlaskForm]:

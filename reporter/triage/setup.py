@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 from reporter.services.accounts import enrolment, staff
 from reporter.triage import bp
 from reporter.triage.auth import SESSION_KEY, qr_data_uri
-from reporter.triage.common import add_error, form_page
+from reporter.triage.common import add_error, form_page, refusal_shown
 from reporter.triage.forms import SetupForm
 
 CODE_NEEDED = "Enter the 6-digit code from your authenticator app."
@@ -30,13 +30,10 @@ def setup():
         if needs_factor and not (form.code.data or "").strip():
             add_error(form.code, CODE_NEEDED)
         else:
-            try:
+            with refusal_shown(form, staff.StaffError, "new_password"):
                 session_token = enrolment.complete_setup(
                     user, form.new_password.data, form.code.data
                 )
-            except staff.StaffError as refused:
-                add_error(form[refused.field or "new_password"], str(refused))
-            else:
                 session.clear()
                 session[SESSION_KEY] = session_token
                 flash("Your account is set up.")

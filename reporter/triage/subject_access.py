@@ -9,7 +9,7 @@ from flask import abort
 from reporter.services.data_protection import subject_access
 from reporter.triage import bp
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, form_page
+from reporter.triage.common import form_page, refusal_shown
 from reporter.triage.export import csv_download
 from reporter.triage.forms import SubjectAccessForm
 from reporter.uktime import uk_today
@@ -21,10 +21,8 @@ def subject_access_search():
     form = SubjectAccessForm()
     found = None
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, subject_access.SubjectAccessError, "email"):
             found = subject_access.find(current_staff(), form.email.data, form.phone.data)
-        except subject_access.SubjectAccessError as refused:
-            add_error(form.email, str(refused))
     return form_page("triage/subject_access.html", form, found=found)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import render_template, request
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice as Choice
@@ -16,11 +16,10 @@ from wtforms.validators import Optional
 
 from reporter import charts
 from reporter.campaign import campaign_data
-from reporter.services.accounts import audit
 from reporter.services.casework import trends as trends_service
 from reporter.triage import bp
 from reporter.triage.auth import current_staff
-from reporter.triage.common import add_error, read_day, region_choices
+from reporter.triage.common import add_error, audited_page, read_day, region_choices
 from reporter.triage.forms import ChoiceField, choices
 from reporter.uktime import uk_today
 
@@ -103,8 +102,11 @@ def trends():
     chosen = _trend_filter(form)
     result = trends_service.trends(staff, chosen, ref)
     period = f"Reports received from {_day(chosen.first_day)} to {_day(chosen.last_day)}"
-    page = render_template(
+    return audited_page(
         "triage/trends.html",
+        "trends_viewed",
+        actor=staff,
+        audit_detail=chosen.describe(),
         form=form,
         show_regions=len(regions) > 1,
         period=period,
@@ -112,5 +114,3 @@ def trends():
         weeks=[(f"Week beginning {_day(day)}", n) for day, n in result.by_week],
         charts=_charts(result, period),
     )
-    audit.viewed("trends_viewed", actor=staff, detail=chosen.describe())
-    return page

@@ -4,14 +4,13 @@ the assigned officer is told (or, with no one assigned, whoever covers the repor
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from reporter.crypto import runtime_cipher
 from reporter.extensions import db
 from reporter.models import OfficerQuestion, Report, StaffUser, utcnow
 from reporter.services.accounts import audit
 from reporter.services.accounts.access import can_act
 from reporter.services.mail import notify, outbox
+from reporter.services.transaction import rows_of_report
 
 QUESTION_MAX_LENGTH = 1000
 ANSWER_MAX_LENGTH = 2000
@@ -63,13 +62,7 @@ def ask(report: Report, actor: StaffUser, text: str | None) -> OfficerQuestion:
 
 
 def of_report(report: Report) -> list[OfficerQuestion]:
-    return list(
-        db.session.scalars(
-            select(OfficerQuestion)
-            .where(OfficerQuestion.report_id == report.id)
-            .order_by(OfficerQuestion.asked_at, OfficerQuestion.id)
-        )
-    )
+    return rows_of_report(OfficerQuestion, report, OfficerQuestion.asked_at)
 
 
 def waiting(report: Report) -> OfficerQuestion | None:

@@ -26,6 +26,7 @@ from reporter.services.accounts.access import assignable_staff, can_act
 from reporter.services.casework import follow_up_timeline
 from reporter.services.reporting.guidance import guidance_for
 from reporter.services.reporting.reports import decrypt_field
+from reporter.services.transaction import rows_of_report
 
 # The workflow, as data: from each status, where a report may go next. Referring again from
 # "referred" records a further referral (police and children's services, say).
@@ -314,13 +315,7 @@ def _summary(event: ReportEvent, users: dict[int, StaffUser], ref: Reference) ->
 
 def timeline(report: Report, ref: Reference) -> list[TimelineEntry]:
     """The report's history, oldest first, starting with its arrival."""
-    events = list(
-        db.session.scalars(
-            select(ReportEvent)
-            .where(ReportEvent.report_id == report.id)
-            .order_by(ReportEvent.created_at, ReportEvent.id)
-        )
-    )
+    events = rows_of_report(ReportEvent, report, ReportEvent.created_at)
     assignee_ids = {int(e.to_value) for e in events if e.kind == "assigned" and e.to_value}
     users = (
         {

@@ -25,6 +25,7 @@ from reporter.routing import Facts
 from reporter.services.mail import notify, outbox
 from reporter.services.reporting import idempotency
 from reporter.services.reporting.reports import decrypt_field
+from reporter.services.transaction import rows_of_report
 
 log = logging.getLogger(__name__)
 SEEN_AGAIN_ALERT = "seen-again"
@@ -151,13 +152,7 @@ def _urgent(report: Report, sighting: Sighting) -> None:
 
 
 def of_report(report: Report) -> list[Sighting]:
-    return list(
-        db.session.scalars(
-            select(Sighting)
-            .where(Sighting.report_id == report.id)
-            .order_by(Sighting.created_at, Sighting.id)
-        )
-    )
+    return rows_of_report(Sighting, report, Sighting.created_at)
 
 
 def where(report: Report, sighting: Sighting, ref: Reference) -> str:
