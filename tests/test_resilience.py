@@ -90,8 +90,9 @@ def test_a_store_that_fails_mid_request_never_refuses_or_loses_a_report(make_app
     app = make_app(RATELIMIT_ENABLED=True)
     with app.test_request_context("/report", method="POST"):
         monkeypatch.setattr(type(limiter), "limiter", property(lambda self: Broken()))
-        assert report_limits.seconds_until_allowed("198.51.100.4") is None
-        report_limits.count_stored_report("198.51.100.4")  # no exception
+        place = report_limits.take_place("198.51.100.4")
+        assert place.retry_after is None
+        report_limits.settle(place, stored=True)  # no exception
 
 
 def test_a_connection_lost_at_the_end_of_a_request_is_thrown_away_not_raised(

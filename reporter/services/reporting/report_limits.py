@@ -3,10 +3,17 @@
 Reading the form, changing its language and sending it with mistakes never count, so a courier
 who switches language and corrects two mistakes still has every report left. The count goes
 through Flask-Limiter's storage (memory in development, Redis in production, shared by every
-instance), tested before a report is stored and hit once it is. Test-then-hit is not atomic: two
-reports from one address racing through the last free place can both be stored, which is the
-right way to fail for a safeguarding report. A separate, generous limit on every POST (the
-application limit, `POST_FLOOD_LIMIT`) holds back floods.
+instance), with the library's own moving windows, scripts and keys.
+
+A report takes its place in the allowance before it is stored (`take_place`) and settles it
+after (`settle`): kept when the report was stored, given back when it was not (the database did
+not answer, the key was used for another report, or it was a report sent again). On Redis the
+place is taken in every window at once, in one round trip with the library's acquire script,
+so two reports racing for the last place cannot both have it; a window that refuses gives back
+what the others took. Elsewhere (memory, or memory while Redis is down) the windows are tested
+when the place is taken and counted when it is settled; two racing reports may then both pass,
+which is the right way to fail for a safeguarding report. A separate, generous limit on every
+POST (the application limit, `POST_FLOOD_LIMIT`) holds back floods.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import dataclass, field
 from functools import cache
 from typing import cast
 
@@ -43,13 +51,30 @@ def _enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
-def seconds_until_allowed(key: str, limits: str | None = None) -> int | None:
-    """None when the sender with this `key` (its address, or a partner API key's allowance with
-    its own `limits`) may send another report now; else how long to wait."""
+@dataclass
+class Place:
+    """A report's place in its sender's allowance. `retry_after` (seconds) when there was none:
+    nothing was taken. `taken`: the windows a place was taken in (on Redis), given back when
+    the report is not stored; empty elsewhere, where the windows are counted when it is."""
+
+    key: str
+    items: list[RateLimitItem] = field(default_factory=list)
+    taken: list[RateLimitItem] = field(default_factory=list)
+    retry_after: int | None = None
+
+
+def take_place(key: str, limits: str | None = None) -> Place:
+    """A place for one more report from the sender with this `key` (its address, or a partner
+    API key's allowance with its own `limits`), or how long to wait for one (`retry_after`)."""
     if not _enabled():
-        return None
+        return Place(key)
     items = _limits(limits)
     try:
+        taken = _acquired(items, key)
+        if taken is not None and len(taken) == len(items):
+            return Place(key, items, taken)
+        if taken:
+            _give_back(taken, key)
         now = time.time()
         waits = [
             max(1, math.ceil(start + item.get_expiry() - now))
@@ -58,24 +83,63 @@ def seconds_until_allowed(key: str, limits: str | None = None) -> int | None:
         ]
     except Exception as exc:  # the store failed mid-request: a report is never refused for it
         log.error("report limit not checked: %s", type(exc).__name__)
-        return None
-    return max(waits) if waits else None
+        return Place(key)
+    if waits:
+        return Place(key, items, retry_after=max(waits))
+    return Place(key, items)  # not on Redis, or Redis lost its scripts: counted when settled
 
 
-def count_stored_report(key: str, limits: str | None = None) -> None:
-    """One report from the sender with this `key` (see seconds_until_allowed) was stored."""
-    if not _enabled():
+def settle(place: Place, stored: bool) -> None:
+    """The report that took `place` was `stored`, or not: keep its place, or give it back."""
+    if not place.items or place.retry_after is not None:
         return
     try:
-        _hit(_limits(limits), key)
-    except Exception as exc:  # the report is stored: never answer it with an error
-        log.error("stored report not counted: %s", type(exc).__name__)
+        if place.taken and not stored:
+            _give_back(place.taken, place.key)
+        elif not place.taken and stored:
+            for item in place.items:
+                limiter.limiter.hit(item, place.key, SCOPE)
+    except Exception as exc:  # the report is answered as it is: never with an error
+        log.error("report limit not settled: %s", type(exc).__name__)
 
 
 # Each window of each limit is a round trip to Redis when asked through the library, which
 # asks once per window. On Redis, the windows of one request are asked in one pipeline, with
 # the library's own scripts and keys (tests/test_rate_limits.py checks that both read and count
 # the same); elsewhere (memory, or memory while Redis is down) through the library.
+
+
+def _redis() -> RedisStorage | None:
+    storage = limiter.limiter.storage
+    return storage if isinstance(storage, RedisStorage) else None
+
+
+def _acquired(items: list[RateLimitItem], key: str) -> list[RateLimitItem] | None:
+    """On Redis, a place taken in each window that has one, in one round trip: the windows it
+    was taken in. None when not on Redis or the scripts are not loaded."""
+    storage = _redis()
+    if storage is None:
+        return None
+    now = time.time()
+    calls = [
+        (storage.lua_acquire_moving_window, item, [now, item.amount, item.get_expiry(), 1])
+        for item in items
+    ]
+    found = _pipelined(storage, calls, key)
+    if found is None:
+        return None
+    return [item for item, took in zip(items, found, strict=True) if took]
+
+
+def _give_back(items: list[RateLimitItem], key: str) -> None:
+    """Take back one place from each window: the newest entry, as good as the one taken."""
+    storage = _redis()
+    if storage is None:
+        return
+    pipe = cast(Redis, storage.get_connection()).pipeline(transaction=False)
+    for item in items:
+        pipe.lpop(storage.prefixed_key(item.key_for(key, SCOPE)))
+    pipe.execute()
 
 
 def _windows(items: list[RateLimitItem], key: str) -> list[tuple[float, int]]:
@@ -98,20 +162,6 @@ def _windows(items: list[RateLimitItem], key: str) -> list[tuple[float, int]]:
         moving.get_moving_window(item.key_for(key, SCOPE), item.amount, item.get_expiry())
         for item in items
     ]
-
-
-def _hit(items: list[RateLimitItem], key: str) -> None:
-    storage = limiter.limiter.storage
-    if isinstance(storage, RedisStorage):
-        now = time.time()
-        calls = [
-            (storage.lua_acquire_moving_window, item, [now, item.amount, item.get_expiry(), 1])
-            for item in items
-        ]
-        if _pipelined(storage, calls, key) is not None:
-            return
-    for item in items:
-        limiter.limiter.hit(item, key, SCOPE)
 
 
 def _pipelined(storage: RedisStorage, calls: list, key: str) -> list | None:

@@ -5,8 +5,9 @@ The views parse the request and present the outcome; this service does everythin
    key records the partner (and the site), and routing falls back to the site's region, then
    the partner's, when the report names no place that routes;
 2. **guide**: the routing decision, which is the reporter's guidance whatever happens next;
-3. **limit**: the sender's allowance of stored reports (its address's, or its API key's);
-4. **store** once per sender, idempotency key and body (reports.py), and count it;
+3. **limit**: a place in the sender's allowance of stored reports (its address's, or its API
+   key's), kept when the report is stored and given back when it is not (report_limits.py);
+4. **store** once per sender, idempotency key and body (reports.py);
 5. **give a follow-up code**, shown to the sender once: only its hash is stored
    (follow_up.py). A report sent again under the same key gets a new code, since the
    answer with the first one never reached the sender.
@@ -22,9 +23,8 @@ from dataclasses import dataclass, replace
 from reporter.models import Partner, Report, Site
 from reporter.routing import Decision
 from reporter.services.partnerships import partners
-from reporter.services.reporting import follow_up, idempotency
+from reporter.services.reporting import follow_up, idempotency, report_limits
 from reporter.services.reporting.guidance import guidance_for
-from reporter.services.reporting.report_limits import count_stored_report, seconds_until_allowed
 from reporter.services.reporting.reports import (
     KeyReused,
     NewReport,
@@ -102,8 +102,9 @@ def submit(
     nothing is stored, unless `reused_key_is_new` (the form: a person who changed the answers
     means them, so they are stored as a report of their own)."""
     decision = guidance_for(new.facts)
-    if retry_after := seconds_until_allowed(sender.limit_key, sender.limits):
-        return Submitted(decision, retry_after=retry_after)
+    place = report_limits.take_place(sender.limit_key, sender.limits)
+    if place.retry_after:
+        return Submitted(decision, retry_after=place.retry_after)
     if key is not None:
         new = replace(
             new,
@@ -114,15 +115,17 @@ def submit(
     try:
         stored = store(new, decision, follow_up.hash_code(code))
     except StorageError:
+        report_limits.settle(place, stored=False)
         return Submitted(decision, unavailable=True)
     except KeyReused:
+        report_limits.settle(place, stored=False)
         if not reused_key_is_new:
             return Submitted(decision, key_reused=True)
         return submit(replace(new, idempotency_key=None), sender)
+    report_limits.settle(place, stored=not stored.again)
     if stored.again:
         code_again = follow_up.reissue(stored.report)
         return Submitted(
             decision_of(stored.report), stored.report, again=True, follow_up_code=code_again
         )
-    count_stored_report(sender.limit_key, sender.limits)
     return Submitted(decision, stored.report, follow_up_code=code)
