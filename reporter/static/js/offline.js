@@ -156,8 +156,14 @@ if (navigator.onLine) { sending(1); form.submit(); } else { unanswered(); }
 form.onsubmit = function (event) {
 var what = event.submitter && event.submitter.name;
 if (/switch_lang|change_setting/.test(what)) {
-// No worker to open the kept pages: with no signal, say so and stay, answers and all.
-if (!navigator.onLine && !(sw && sw.controller)) { event.preventDefault(); show("needs-signal"); }
+// No worker to open the kept pages: with no signal, say so and stay, answers and all. The
+// list of languages closes, so the notice is in view under the header, not below the list.
+if (!navigator.onLine && !(sw && sw.controller)) {
+event.preventDefault();
+var list = document.querySelector("details.languages[open]");
+if (list) { list.open = false; }
+show("needs-signal").scrollIntoView({block: "nearest"});
+}
 return;
 }
 if (sending() && !navigator.onLine) { event.preventDefault(); unanswered(); }
