@@ -5,10 +5,10 @@ The code is 16 characters of the reference's alphabet (about 76 bits), shown in 
 four. Only its keyed hash is stored (HMAC-SHA256 under a key derived from REPORTER_DATA_KEY; see
 hash_code for why not argon2). Looking up does the same work whether the reference exists or
 not: a wrong code and an unknown reference get the same answer in the same time. Failed
-attempts count against the
-address and against the reference (follow_up_limits.py); a reference that fills its allowance
-is locked for follow-up for a while, whether it exists or not, and when it exists the staff
-covering it are told. Neither the code nor the reference tried is ever logged.
+attempts count against the address and against the reference (follow_up_limits.py); a
+reference that fills its allowance is locked for follow-up for a while, whether it exists or
+not, and when it exists the staff covering it are told. Neither the code nor the reference
+tried is ever logged.
 """
 
 from __future__ import annotations
