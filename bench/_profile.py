@@ -12,7 +12,7 @@ import pstats
 import sys
 
 REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "300"))
-TOP = 14
+TOP = int(os.environ.get("BENCH_PROFILE_TOP", "14"))
 BASE = "https://reporter.bench.invalid"
 
 

@@ -84,8 +84,12 @@ STAFF_MESSAGES = {
 }
 
 
-def retry_after_seconds() -> int:
-    """How long until the limit that refused this request lets one through again."""
+def retry_after_seconds(error: HTTPException | None = None) -> int:
+    """How long until the limit that refused this request lets one through again: as the
+    refusal says (a report route's flood limit, reporter/report_posts.py), or Flask-Limiter."""
+    told = getattr(error, "retry_after", None)
+    if isinstance(told, int):
+        return told
     limit = limiter.current_limit
     if limit is None:
         return 60
@@ -100,8 +104,8 @@ def render_staff_error(status: int, title: str, body: str):
     return current_app.make_response((html, status))
 
 
-def render_error(status: int):
-    retry_after = retry_after_seconds() if status == 429 else None
+def render_error(status: int, error: HTTPException | None = None):
+    retry_after = retry_after_seconds(error) if status == 429 else None
     response = _error_response(status, retry_after)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
@@ -144,7 +148,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        response = render_error(error.code if error.code in _messages() else 400)
+        response = render_error(error.code if error.code in _messages() else 400, error)
         allow = dict(error.get_headers()).get("Allow")
         if allow:  # a 405 says which methods the address takes
             response.headers["Allow"] = allow

@@ -4,7 +4,7 @@ from typing import cast
 
 from flask import current_app, request
 from flask_babel import Babel
-from flask_limiter import Limiter
+from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -34,12 +34,20 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
+# The keys of the flood limit on POSTs, which the report routes count too (report_posts.py).
+FLOOD_SCOPE = "post-flood"
+
+
 def post_flood_limit() -> str:
     return current_app.config["POST_FLOOD_LIMIT"]
 
 
-def not_a_post() -> bool:
-    return request.method != "POST"
+def _not_counted_here() -> bool:
+    """Only POSTs count towards the flood limit, and a report route counts its own, with its
+    report's place (reporter/report_posts.py)."""
+    from reporter import report_posts  # it counts with the limiter defined here
+
+    return request.method != "POST" or report_posts.counts_this_post()
 
 
 def _only_reads() -> bool:
@@ -55,8 +63,11 @@ def _only_reads() -> bool:
 # own limit, which counts only reports that were stored (services/reporting/report_limits.py).
 limiter = Limiter(
     key_func=get_remote_address,
-    application_limits=[post_flood_limit],
-    application_limits_exempt_when=not_a_post,
+    application_limits=[
+        ApplicationLimit(
+            limit_provider=post_flood_limit, scope=FLOOD_SCOPE, exempt_when=_not_counted_here
+        )
+    ],
 )
 
 

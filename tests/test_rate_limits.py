@@ -124,6 +124,82 @@ def test_the_form_and_the_api_share_one_limit_of_stored_reports(limited_client):
     assert body["guidance"]["authorities"][0]["id"] == "police-101"
 
 
+def test_a_reporter_whose_allowance_is_used_can_still_change_language_and_be_told(
+    limited_client,
+):
+    """The report routes take a place before the view runs; a full allowance refuses only the
+    storing of a report, never a change of language or a correction."""
+    for _ in range(2):
+        assert_redirects(limited_client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
+    switched = limited_client.post("/report", data={**sent_by_a_phone(FORM), "switch_lang": "pl"})
+    assert switched.status_code == 200 and 'lang="pl"' in switched.get_data(as_text=True)
+    mistaken = limited_client.post("/report", data={**sent_by_a_phone(FORM), "postcode": "no"})
+    assert mistaken.status_code == 200
+    assert limited_client.post("/report", data=sent_by_a_phone(FORM)).status_code == 429
+
+
+def test_posts_to_the_report_routes_and_to_other_routes_share_one_flood_count(limited):
+    """The report routes count their POSTs towards the flood limit themselves (with their
+    report's place), under Flask-Limiter's keys: an address has one count whatever the routes."""
+    client = limited(POST_FLOOD_LIMIT="5 per minute", REPORT_RATE_LIMIT="100 per minute")
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
+    assert client.post("/api/v1/reports", json=API).status_code == 201
+    login = {"email": "nobody@example.org", "password": "not a password"}
+    assert client.post("/triage/login", data=login).status_code == 200  # refused, and counted
+    assert (
+        client.post("/report", data={**sent_by_a_phone(FORM), "switch_lang": "cy"}).status_code
+        == 200
+    )
+    assert client.post("/api/v1/reports", json={**API, "sector": "nowhere"}).status_code == 400
+    assert client.post("/triage/login", data=login).status_code == 429
+    refused = client.post("/report", data=sent_by_a_phone(FORM))
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    assert FORM["description"] in read(refused, 429).html
+    api = client.post("/api/v1/reports", json=API)
+    assert api.status_code == 429 and "emergency-999" in api.get_json()["authorities"]
+    assert 0 < int(api.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize("storage", ["redis"], indirect=True)
+def test_on_redis_a_report_asks_the_store_once_for_its_place_and_the_flood_limit(
+    limited, monkeypatch
+):
+    """The busiest write: its place in the allowance and its count towards the flood limit, in
+    one round trip to Redis (Flask-Limiter would ask once per window, then the place again)."""
+    from limits import parse_many
+    from redis import Redis
+    from redis.client import Pipeline
+
+    from reporter.services.reporting import report_limits
+
+    client = limited(REPORT_RATE_LIMIT="10 per minute;40 per day")
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
+    asked = []
+    command, execute = Redis.execute_command, Pipeline.execute
+
+    def asking(self, *args, **options):
+        asked.append(args[0])
+        return command(self, *args, **options)
+
+    def executing(self, *args):
+        asked.append("pipeline")
+        return execute(self, *args)
+
+    monkeypatch.setattr(Redis, "execute_command", asking)
+    monkeypatch.setattr(Pipeline, "execute", executing)
+    assert_redirects(client.post("/report", data=sent_by_a_phone(FORM)), "/report/done")
+    assert client.post("/api/v1/reports", json=API).status_code == 201
+    assert asked == ["pipeline", "pipeline"]
+    asked.clear()
+    switched = client.post("/report", data={**sent_by_a_phone(FORM), "switch_lang": "cy"})
+    assert switched.status_code == 200
+    assert asked == ["pipeline", "pipeline"], "a POST that stores nothing gives its place back"
+    minute, _day = parse_many("10 per minute;40 per day")
+    with client.application.app_context():
+        window = limiter.limiter.get_window_stats(minute, "127.0.0.1", report_limits.SCOPE)
+    assert window.remaining == 10 - 3
+
+
 def test_the_api_429_is_documented_in_the_shape_of_other_errors(app):
     with app.test_request_context():
         document = openapi_document(app.extensions["reporter_reference"])

@@ -54,7 +54,7 @@ def request_key() -> PartnerKey | None:
     return environ[_CACHE]
 
 
-def _key_or_none() -> PartnerKey | None:
+def key_or_none() -> PartnerKey | None:
     try:
         return request_key()
     except KeyRejected:

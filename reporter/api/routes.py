@@ -19,9 +19,11 @@ from reporter.campaign import campaign_data
 from reporter.codes import Priority
 from reporter.i18n import offered, select_locale
 from reporter.reference.stations import StationMatch
+from reporter.report_posts import takes_reports
 from reporter.routing import Decision, Facts
 from reporter.services.reporting import idempotency
 from reporter.services.reporting.guidance import guidance_for, local_to
+from reporter.services.reporting.report_limits import Place
 from reporter.services.reporting.submission import submit, through_partner
 
 
@@ -68,7 +70,8 @@ def _language(chosen) -> str:
 
 
 @bp.post("/reports")
-def create_report():
+@takes_reports(lambda: keys.sender(keys.key_or_none()))
+def create_report(place: Place):
     try:
         partner_key = keys.request_key()
     except keys.KeyRejected:
@@ -87,7 +90,7 @@ def create_report():
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
         new = through_partner(new, partner=partner_key.partner if partner_key else None)
-        submitted = submit(new, keys.sender(partner_key), key=key)
+        submitted = submit(new, keys.sender(partner_key), place, key=key)
         guidance = guidance_json(submitted.decision, new.facts)
         if submitted.retry_after:
             message = _("Too many reports from your internet connection")

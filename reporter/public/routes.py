@@ -22,9 +22,11 @@ from reporter.public.entry import entry_presets, entry_site
 from reporter.public.forms import ReportForm
 from reporter.public.static_pages import static_page
 from reporter.public.steps import carried_answers, oversized_answers
+from reporter.report_posts import takes_reports
 from reporter.routing import Decision, Facts
 from reporter.services.reporting import follow_up, idempotency
 from reporter.services.reporting.guidance import guidance_for, summary_for
+from reporter.services.reporting.report_limits import Place
 from reporter.services.reporting.reports import NewReport, new_reference
 from reporter.services.reporting.submission import Sender, submit, through_partner
 from reporter.templating import squeeze_html
@@ -134,7 +136,8 @@ def too_large(_error):
 
 
 @bp.route("/report", methods=["GET", "POST"])
-def report():
+@takes_reports(lambda: Sender.from_address(get_remote_address()))
+def report(place: Place | None):
     sectors = campaign_data().sectors
     # The form's own sector when posted: one in the address as well must not be read instead.
     sector = (request.form if request.method == "POST" else request.args).get("sector")
@@ -178,9 +181,11 @@ def report():
         # A bot sees what a person would, code and all; nothing is stored.
         outcome = _outcome_of(new, new_reference(), guidance_for(new.facts))
         return _render_outcome({**outcome, FOLLOW_UP_CODE: follow_up.new_code()})
+    assert place is not None  # a POST's: takes_reports took it
     submitted = submit(
         new,
         Sender.from_address(get_remote_address()),
+        place,
         key=_idempotency_key(form),
         reused_key_is_new=True,
     )
@@ -249,13 +254,13 @@ def _render_changed_form(form: ReportForm, changed_from: str):
 
 
 @bp.errorhandler(429)
-def too_many_posts(_error):
+def too_many_posts(error):
     """Over the flood limit: on the form, keep the answers as for a report, with who to call."""
     if request.endpoint == "public.report" and request.method == "POST":
-        page = render_limited_form(retry_after_seconds())
+        page = render_limited_form(retry_after_seconds(error))
         if page is not None:
             return page
-    return render_error(429)
+    return render_error(429, error)
 
 
 @bp.get("/report/done")

@@ -6,7 +6,8 @@ The views parse the request and present the outcome; this service does everythin
    the partner's, when the report names no place that routes;
 2. **guide**: the routing decision, which is the reporter's guidance whatever happens next;
 3. **limit**: a place in the sender's allowance of stored reports (its address's, or its API
-   key's), kept when the report is stored and given back when it is not (report_limits.py);
+   key's), which the request took before its view ran (reporter/report_posts.py), kept when
+   the report is stored and given back when it is not (report_limits.py);
 4. **store** once per sender, idempotency key and body (reports.py);
 5. **give a follow-up code**, shown to the sender once: only its hash is stored
    (follow_up.py). A report sent again under the same key gets a new code, since the
@@ -93,16 +94,21 @@ def through_partner(
 
 
 def submit(
-    new: NewReport, sender: Sender, *, key: str | None = None, reused_key_is_new: bool = False
+    new: NewReport,
+    sender: Sender,
+    place: report_limits.Place,
+    *,
+    key: str | None = None,
+    reused_key_is_new: bool = False,
 ) -> Submitted:
-    """Guide, limit and store a report sent by `sender` with idempotency `key`.
+    """Guide, limit and store a report sent by `sender` with idempotency `key`, in the `place`
+    its request took in the sender's allowance (report_limits.take_place).
 
     A key sent again by the same sender with the same answers gives the report stored the
     first time (`again`), never a second one. With other answers it is `key_reused` and
     nothing is stored, unless `reused_key_is_new` (the form: a person who changed the answers
-    means them, so they are stored as a report of their own)."""
+    means them, so they are stored as a report of their own, in the same place)."""
     decision = guidance_for(new.facts)
-    place = report_limits.take_place(sender.limit_key, sender.limits)
     if place.retry_after:
         return Submitted(decision, retry_after=place.retry_after)
     if key is not None:
@@ -118,10 +124,10 @@ def submit(
         report_limits.settle(place, stored=False)
         return Submitted(decision, unavailable=True)
     except KeyReused:
-        report_limits.settle(place, stored=False)
         if not reused_key_is_new:
+            report_limits.settle(place, stored=False)
             return Submitted(decision, key_reused=True)
-        return submit(replace(new, idempotency_key=None), sender)
+        return submit(replace(new, idempotency_key=None), sender, place)
     report_limits.settle(place, stored=not stored.again)
     if stored.again:
         code_again = follow_up.reissue(stored.report)
