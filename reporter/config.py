@@ -44,8 +44,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'reporter.sqlite'}")
     )
-    # hide_parameters: no report content in error messages or logs.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # hide_parameters: no report content in error messages or logs. Pooled connections are
+    # checked before use by resilience.check_out, not `pool_pre_ping`'s round trip every time.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
     DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))  # seconds
     REPORTER_DATA_KEY = os.environ.get("REPORTER_DATA_KEY")
     RATELIMIT_ENABLED = True

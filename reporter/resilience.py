@@ -13,19 +13,26 @@
   first and every answer kept), and the session's connection is thrown away at the end of the
   request (`release_database`) instead of raising there, after every error handler, where
   gunicorn would answer with its bare 500.
+- A pooled PostgreSQL connection is checked before use (`check_out`): by a round trip when it
+  has been idle a while, else by a look at its socket. A connection the server has closed (a
+  restart, a failover, `pg_terminate_backend`) is thrown away and another is opened, so the
+  first request after a restart is stored, not refused.
 - Each change of state is logged once per process, never once per request.
 """
 
 from __future__ import annotations
 
 import logging
+import select
 import threading
+import time
 from collections.abc import Mapping
 
 from flask import Flask, current_app
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 
 from reporter.extensions import db, limiter
 
@@ -112,7 +119,47 @@ def release_database(_error: BaseException | None = None) -> None:
             log.error("database session not released: %s", type(again).__name__)
 
 
+# A connection idle longer than this is pinged before use (pgx's pool, in Go, does the same).
+PING_AFTER_IDLE = 1.0  # seconds
+_IDLE_SINCE = "reporter.idle_since"  # in each pooled connection's record
+
+
+def _checked_in(_dbapi_connection, record) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def check_out(engine: Engine, dbapi_connection, record) -> None:
+    """Whether a pooled PostgreSQL connection is still alive, before a request uses it;
+    DisconnectionError when it is not, and the pool opens another.
+
+    SQLAlchemy's `pool_pre_ping` asks the server on every check-out: a round trip before each
+    statement of a sync worker that uses one connection at a time, about a tenth of a stored
+    report's time (`make bench`). A server that closes a connection sends a FATAL message,
+    then closes its socket, so a socket with something to read while the connection is idle
+    is one the server has closed: a connection used within PING_AFTER_IDLE is checked that
+    way, with no round trip. One idle longer (a NAT or firewall may have dropped it quietly,
+    which no look at the socket sees) is pinged, as `pool_pre_ping` would."""
+    idle_since = record.info.get(_IDLE_SINCE)
+    try:
+        if idle_since is None or time.monotonic() - idle_since >= PING_AFTER_IDLE:
+            engine.dialect.do_ping(dbapi_connection)
+            return
+        readable, _w, _x = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+    except Exception as exc:  # the driver's error, whichever it is: the connection is gone
+        raise DisconnectionError(type(exc).__name__) from exc
+    if readable:
+        raise DisconnectionError("closed by the server while idle")
+
+
 def init_app(app: Flask) -> None:
     """Run after `db.init_app(app)`: teardowns run last-registered first, so the session is
     released here before Flask-SQLAlchemy's own teardown, which then finds nothing to do."""
     app.teardown_appcontext(release_database)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _checked_in)  # just opened: alive
+        event.listen(engine, "checkin", _checked_in)
+        event.listen(
+            engine, "checkout", lambda conn, record, _proxy: check_out(engine, conn, record)
+        )
