@@ -91,3 +91,11 @@ def post_fork(server, worker):
         with app.app_context():
             for engine in extensions["sqlalchemy"].engines.values():
                 engine.dispose(close=False)
+
+
+def when_ready(server):
+    """In the master, before it forks a worker: the pages rendered once (reporter.warm_up), so
+    that every worker, at start and after each restart, begins with them (preload_app)."""
+    from reporter import warm_up
+
+    warm_up(server.app.wsgi())
