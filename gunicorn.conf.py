@@ -97,5 +97,8 @@ def when_ready(server):
     """In the master, before it forks a worker: the pages rendered once (reporter.warm_up), so
     that every worker, at start and after each restart, begins with them (preload_app)."""
     from reporter import warm_up
+    from reporter.campaign import EXTENSION
 
-    warm_up(server.app.wsgi())
+    app = server.app.wsgi()
+    if EXTENSION in getattr(app, "extensions", {}):  # this app, not another (bench's bare one)
+        warm_up(app)
