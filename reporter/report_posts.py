@@ -12,7 +12,7 @@ only the storing of a report (services/reporting/submission.py).
 
 Why not Flask-Limiter on these two routes: it asks the store once per window, one after the
 other, and a report's place is a round trip of its own: three round trips to Redis on the
-busiest write of a campaign day, where this takes one (`make bench`; README: Performance).
+busiest write of a campaign day, where this takes one (`make bench`; README: Measured).
 
 Flask-Limiter moves to memory when the store fails under a limit it counts, so these routes
 leave the flood limit to it until the store has answered a report's place in this process (at
