@@ -176,7 +176,7 @@ def _start(app: str, env: dict, workers: int | None, cwd: Path) -> Server:
         env["WEB_CONCURRENCY"] = str(workers)
     with open(log_dir / "out.log", "wb") as log:
         process = subprocess.Popen(
-            [BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py", app],
+            [BIN / "gunicorn", "-c", cwd / "gunicorn.conf.py", app],  # the release's own
             cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     return Server(process, port, log_dir)
