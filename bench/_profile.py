@@ -1,7 +1,8 @@
 """Where a request's time goes: cProfile over the form page and the API report, in one process
 with the production settings (run by bench.production as `python -m bench._profile` with the
 production environment, on the benchmark's database). Prints the top entries of each path by
-own time and by cumulative time, per request."""
+own time and by cumulative time, per request: BENCH_PROFILE_TOP of them (default 14), over
+BENCH_PROFILE_REQUESTS requests (default 300)."""
 
 from __future__ import annotations
 
