@@ -53,20 +53,21 @@ def counts_this_post() -> bool:
 def takes_reports(sender_of: Callable[[], Sender]):
     """Decorates a view that takes reports: a POST takes a place in the allowance of the sender
     that `sender_of()` names, and counts towards the flood limit, before the view runs, which
-    gets the place as `place` (None on a GET) to store its report with."""
+    gets the sender and the place as `sender` and `place` (None on a GET) to store its report
+    with."""
 
     def decorate(view):
         @wraps(view)
         def counted(*args, **kwargs):
             if request.method != "POST":
-                return view(*args, place=None, **kwargs)
+                return view(*args, sender=None, place=None, **kwargs)
             sender = sender_of()
             flood_key = get_remote_address() if request.environ.get(_LEFT_TO_VIEW) else None
             place = report_limits.take_place(sender.limit_key, sender.limits, flood_key=flood_key)
             if place.flooded:
                 raise TooManyRequests(retry_after=place.flooded)
             try:
-                return view(*args, place=place, **kwargs)
+                return view(*args, sender=sender, place=place, **kwargs)
             finally:
                 report_limits.settle(place, stored=False)  # unless its report was stored
 

@@ -24,7 +24,7 @@ from reporter.routing import Decision, Facts
 from reporter.services.reporting import idempotency
 from reporter.services.reporting.guidance import guidance_for, local_to
 from reporter.services.reporting.report_limits import Place
-from reporter.services.reporting.submission import submit, through_partner
+from reporter.services.reporting.submission import Sender, submit, through_partner
 
 
 def guidance_json(decision: Decision, facts: Facts) -> dict:
@@ -71,7 +71,7 @@ def _language(chosen) -> str:
 
 @bp.post("/reports")
 @takes_reports(lambda: keys.sender(keys.key_or_none()))
-def create_report(place: Place):
+def create_report(sender: Sender, place: Place):
     try:
         partner_key = keys.request_key()
     except keys.KeyRejected:
@@ -90,7 +90,7 @@ def create_report(place: Place):
         except PayloadErrors as invalid:
             return _errors(invalid.errors)
         new = through_partner(new, partner=partner_key.partner if partner_key else None)
-        submitted = submit(new, keys.sender(partner_key), place, key=key)
+        submitted = submit(new, sender, place, key=key)
         guidance = guidance_json(submitted.decision, new.facts)
         if submitted.retry_after:
             message = _("Too many reports from your internet connection")

@@ -137,7 +137,7 @@ def too_large(_error):
 
 @bp.route("/report", methods=["GET", "POST"])
 @takes_reports(lambda: Sender.from_address(get_remote_address()))
-def report(place: Place | None):
+def report(sender: Sender | None, place: Place | None):
     sectors = campaign_data().sectors
     # The form's own sector when posted: one in the address as well must not be read instead.
     sector = (request.form if request.method == "POST" else request.args).get("sector")
@@ -181,10 +181,10 @@ def report(place: Place | None):
         # A bot sees what a person would, code and all; nothing is stored.
         outcome = _outcome_of(new, new_reference(), guidance_for(new.facts))
         return _render_outcome({**outcome, FOLLOW_UP_CODE: follow_up.new_code()})
-    assert place is not None  # a POST's: takes_reports took it
+    assert sender is not None and place is not None  # a POST's: takes_reports took them
     submitted = submit(
         new,
-        Sender.from_address(get_remote_address()),
+        sender,
         place,
         key=_idempotency_key(form),
         reused_key_is_new=True,

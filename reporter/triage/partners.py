@@ -27,7 +27,13 @@ from reporter.services.partnerships import partners as service
 from reporter.services.reference_admin import effective_reference
 from reporter.triage import bp, poster_pages
 from reporter.triage.auth import admin_only, current_staff
-from reporter.triage.common import add_error, asked_active, audited_page, refusal_shown
+from reporter.triage.common import (
+    add_error,
+    asked_active,
+    audited_page,
+    form_page,
+    refusal_shown,
+)
 from reporter.triage.forms import EmptyForm
 from reporter.triage.partner_forms import ImportForm, KeyForm, PartnerForm, ResultsForm, SiteForm
 
@@ -96,7 +102,7 @@ def new_partner():
             return _back_to_partner(
                 partner, f"{isolated_text(partner.name)} is added. Now add its sites."
             )
-    return render_template("triage/partner_form.html", form=form), (400 if form.errors else 200)
+    return form_page("triage/partner_form.html", form)
 
 
 def _render_partner(partner: Partner, status: int = 200, **forms):
