@@ -87,7 +87,8 @@ def test_with_no_service_worker_the_page_scripts_notice_opens_on_999_too(reporte
     person.fill_rail_report(person.signs("rail", 1))
     person.answer_danger("Yes")
     send_offline(person)
-    notice_opens_on_999(person)
+    notice_opens_on_999(person)  # its expectations: focus, 999 first and in view, the heading
+    assert stored(person.server.app) == []  # offline: kept on the phone, not sent
 
 
 def test_with_no_danger_the_notice_opens_on_the_999_line_and_no_red_box(reporter):
